@@ -1,0 +1,125 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates NetNsPS.
+.DESCRIPTION
+    Build  stages the importable module at out/NetNsPS.
+    Test   builds, runs xunit and the Pester suites (each file in its own sandbox) and ends with "N passed, N failed".
+    Demo   builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    # Pester files or folders to run (default: all of tests/Pester).
+    [string[]] $TestPath,
+
+    # Pester tags to include / exclude.
+    [string[]] $Tag,
+    [string[]] $ExcludeTag,
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$staged = Join-Path $root 'out/NetNsPS'
+$pesterVersion = '5.7.1'
+
+function Invoke-Native {
+    param([string] $Program, [string[]] $Arguments)
+    & $Program @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Program $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'src/NetNsPS/NetNsPS.csproj'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+    $bin = Join-Path $root "src/NetNsPS/bin/$Configuration/net8.0"
+    if (Test-Path $staged) { Remove-Item $staged -Recurse -Force }
+    New-Item -ItemType Directory -Path $staged | Out-Null
+    Copy-Item (Join-Path $root 'NetNsPS.psd1') $staged
+    Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Format.ps1xml') $staged
+    foreach ($file in 'NetNsPS.dll', 'CliWrap.dll') { Copy-Item (Join-Path $bin $file) $staged }
+    Write-Host "Staged module at $staged"
+}
+
+function Get-PesterModulePath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) {
+        Invoke-Native dotnet @('restore', (Join-Path $root 'NetNsPS.sln'), '--nologo', '-v', 'quiet')
+    }
+    if (-not (Test-Path $psd1)) { throw "Pester $pesterVersion was not restored to $psd1" }
+    $psd1
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $root 'out/test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    & dotnet test (Join-Path $root 'tests/NetNsPS.Tests/NetNsPS.Tests.csproj') -c $Configuration --nologo -v quiet `
+        --logger 'trx;LogFileName=xunit.trx' --results-directory $results | Out-Host
+    $trx = Join-Path $results 'xunit.trx'
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($LASTEXITCODE -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    Import-Module (Join-Path $staged 'NetNsPS.psd1') -Force
+    $pester = Get-PesterModulePath
+    $paths = if ($TestPath) { $TestPath } else { Join-Path $root 'tests/Pester' }
+    $files = Get-ChildItem $paths -Recurse -Filter '*.Tests.ps1' | Sort-Object FullName
+    $passed = 0; $failed = 0
+    foreach ($file in $files) {
+        # Each file gets a sandbox of its own: a fresh network + mount namespace that vanishes afterwards.
+        $summary = Invoke-NsSandbox -ScriptBlock {
+            param($PesterPath, $File, $Tag, $ExcludeTag, $ModulePath)
+            Import-Module $PesterPath
+            $env:NETNSPS_TEST_MODULE = $ModulePath
+            $config = New-PesterConfiguration
+            $config.Run.Path = $File
+            $config.Run.PassThru = $true
+            $config.Output.Verbosity = 'Detailed'
+            if ($Tag) { $config.Filter.Tag = $Tag }
+            if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+            $r = Invoke-Pester -Configuration $config
+            [pscustomobject]@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedContainersCount; Result = $r.Result }
+        } -ArgumentList $pester, $file.FullName, $Tag, $ExcludeTag, (Join-Path $staged 'NetNsPS.psd1') -ErrorAction Continue
+        if ($null -eq $summary) {
+            Write-Host "No result from $($file.Name): counted as one failure" -ForegroundColor Red
+            $failed++
+            continue
+        }
+        $passed += [int]$summary.Passed
+        $failed += [int]$summary.Failed
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' {
+        Invoke-Build
+        $x = Invoke-XunitTests
+        Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed"
+        $p = Invoke-PesterTests
+        Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed"
+        $passed = $x.Passed + $p.Passed
+        $failed = $x.Failed + $p.Failed
+        Write-Host "$passed passed, $failed failed"
+        if ($failed -gt 0) { exit 1 }
+    }
+    'Demo' {
+        Invoke-Build
+        & (Join-Path $root 'tests/Demo.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1')
+        if (-not $?) { exit 1 }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Adds an IPv4 address to an interface in a namespace, or on the host without -Namespace
+/// (ip [-n NS] addr add CIDR dev IFACE). The kernel then adds the subnet's scope-link route.
+/// An address that is already there converges; one on another interface is an error.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "NsIPAddress", SupportsShouldProcess = true)]
+[OutputType(typeof(NsIPAddress))]
+public sealed class AddNsIPAddressCommand : NetNsCmdlet
+{
+    /// <summary>The address, alone or in CIDR form (192.168.15.2/24).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string IPAddress { get; set; } = "";
+
+    /// <summary>The prefix length when IPAddress has none; without either, 32 (as `ip addr add` does).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 32)]
+    public byte? PrefixLength { get; set; }
+
+    /// <summary>The interface; default: the namespace's only interface besides lo. Binds Name from VethPair and NetBridge objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    public string? InterfaceName { get; set; }
+
+    /// <summary>The namespace; without it, the host.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Namespace { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var address = Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), PrefixLength ?? 32);
+        if (PrefixLength is { } p && IPAddress.Contains('/') && p != address.PrefixLength)
+        {
+            throw new NetNsException($"IPAddress '{IPAddress}' and -PrefixLength {p} disagree; give the prefix once.",
+                "PrefixLengthConflict", ErrorCategory.InvalidArgument, IPAddress);
+        }
+        if (ns is not null)
+        {
+            RequireNamespace(ns);
+        }
+        var planned = ns is not null && !NetState.NamespaceExists(ns);
+        string device;
+        if (planned || (InterfaceName is not null && IsWhatIf && State.Link(ns, InterfaceName) is null && WhatIfLedger.HasLink(ns, InterfaceName)))
+        {
+            // Previewing a script under -WhatIf: the interface is one an earlier -WhatIf announced.
+            device = Names.Interface(InterfaceName ?? (ns is null ? null : $"veth-{ns}"), nameof(InterfaceName));
+        }
+        else
+        {
+            device = InterfaceChooser.Resolve(State, ns, InterfaceName);
+        }
+        var plan = new Plan();
+        AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
+        if (!Apply(plan))
+        {
+            return;
+        }
+        WriteObject(new NsIPAddress { Namespace = ns, InterfaceName = device, IPAddress = address.AddressText, PrefixLength = address.PrefixLength });
+    }
+}

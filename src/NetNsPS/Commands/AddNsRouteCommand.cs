@@ -1,0 +1,82 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Adds a route via a next hop (ip [-n NS] route add PREFIX via NEXTHOP [dev IFACE]); the default route
+/// when no prefix is given, as the article's `ip -n red route add default via 192.168.15.1`.
+/// The same route again converges; a different route to the same prefix is an error.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "NsRoute", SupportsShouldProcess = true)]
+[OutputType(typeof(NsRoute))]
+public sealed class AddNsRouteCommand : NetNsCmdlet
+{
+    /// <summary>The namespace; without it, the host.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string? Namespace { get; set; }
+
+    /// <summary>The destination network in CIDR form; 'default' or 0.0.0.0/0 (the default) for everything.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string DestinationPrefix { get; set; } = "0.0.0.0/0";
+
+    /// <summary>The gateway address, such as the bridge's 192.168.15.1.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Gateway", "Via")]
+    public string NextHop { get; set; } = "";
+
+    /// <summary>The interface to send through; without it the kernel picks the one that reaches NextHop.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? InterfaceName { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var destination = Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
+        var nextHop = Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(NextHop, nameof(NextHop)));
+        var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
+        if (ns is not null)
+        {
+            RequireNamespace(ns);
+        }
+        var plan = new Plan();
+        if (ns is not null && !NetState.NamespaceExists(ns))
+        {
+            plan.Add(Ip.AddRoute(ns, destination, nextHop, device));
+        }
+        else
+        {
+            if (device is not null && State.Link(ns, device) is null && !(IsWhatIf && WhatIfLedger.HasLink(ns, device)))
+            {
+                throw Errors.InterfaceNotFound(ns, device);
+            }
+            var existing = State.Routes(ns).FirstOrDefault(r => r.DestinationPrefix == destination.ToString());
+            if (existing is not null)
+            {
+                if (existing.Gateway != nextHop || (device is not null && existing.Device != device))
+                {
+                    var shown = existing.Gateway is null ? $"dev {existing.Device}" : $"via {existing.Gateway} dev {existing.Device}";
+                    throw new NetNsException(
+                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
+                        "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
+                }
+                WriteObject(ModelFactory.Route(ns, existing));
+                return;
+            }
+            plan.Add(Ip.AddRoute(ns, destination, nextHop, device), Ip.DeleteRoute(ns, destination, nextHop, device));
+        }
+        if (!Apply(plan))
+        {
+            return;
+        }
+        var added = State.Routes(ns).FirstOrDefault(r => r.DestinationPrefix == destination.ToString());
+        if (added is not null)
+        {
+            WriteObject(ModelFactory.Route(ns, added));
+        }
+    }
+}

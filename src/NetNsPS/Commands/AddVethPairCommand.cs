@@ -1,0 +1,144 @@
+using System;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Connects a namespace to the host with a veth pair: creates the pair, moves Name into the namespace,
+/// attaches PeerName to the bridge and brings both ends up. Re-running converges; a half-built pair
+/// (for example left by an interrupted run) is completed; a conflicting one is an error.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "VethPair", SupportsShouldProcess = true)]
+[OutputType(typeof(VethPair))]
+public sealed class AddVethPairCommand : NetNsCmdlet
+{
+    /// <summary>The namespace that gets the Name end; takes NetNamespace objects or names from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public string Namespace { get; set; } = "";
+
+    /// <summary>The end inside the namespace; default veth-NAMESPACE.</summary>
+    [Parameter]
+    public string? Name { get; set; }
+
+    /// <summary>The end on the host; default NAME-br (veth-NAMESPACE-br).</summary>
+    [Parameter]
+    public string? PeerName { get; set; }
+
+    /// <summary>The bridge that PeerName is attached to; without it the host end stays unattached.</summary>
+    [Parameter]
+    public string? Bridge { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var ns = Names.Namespace(Namespace, nameof(Namespace));
+        var name = DefaultName(Name, $"veth-{ns}", nameof(Name));
+        var peer = DefaultName(PeerName, $"{name}-br", nameof(PeerName));
+        var bridge = Bridge is null ? null : Names.Interface(Bridge, nameof(Bridge));
+        if (name == peer)
+        {
+            throw new NetNsException($"Name and PeerName are both '{name}'; the two ends need different names.",
+                "SameVethNames", ErrorCategory.InvalidArgument, name);
+        }
+        RequireNamespace(ns);
+        if (bridge is not null)
+        {
+            var bridgeLink = State.Link(null, bridge);
+            if (bridgeLink is null && !(IsWhatIf && WhatIfLedger.HasLink(null, bridge)))
+            {
+                throw Errors.BridgeNotFound(bridge);
+            }
+            if (bridgeLink is { IsBridge: false })
+            {
+                throw new NetNsException($"Interface '{bridge}' is a {bridgeLink.Kind ?? "device"}, not a bridge.",
+                    "NotABridge", ErrorCategory.InvalidArgument, bridge);
+            }
+        }
+
+        var nsPlanned = !NetState.NamespaceExists(ns);
+        var inside = nsPlanned ? null : State.Link(ns, name);
+        var hostSame = State.Link(null, name);
+        var hostPeer = State.Link(null, peer);
+        var plan = new Plan();
+        var preexisting = true;
+
+        if (inside is not null)
+        {
+            if (hostPeer is null || !inside.IsPairedWith(hostPeer, acrossNamespaces: true))
+            {
+                throw new NetNsException(
+                    $"Interface '{name}' already exists in namespace '{ns}' but is not a veth paired with '{peer}' on the host. Remove it or choose another -Name.",
+                    "VethConflict", ErrorCategory.ResourceExists, name);
+            }
+        }
+        else if (hostSame is not null)
+        {
+            // Both ends still on the host: an earlier run stopped between create and move.
+            if (hostPeer is null || !hostSame.IsPairedWith(hostPeer, acrossNamespaces: false))
+            {
+                throw new NetNsException(
+                    $"Interface '{name}' already exists on the host and is not a veth paired with '{peer}'. Remove it or choose another -Name.",
+                    "InterfaceExists", ErrorCategory.ResourceExists, name);
+            }
+            var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            plan.Add(Ip.MoveToNamespace(null, name, ns), Ip.MoveToNamespace(ns, name, self));
+        }
+        else
+        {
+            if (hostPeer is not null)
+            {
+                throw new NetNsException(
+                    $"Interface '{peer}' already exists on the host (it is not the peer of '{name}' in '{ns}'). Remove it or choose another -PeerName.",
+                    "InterfaceExists", ErrorCategory.ResourceExists, peer);
+            }
+            preexisting = false;
+            // Deleting one end deletes the pair wherever the other end is, so one undo covers create and move.
+            plan.Add(Ip.AddVeth(name, peer), Ip.DeleteLink(null, peer));
+            plan.Add(Ip.MoveToNamespace(null, name, ns));
+        }
+
+        if (bridge is not null && hostPeer?.Master != bridge)
+        {
+            if (hostPeer?.Master is { } other)
+            {
+                throw new NetNsException(
+                    $"'{peer}' is already attached to bridge '{other}', not '{bridge}'. Remove the pair (Remove-VethPair {ns}) or use -Bridge {other}.",
+                    "AttachedToOtherBridge", ErrorCategory.ResourceExists, peer);
+            }
+            plan.Add(Ip.SetMaster(peer, bridge), preexisting ? Ip.SetNoMaster(peer) : null);
+        }
+        if (inside is not { IsUp: true })
+        {
+            plan.Add(Ip.SetUp(ns, name), preexisting && inside is not null ? Ip.SetDown(ns, name) : null);
+        }
+        if (hostPeer is not { IsUp: true })
+        {
+            plan.Add(Ip.SetUp(null, peer), preexisting ? Ip.SetDown(null, peer) : null);
+        }
+        if (!Apply(plan))
+        {
+            WhatIfLedger.RecordLink(ns, name);
+            return;
+        }
+        var insideNow = State.Link(ns, name) ?? throw Errors.InterfaceNotFound(ns, name);
+        WriteObject(ModelFactory.Veth(ns, insideNow, State.Link(null, peer)));
+    }
+
+    private static string DefaultName(string? given, string fallback, string parameterName)
+    {
+        if (given is not null)
+        {
+            return Names.Interface(given, parameterName);
+        }
+        if (fallback.Length > Names.MaxInterfaceName)
+        {
+            throw new NetNsException(
+                $"The default {parameterName} '{fallback}' is longer than {Names.MaxInterfaceName} characters, the kernel's limit; give -Name and -PeerName.",
+                "DefaultNameTooLong", ErrorCategory.InvalidArgument, fallback);
+        }
+        return Names.Interface(fallback, parameterName);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Lists named network namespaces with their interfaces and IPv4 addresses (ip netns list; ip -n NAME addr).</summary>
+[Cmdlet(VerbsCommon.Get, "NetNamespace")]
+[OutputType(typeof(NetNamespace))]
+public sealed class GetNetNamespaceCommand : NetNsCmdlet
+{
+    /// <summary>Names to show; wildcards allowed. Without it, all namespaces.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Namespace")]
+    [SupportsWildcards]
+    public string[]? Name { get; set; }
+
+    protected override void Process()
+    {
+        var all = NetState.NamespaceNames();
+        foreach (var pattern in Name ?? new[] { "*" })
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                foreach (var name in all.Where(n => wildcard.IsMatch(n)))
+                {
+                    WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+                }
+                continue;
+            }
+            if (!all.Contains(pattern))
+            {
+                WriteError(Errors.NamespaceNotFound(pattern).ToErrorRecord());
+                continue;
+            }
+            WriteObject(ModelFactory.Namespace(pattern, State.Links(pattern)));
+        }
+    }
+}

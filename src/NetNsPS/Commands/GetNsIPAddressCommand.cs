@@ -1,0 +1,42 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Lists IPv4 addresses of the host or of namespaces (ip [-n NS] addr show).</summary>
+[Cmdlet(VerbsCommon.Get, "NsIPAddress")]
+[OutputType(typeof(NsIPAddress))]
+public sealed class GetNsIPAddressCommand : NetNsCmdlet
+{
+    /// <summary>Addresses to show (without prefix); wildcards allowed.</summary>
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string? IPAddress { get; set; }
+
+    /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>Only addresses of this interface.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string? InterfaceName { get; set; }
+
+    protected override void Process()
+    {
+        var addressFilter = new WildcardPattern(IPAddress ?? "*");
+        var interfaceFilter = new WildcardPattern(InterfaceName ?? "*");
+        foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
+        {
+            foreach (var link in State.Links(ns).Where(l => interfaceFilter.IsMatch(l.Name)))
+            {
+                foreach (var address in link.Ipv4Addresses.Where(a => addressFilter.IsMatch(a.Address)))
+                {
+                    WriteObject(ModelFactory.Address(ns, link.Name, address));
+                }
+            }
+        }
+    }
+}

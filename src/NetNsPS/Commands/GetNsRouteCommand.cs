@@ -1,0 +1,33 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Lists the main routing table of the host or of namespaces (ip [-n NS] route show), scope-link subnet routes included.</summary>
+[Cmdlet(VerbsCommon.Get, "NsRoute")]
+[OutputType(typeof(NsRoute))]
+public sealed class GetNsRouteCommand : NetNsCmdlet
+{
+    /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>Only the route to this prefix ('default' for 0.0.0.0/0).</summary>
+    [Parameter]
+    public string? DestinationPrefix { get; set; }
+
+    protected override void Process()
+    {
+        string? wanted = DestinationPrefix is null ? null : Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix)).ToString();
+        foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
+        {
+            foreach (var route in State.Routes(ns).Where(r => wanted is null || r.DestinationPrefix == wanted))
+            {
+                WriteObject(ModelFactory.Route(ns, route));
+            }
+        }
+    }
+}

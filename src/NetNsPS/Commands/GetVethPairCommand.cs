@@ -1,0 +1,47 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Lists veth pairs that join a namespace to the host, with the bridge and hairpin mode of the host end.</summary>
+[Cmdlet(VerbsCommon.Get, "VethPair")]
+[OutputType(typeof(VethPair))]
+public sealed class GetVethPairCommand : NetNsCmdlet
+{
+    /// <summary>Namespaces to look in; wildcards allowed. Without it, all namespaces.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>Names of the namespace ends to show; wildcards allowed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = false)]
+    [SupportsWildcards]
+    public string? Name { get; set; }
+
+    protected override void Process()
+    {
+        var names = NetState.NamespaceNames();
+        var host = State.Links(null);
+        var nameFilter = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        foreach (var pattern in Namespace ?? new[] { "*" })
+        {
+            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            var matched = names.Where(n => wildcard.IsMatch(n)).ToList();
+            if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                WriteError(Errors.NamespaceNotFound(pattern).ToErrorRecord());
+                continue;
+            }
+            foreach (var ns in matched)
+            {
+                foreach (var inside in State.Links(ns).Where(l => l.IsVeth && nameFilter.IsMatch(l.Name)))
+                {
+                    var peer = host.FirstOrDefault(h => inside.IsPairedWith(h, acrossNamespaces: true));
+                    WriteObject(ModelFactory.Veth(ns, inside, peer));
+                }
+            }
+        }
+    }
+}

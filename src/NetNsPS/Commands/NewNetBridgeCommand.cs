@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Creates a bridge on the host and brings it up (ip link add NAME type bridge; ip link set NAME up),
+/// optionally giving it an address so the host can reach the namespaces (ip addr add CIDR dev NAME).
+/// An existing bridge converges: it is brought up and given the address if it lacks them.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "NetBridge", SupportsShouldProcess = true)]
+[OutputType(typeof(NetBridge))]
+public sealed class NewNetBridgeCommand : NetNsCmdlet
+{
+    /// <summary>The bridge's interface name (1 to 15 characters), such as bridge0.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Bridge")]
+    public string Name { get; set; } = "";
+
+    /// <summary>An IPv4 address with prefix for the bridge interface, such as 192.168.15.1/24.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? IPAddress { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var name = Names.Interface(Name, nameof(Name));
+        Ipv4Cidr? address = IPAddress is null ? null : Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), null);
+        var plan = new Plan();
+        var existing = State.Link(null, name);
+        if (existing is null)
+        {
+            plan.Add(Ip.AddBridge(name), Ip.DeleteLink(null, name));
+            plan.Add(Ip.SetUp(null, name));
+        }
+        else
+        {
+            if (!existing.IsBridge)
+            {
+                throw new NetNsException(
+                    $"Interface '{name}' already exists on the host and is a {existing.Kind ?? "device"}, not a bridge.",
+                    "InterfaceExistsNotBridge", ErrorCategory.ResourceExists, name);
+            }
+            if (!existing.IsUp)
+            {
+                plan.Add(Ip.SetUp(null, name), Ip.SetDown(null, name));
+            }
+        }
+        if (address is { } a)
+        {
+            AddressPlanner.PlanAdd(State, null, name, a, plan, deviceIsPlanned: existing is null);
+        }
+        if (!Apply(plan))
+        {
+            WhatIfLedger.RecordLink(null, name);
+            return;
+        }
+        var links = State.Links(null);
+        WriteObject(ModelFactory.Bridge(State.Link(null, name)!, links));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Creates named network namespaces (ip netns add) and brings their loopback up.
+/// An existing namespace is not an error: it is returned as it is, with lo brought up if needed.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "NetNamespace", SupportsShouldProcess = true)]
+[OutputType(typeof(NetNamespace))]
+public sealed class NewNetNamespaceCommand : NetNsCmdlet
+{
+    /// <summary>Names of the namespaces to create, as `ip netns add` takes them.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Namespace")]
+    public string[] Name { get; set; } = System.Array.Empty<string>();
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        foreach (var raw in Name)
+        {
+            var name = Names.Namespace(raw, nameof(Name));
+            var plan = new Plan();
+            if (!NetState.NamespaceExists(name))
+            {
+                plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
+                plan.Add(Ip.SetUp(name, "lo"));
+            }
+            else if (State.Link(name, "lo") is { IsUp: false })
+            {
+                plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
+            }
+            if (!Apply(plan))
+            {
+                WhatIfLedger.RecordNamespace(name);
+                continue;
+            }
+            WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+        }
+    }
+}

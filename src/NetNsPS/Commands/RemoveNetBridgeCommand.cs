@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Deletes a bridge (ip link delete NAME). Its ports stay, detached. A bridge that is already gone is not an error;
+/// an interface of that name that is not a bridge is left alone with an error.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "NetBridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveNetBridgeCommand : NetNsCmdlet
+{
+    /// <summary>Names of the bridges to delete; takes Get-NetBridge output from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Bridge")]
+    public string[] Name { get; set; } = System.Array.Empty<string>();
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        foreach (var raw in Name)
+        {
+            var name = Names.Interface(raw, nameof(Name));
+            var link = State.Link(null, name);
+            if (link is null)
+            {
+                WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");
+                continue;
+            }
+            if (!link.IsBridge)
+            {
+                WriteError(new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
+                    "NotABridge", ErrorCategory.InvalidArgument, name).ToErrorRecord());
+                continue;
+            }
+            Apply(new Plan().Add(Ip.DeleteLink(null, name)));
+        }
+    }
+}

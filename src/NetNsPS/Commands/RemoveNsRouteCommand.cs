@@ -1,0 +1,56 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Removes a route (ip [-n NS] route del PREFIX ...). A route that is already gone is not an error.</summary>
+[Cmdlet(VerbsCommon.Remove, "NsRoute", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class RemoveNsRouteCommand : NetNsCmdlet
+{
+    /// <summary>The namespace; without it, the host.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string? Namespace { get; set; }
+
+    /// <summary>The destination network; 'default' or 0.0.0.0/0 (the default).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string DestinationPrefix { get; set; } = "0.0.0.0/0";
+
+    /// <summary>Only the route via this gateway.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? NextHop { get; set; }
+
+    /// <summary>Only the route through this interface.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? InterfaceName { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var destination = Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
+        var nextHop = NextHop is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(NextHop, nameof(NextHop)));
+        var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
+        if (ns is not null && !NetState.NamespaceExists(ns))
+        {
+            WriteVerbose($"Namespace '{ns}' does not exist, so neither do its routes.");
+            return;
+        }
+        var plan = new Plan();
+        foreach (var r in State.Routes(ns).Where(r => r.DestinationPrefix == destination.ToString()
+            && (nextHop is null || r.Gateway == nextHop) && (device is null || r.Device == device)))
+        {
+            var undo = r.Gateway is null ? null : Ip.AddRoute(ns, destination, r.Gateway, r.Device);
+            plan.Add(Ip.DeleteRoute(ns, destination, r.Gateway, r.Device), undo);
+        }
+        if (plan.IsEmpty)
+        {
+            WriteVerbose($"No route to {destination} matches in {Errors.Where(ns)}; nothing to remove.");
+            return;
+        }
+        Apply(plan);
+    }
+}

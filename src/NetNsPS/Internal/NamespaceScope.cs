@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Internal;
+
+/// <summary>Expands a -Namespace filter of Get-* cmdlets: none means the host, patterns match named namespaces.</summary>
+internal static class NamespaceScope
+{
+    /// <summary>The namespaces to read (null stands for the host); a plain name that does not exist is reported.</summary>
+    public static IEnumerable<string?> Expand(string[]? patterns, System.Action<ErrorRecord> writeError)
+    {
+        if (patterns is null || patterns.Length == 0)
+        {
+            yield return null;
+            yield break;
+        }
+        var names = NetState.NamespaceNames();
+        foreach (var pattern in patterns)
+        {
+            if (string.IsNullOrEmpty(pattern))
+            {
+                yield return null;
+                continue;
+            }
+            if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                if (names.Contains(pattern))
+                {
+                    yield return pattern;
+                }
+                else
+                {
+                    writeError(Errors.NamespaceNotFound(pattern).ToErrorRecord());
+                }
+                continue;
+            }
+            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            foreach (var name in names.Where(n => wildcard.IsMatch(n)))
+            {
+                yield return name;
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Internal;
+
+/// <summary>
+/// What every NetNsPS cmdlet shares: user errors as ErrorRecords (never stack traces), Ctrl+C that
+/// cancels the running program, and plans that honour -WhatIf, -Verbose, -Confirm and roll back on failure.
+/// </summary>
+public abstract class NetNsCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private NetState? _state;
+
+    internal IProcessRunner Runner { get; set; } = ProcessRunner.Instance;
+
+    protected CancellationToken CancellationToken => _cancel.Token;
+
+    /// <summary>The live state, read lazily and cached for one record.</summary>
+    protected NetState State => _state ??= new NetState(Runner, _cancel.Token);
+
+    /// <summary>State-changing cmdlets check privileges before doing anything.</summary>
+    protected virtual bool ChangesState => false;
+
+    /// <summary>True when -WhatIf is given or $WhatIfPreference is set.</summary>
+    protected bool IsWhatIf
+    {
+        get
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
+            {
+                return LanguagePrimitives.IsTrue(value);
+            }
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+    }
+
+    protected sealed override void BeginProcessing()
+    {
+        Guard(() =>
+        {
+            if (ChangesState && !IsWhatIf)
+            {
+                Privileges.RequireNetworkAdmin(MyInvocation.MyCommand.Name);
+            }
+            Begin();
+        }, terminating: true);
+    }
+
+    protected sealed override void ProcessRecord()
+    {
+        _state = null;
+        Guard(Process, terminating: false);
+    }
+
+    protected sealed override void EndProcessing() => Guard(End, terminating: true);
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    protected virtual void Begin() { }
+    protected abstract void Process();
+    protected virtual void End() { }
+
+    /// <summary>
+    /// Runs a plan: under -WhatIf prints each raw command and returns false; otherwise runs each after
+    /// ShouldProcess (which writes it to -Verbose) and rolls back everything on the first failure.
+    /// </summary>
+    protected bool Apply(Plan plan)
+    {
+        if (plan.IsEmpty)
+        {
+            return true;
+        }
+        if (IsWhatIf)
+        {
+            foreach (var step in plan.Steps)
+            {
+                var line = step.Command.Render();
+                ShouldProcess(line, line, MyInvocation.MyCommand.Name);
+            }
+            return false;
+        }
+        var executor = new PlanExecutor(Runner, WriteVerbose, _cancel.Token);
+        try
+        {
+            executor.Execute(plan, step =>
+            {
+                var line = step.Command.Render();
+                return ShouldProcess(line, $"Run: {line}", MyInvocation.MyCommand.Name);
+            });
+        }
+        finally
+        {
+            State.Invalidate();
+        }
+        return true;
+    }
+
+    private void Guard(Action action, bool terminating)
+    {
+        try
+        {
+            action();
+        }
+        catch (NetNsException e)
+        {
+            // A missing program or missing privilege stops the pipeline: every further record would fail alike.
+            if (terminating || e.ErrorId is "ProgramNotFound" or "RootRequired")
+            {
+                ThrowTerminatingError(e.ToErrorRecord());
+            }
+            WriteError(e.ToErrorRecord());
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Validates that a namespace exists (or that a -WhatIf run before announced it).</summary>
+    protected void RequireNamespace(string name)
+    {
+        if (!NetState.NamespaceExists(name) && !(IsWhatIf && WhatIfLedger.HasNamespace(name)))
+        {
+            throw Errors.NamespaceNotFound(name);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace NetNsPS.Linux;
+
+/// <summary>One external program call: the program and its argument array, never a shell string.</summary>
+public sealed class CommandSpec : IEquatable<CommandSpec>
+{
+    public CommandSpec(string program, IEnumerable<string> arguments, string? standardInput = null)
+    {
+        Program = program;
+        Arguments = arguments.ToArray();
+        StandardInput = standardInput;
+    }
+
+    public CommandSpec(string program, params string[] arguments) : this(program, (IEnumerable<string>)arguments) { }
+
+    public string Program { get; }
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>Text fed on standard input (for iptables-restore and ip -batch); null for none.</summary>
+    public string? StandardInput { get; }
+
+    /// <summary>The command as a user could paste it into bash.</summary>
+    public string Render()
+    {
+        var sb = new StringBuilder(BashQuote(Program));
+        foreach (var arg in Arguments)
+        {
+            sb.Append(' ').Append(BashQuote(arg));
+        }
+        if (StandardInput is not null)
+        {
+            // A here-document keeps the exact input and still pastes as one command.
+            sb.Append(" <<'EOF'\n").Append(StandardInput.TrimEnd('\n')).Append("\nEOF");
+        }
+        return sb.ToString();
+    }
+
+    public override string ToString() => Render();
+
+    /// <summary>Quotes an argument for bash only when it needs it, so the usual commands read as in the article.</summary>
+    public static string BashQuote(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "''";
+        }
+        if (value == "!")
+        {
+            // A lone '!' is iptables' negation; bash only treats '!' as history expansion inside a word.
+            return value;
+        }
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "-_./:=,@+%^".Contains(c)))
+            {
+                return "'" + value.Replace("'", "'\\''") + "'";
+            }
+        }
+        return value;
+    }
+
+    public bool Equals(CommandSpec? other) =>
+        other is not null && Program == other.Program && Arguments.SequenceEqual(other.Arguments) && StandardInput == other.StandardInput;
+
+    public override bool Equals(object? obj) => Equals(obj as CommandSpec);
+
+    public override int GetHashCode() => Render().GetHashCode();
+}

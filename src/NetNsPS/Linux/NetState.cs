@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+
+namespace NetNsPS.Linux;
+
+/// <summary>Reads the live state: one `ip -j` dump per namespace, kept for the duration of one operation.</summary>
+public sealed class NetState
+{
+    public const string NetnsDirectory = "/run/netns";
+
+    private readonly IProcessRunner _runner;
+    private readonly CancellationToken _token;
+    private readonly Dictionary<string, List<LinkRecord>> _links = new();
+
+    public NetState(IProcessRunner runner, CancellationToken token)
+    {
+        _runner = runner;
+        _token = token;
+    }
+
+    public static string NamespacePath(string name) => Path.Combine(NetnsDirectory, name);
+
+    public static bool NamespaceExists(string name) => File.Exists(NamespacePath(name));
+
+    /// <summary>The named namespaces, as `ip netns list` finds them: the files under /run/netns.</summary>
+    public static IReadOnlyList<string> NamespaceNames()
+    {
+        if (!Directory.Exists(NetnsDirectory))
+        {
+            return Array.Empty<string>();
+        }
+        return Directory.GetFiles(NetnsDirectory).Select(Path.GetFileName).OfType<string>().OrderBy(n => n, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>All links of a namespace (null: the host) with their addresses.</summary>
+    public IReadOnlyList<LinkRecord> Links(string? ns)
+    {
+        var key = ns ?? string.Empty;
+        if (!_links.TryGetValue(key, out var links))
+        {
+            links = IpJson.ParseLinks(Query(Ip.ShowLinks(ns), ns));
+            _links[key] = links;
+        }
+        return links;
+    }
+
+    public LinkRecord? Link(string? ns, string name) => Links(ns).FirstOrDefault(l => l.Name == name);
+
+    public LinkRecord? LinkByIndex(string? ns, int index) => Links(ns).FirstOrDefault(l => l.Index == index);
+
+    public IReadOnlyList<RouteRecord> Routes(string? ns) => IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns), ns));
+
+    /// <summary>Forgets cached dumps after a change, so the next read sees the kernel's truth.</summary>
+    public void Invalidate(string? ns = null)
+    {
+        if (ns is null)
+        {
+            _links.Clear();
+        }
+        else
+        {
+            _links.Remove(ns);
+        }
+    }
+
+    private string Query(CommandSpec command, string? ns)
+    {
+        var result = _runner.Run(command, _token);
+        if (!result.Succeeded)
+        {
+            if (ns is not null && !NamespaceExists(ns))
+            {
+                throw Errors.NamespaceNotFound(ns);
+            }
+            throw new NetNsException($"{command.Render()}: {result.ErrorText}", "IpQueryFailed",
+                KernelErrors.Categorize(result.ErrorText), command.Render());
+        }
+        return result.StandardOutput;
+    }
+}

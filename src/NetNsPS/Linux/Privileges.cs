@@ -1,0 +1,44 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+
+namespace NetNsPS.Linux;
+
+/// <summary>Checks the capabilities network changes need, so a non-root caller gets one clear error up front.</summary>
+public static class Privileges
+{
+    private const int CapSysAdmin = 21;
+    private const int CapNetAdmin = 12;
+
+    public static bool HasNetworkAdmin() => HasCapability(CapNetAdmin) && HasCapability(CapSysAdmin);
+
+    public static bool HasCapability(int capability)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                {
+                    var mask = ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    return (mask & (1UL << capability)) != 0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return false;
+    }
+
+    public static void RequireNetworkAdmin(string commandName)
+    {
+        if (!HasNetworkAdmin())
+        {
+            throw new NetNsException(
+                $"{commandName} changes network state and needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN). Run pwsh as root (sudo pwsh), or try it safely with -WhatIf.",
+                "RootRequired", ErrorCategory.PermissionDenied, commandName);
+        }
+    }
+}

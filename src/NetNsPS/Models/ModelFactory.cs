@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetNsPS.Linux;
+
+namespace NetNsPS;
+
+/// <summary>Turns kernel records into the objects cmdlets return.</summary>
+internal static class ModelFactory
+{
+    public static NetNamespace Namespace(string name, IReadOnlyList<LinkRecord> links) => new()
+    {
+        Name = name,
+        Path = NetState.NamespacePath(name),
+        Interfaces = links.Select(l => l.Name).ToArray(),
+        IPAddresses = links.SelectMany(l => l.Ipv4Addresses).Select(a => a.Cidr).ToArray(),
+    };
+
+    public static NetBridge Bridge(LinkRecord bridge, IReadOnlyList<LinkRecord> hostLinks) => new()
+    {
+        Name = bridge.Name,
+        State = bridge.OperState,
+        MacAddress = bridge.MacAddress,
+        Mtu = bridge.Mtu,
+        IPAddresses = bridge.Ipv4Addresses.Select(a => a.Cidr).ToArray(),
+        Ports = hostLinks.Where(l => l.Master == bridge.Name).Select(l => l.Name).ToArray(),
+    };
+
+    public static VethPair Veth(string ns, LinkRecord inside, LinkRecord? peer) => new()
+    {
+        Name = inside.Name,
+        Namespace = ns,
+        PeerName = peer?.Name ?? "",
+        Bridge = peer?.Master,
+        State = inside.OperState,
+        Hairpin = peer?.Hairpin ?? false,
+    };
+
+    public static NsIPAddress Address(string? ns, string device, AddressRecord a) => new()
+    {
+        Namespace = ns,
+        InterfaceName = device,
+        IPAddress = a.Address,
+        PrefixLength = a.PrefixLength,
+    };
+
+    public static NsRoute Route(string? ns, RouteRecord r) => new()
+    {
+        Namespace = ns,
+        DestinationPrefix = r.DestinationPrefix,
+        NextHop = r.Gateway,
+        InterfaceName = r.Device,
+        Scope = r.Scope ?? "global",
+        Protocol = r.Protocol,
+        PreferredSource = r.PreferredSource,
+    };
+}

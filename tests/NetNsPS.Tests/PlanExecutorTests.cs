@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NetNsPS.Linux;
+using Xunit;
+
+namespace NetNsPS.Tests;
+
+[Collection("Environment")]
+public class PlanExecutorTests
+{
+    private static Plan VethPlan() => new Plan()
+        .Add(Ip.AddVeth("veth-red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
+        .Add(Ip.MoveToNamespace(null, "veth-red", "red"))
+        .Add(Ip.SetMaster("veth-red-br", "bridge0"))
+        .Add(Ip.SetUp("red", "veth-red"));
+
+    [Fact]
+    public void AllStepsSucceed_RunsThemInOrder()
+    {
+        var runner = new FakeRunner();
+        new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => true);
+        Assert.Equal(new[]
+        {
+            "ip link add veth-red type veth peer name veth-red-br",
+            "ip link set veth-red netns red",
+            "ip link set veth-red-br master bridge0",
+            "ip -n red link set veth-red up",
+        }, runner.Ran);
+    }
+
+    [Fact]
+    public void FailingStep_RollsBackDoneStepsNewestFirst_AndKeepsTheKernelsWords()
+    {
+        var runner = new FakeRunner(c => c.Render().Contains("master")
+            ? new ProcessResult(2, "", "Error: argument \"bridge0\" is wrong: Device does not exist")
+            : new ProcessResult(0, "", ""));
+        var verbose = new List<string>();
+        var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, verbose.Add, default).Execute(VethPlan(), _ => true));
+        Assert.Equal("ip link delete veth-red-br", runner.Ran[^1]);
+        Assert.Equal(4, runner.Ran.Count);
+        Assert.Contains("Device does not exist", e.Message);
+        Assert.StartsWith("ip link set veth-red-br master bridge0:", e.Message);
+        Assert.Equal(ErrorCategory.ObjectNotFound, e.Category);
+        Assert.Contains("Rollback: ip link delete veth-red-br", verbose);
+    }
+
+    [Fact]
+    public void Declined_RollsBackAndStops()
+    {
+        var runner = new FakeRunner();
+        var asked = 0;
+        var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => ++asked < 3));
+        Assert.Equal("OperationDeclined", e.ErrorId);
+        Assert.Equal(new[]
+        {
+            "ip link add veth-red type veth peer name veth-red-br",
+            "ip link set veth-red netns red",
+            "ip link delete veth-red-br",
+        }, runner.Ran);
+    }
+
+    [Fact]
+    public void FaultInjection_FailsTheKthStep()
+    {
+        var runner = new FakeRunner();
+        Environment.SetEnvironmentVariable(PlanExecutor.FaultInjectionVariable, "2");
+        try
+        {
+            var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => true));
+            Assert.Contains("injected fault", e.Message);
+            Assert.Equal(new[] { "ip link add veth-red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PlanExecutor.FaultInjectionVariable, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("RTNETLINK answers: File exists", ErrorCategory.ResourceExists)]
+    [InlineData("Cannot find device \"veth-x\"", ErrorCategory.ObjectNotFound)]
+    [InlineData("RTNETLINK answers: Operation not permitted", ErrorCategory.PermissionDenied)]
+    [InlineData("Error: Nexthop has invalid gateway.", ErrorCategory.InvalidArgument)]
+    [InlineData("something else entirely", ErrorCategory.InvalidOperation)]
+    public void KernelWords_MapToCategories(string message, ErrorCategory category) =>
+        Assert.Equal(category, KernelErrors.Categorize(message));
+}
