@@ -119,7 +119,7 @@ switch ($Task) {
     }
     'Demo' {
         Invoke-Build
-        & (Join-Path $root 'tests/Demo.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1')
+        & (Join-Path $root 'src/demo/ArticleDemo.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1')
         if (-not $?) { exit 1 }
     }
 }

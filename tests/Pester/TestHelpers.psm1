@@ -64,10 +64,11 @@ function Get-StateDump {
 }
 
 function Format-Json {
-    # Drops fields that change on their own (timers, statistics) so two dumps of the same state are equal.
+    # Drops fields that change on their own (timers, statistics, IPv6 duplicate address detection)
+    # so two dumps of the same state are equal.
     param($Json)
     $text = $Json -join "`n"
-    $volatile = '"(\w*_timer|stats\w*|gc_timer|hello_timer|tcn_timer|topology_change_timer|used|updated|expires|last_\w+)":\s*("[^"]*"|[\d.]+|\{[^{}]*\})\s*,?'
+    $volatile = '"(\w*_timer|stats\w*|used|updated|expires|last_\w+|tentative|valid_life_time|preferred_life_time)":\s*("[^"]*"|[\d.]+|true|false|\{[^{}]*\})\s*,?'
     ($text -replace $volatile, '') -replace ',\s*}', '}'
 }
 
