@@ -15,7 +15,12 @@
         'Add-VethPair', 'Get-VethPair', 'Remove-VethPair',
         'Add-NsIPAddress', 'Get-NsIPAddress', 'Remove-NsIPAddress',
         'Add-NsRoute', 'Get-NsRoute', 'Remove-NsRoute',
-        'Invoke-NsCommand', 'Invoke-NsSandbox'
+        'Invoke-NsCommand', 'Invoke-NsSandbox',
+        'Enable-IpForward', 'Disable-IpForward', 'Get-IpForward',
+        'Enable-BridgeNetfilter', 'Get-BridgeNetfilter',
+        'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',
+        'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
+        'Set-BridgeHairpin'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -46,16 +46,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
         RequireNamespace(ns);
         if (bridge is not null)
         {
-            var bridgeLink = State.Link(null, bridge);
-            if (bridgeLink is null && !(IsWhatIf && WhatIfLedger.HasLink(null, bridge)))
-            {
-                throw Errors.BridgeNotFound(bridge);
-            }
-            if (bridgeLink is { IsBridge: false })
-            {
-                throw new NetNsException($"Interface '{bridge}' is a {bridgeLink.Kind ?? "device"}, not a bridge.",
-                    "NotABridge", ErrorCategory.InvalidArgument, bridge);
-            }
+            BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         }
 
         var nsPlanned = !NetState.NamespaceExists(ns);

@@ -23,7 +23,6 @@ public sealed class GetVethPairCommand : NetNsCmdlet
     protected override void Process()
     {
         var names = NetState.NamespaceNames();
-        var host = State.Links(null);
         var nameFilter = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
         foreach (var pattern in Namespace ?? new[] { "*" })
         {
@@ -38,8 +37,7 @@ public sealed class GetVethPairCommand : NetNsCmdlet
             {
                 foreach (var inside in State.Links(ns).Where(l => l.IsVeth && nameFilter.IsMatch(l.Name)))
                 {
-                    var peer = host.FirstOrDefault(h => inside.IsPairedWith(h, acrossNamespaces: true));
-                    WriteObject(ModelFactory.Veth(ns, inside, peer));
+                    WriteObject(ModelFactory.Veth(ns, inside, VethPairs.HostEnd(State, inside)));
                 }
             }
         }

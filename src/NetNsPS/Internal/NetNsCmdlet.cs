@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Internal;
 
@@ -17,6 +18,12 @@ public abstract class NetNsCmdlet : PSCmdlet
     internal IProcessRunner Runner { get; set; } = ProcessRunner.Instance;
 
     protected CancellationToken CancellationToken => _cancel.Token;
+
+    /// <summary>The firewall, behind the one driver interface (iptables today).</summary>
+    internal IFirewallDriver Firewall { get; set; } = IptablesDriver.Instance;
+
+    /// <summary>The live state of the module's firewall chains, read once per call.</summary>
+    protected FirewallSnapshot ReadFirewall() => Firewall.Read(Runner, _cancel.Token);
 
     /// <summary>The live state, read lazily and cached for one record.</summary>
     protected NetState State => _state ??= new NetState(Runner, _cancel.Token);

@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Stops the host routing (sysctl -w net.ipv4.ip_forward=0) and removes the file Enable-IpForward -Persist
+/// wrote; any other file under /etc/sysctl.d is left alone.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Disable, "IpForward", SupportsShouldProcess = true)]
+[OutputType(typeof(SysctlSetting))]
+public sealed class DisableIpForwardCommand : NetNsCmdlet
+{
+    /// <summary>Write the resulting setting to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var plan = new Plan();
+        var current = Sysctl.Read(Sysctl.IpForward);
+        if (current != "0")
+        {
+            plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
+        }
+        if (Sysctl.PersistFileIsOurs())
+        {
+            plan.Add(Sysctl.RemovePersistFile(), Sysctl.WritePersistFile());
+        }
+        if (Apply(plan) && PassThru)
+        {
+            WriteObject(SysctlSettings.IpForward());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Removes the outbound NAT of a bridge (exactly the rules Enable-NsMasquerade added). Already gone is not an error.</summary>
+[Cmdlet(VerbsLifecycle.Disable, "NsMasquerade", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
+{
+    /// <summary>The bridge; takes NsMasquerade and NetBridge objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    public string Bridge { get; set; } = "";
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var bridge = Names.Interface(Bridge, nameof(Bridge));
+        var snapshot = ReadFirewall();
+        var rules = snapshot.Rules.Where(r => NatRules.IsMasqueradeTag(r.Rule.Tag, bridge)).ToList();
+        if (rules.Count == 0)
+        {
+            WriteVerbose($"No masquerade for bridge '{bridge}'; nothing to remove.");
+            return;
+        }
+        var plan = new Plan();
+        Firewall.PlanRemove(snapshot, rules, plan);
+        Apply(plan);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Outbound NAT for the namespaces on a bridge, the article's
+/// `iptables -t nat -A POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE`, in the module's own chain
+/// (plus FORWARD accepts, so it also works where FORWARD's policy is DROP). Re-running converges.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Enable, "NsMasquerade", SupportsShouldProcess = true)]
+[OutputType(typeof(NsMasquerade))]
+public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
+{
+    /// <summary>The bridge whose namespaces get outbound NAT; takes NetBridge objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    public string Bridge { get; set; } = "";
+
+    /// <summary>The source network to masquerade; default: the bridge's subnet (from its IPv4 address).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? SourcePrefix { get; set; }
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var bridge = Names.Interface(Bridge, nameof(Bridge));
+        Ipv4Cidr? given = SourcePrefix is null ? null : Ipv4Cidr.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
+        var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
+        var source = given ?? DefaultPrefix(link, bridge);
+        var plan = new Plan();
+        Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
+        if (Apply(plan))
+        {
+            WriteObject(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
+        }
+    }
+
+    private static Ipv4Cidr DefaultPrefix(LinkRecord? link, string bridge)
+    {
+        var address = link?.Ipv4Addresses.FirstOrDefault() ?? throw new NetNsException(
+            $"Bridge '{bridge}' has no IPv4 address to take the subnet from; give -SourcePrefix or add one (Add-NsIPAddress 192.168.15.1/24 -InterfaceName {bridge}).",
+            "NoBridgeAddress", ErrorCategory.InvalidArgument, bridge);
+        return Ipv4Cidr.Parse(address.Cidr, "bridge address", null).Network;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+
+namespace NetNsPS.Commands;
+
+/// <summary>Lists published ports, read from the live firewall rules (so it shows the truth after a crash or a hand edit).</summary>
+[Cmdlet(VerbsCommon.Get, "NsPort")]
+[OutputType(typeof(NsPortMapping))]
+public sealed class GetNsPortCommand : NetNsCmdlet
+{
+    /// <summary>Only ports of this namespace; wildcards allowed.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string? Namespace { get; set; }
+
+    /// <summary>Only this host port.</summary>
+    [Parameter]
+    public ushort? ExternalPort { get; set; }
+
+    /// <summary>Only this protocol.</summary>
+    [Parameter]
+    public NsProtocol? Protocol { get; set; }
+
+    protected override void Process()
+    {
+        var filter = new WildcardPattern(Namespace ?? "*");
+        foreach (var (mapping, _) in NatRules.ReadPorts(ReadFirewall()))
+        {
+            if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)
+                && (Protocol is null || mapping.Protocol == Protocol))
+            {
+                WriteObject(mapping);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Sets hairpin mode of a bridge port (ip link set PORT type bridge_slave hairpin on|off): whether the bridge may
+/// send a frame back out of the port it came in on, which a namespace reaching its own published port needs.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "BridgeHairpin", SupportsShouldProcess = true)]
+[OutputType(typeof(VethPair))]
+public sealed class SetBridgeHairpinCommand : NetNsCmdlet
+{
+    /// <summary>The bridge port (a veth's host end, such as veth-red-br); takes VethPair objects (their PeerName) from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("PeerName")]
+    public string InterfaceName { get; set; } = "";
+
+    /// <summary>On ($true, the default) or off.</summary>
+    [Parameter(Position = 1)]
+    public bool Enabled { get; set; } = true;
+
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var name = Names.Interface(InterfaceName, nameof(InterfaceName));
+        var port = State.Link(null, name) ?? throw Errors.InterfaceNotFound(null, name);
+        if (port.SlaveKind != "bridge")
+        {
+            throw new NetNsException($"Interface '{name}' is not attached to a bridge, so it has no hairpin mode. Attach it first (Add-VethPair ... -Bridge).",
+                "NotABridgePort", ErrorCategory.InvalidArgument, name);
+        }
+        var plan = new Plan();
+        if (port.Hairpin != Enabled)
+        {
+            plan.Add(Ip.SetHairpin(name, Enabled), Ip.SetHairpin(name, !Enabled));
+        }
+        if (!Apply(plan))
+        {
+            return;
+        }
+        var now = State.Link(null, name)!;
+        if (VethPairs.FromHostEnd(State, now) is { } pair)
+        {
+            WriteObject(ModelFactory.Veth(pair.Namespace, pair.Inside, now));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using NetNsPS.Linux;
+
+namespace NetNsPS.Internal;
+
+/// <summary>The kernel settings the module reports, as output objects.</summary>
+internal static class SysctlSettings
+{
+    public static SysctlSetting IpForward() => new()
+    {
+        Name = Sysctl.IpForward,
+        Value = Sysctl.Read(Sysctl.IpForward),
+        PersistentPath = Sysctl.PersistFileIsOurs() ? Sysctl.PersistFile : null,
+    };
+
+    public static SysctlSetting BridgeNetfilter() => new()
+    {
+        Name = Sysctl.BridgeNfCallIptables,
+        Value = Sysctl.Read(Sysctl.BridgeNfCallIptables),
+    };
+
+    /// <summary>Adds to the plan what makes bridged traffic pass iptables (sibling namespaces reaching a published port).</summary>
+    public static void PlanBridgeNetfilter(Plan plan)
+    {
+        if (!Sysctl.BridgeNetfilterLoaded)
+        {
+            plan.Add(Sysctl.LoadBridgeNetfilter());
+        }
+        var current = Sysctl.Read(Sysctl.BridgeNfCallIptables);
+        if (current != "1")
+        {
+            plan.Add(Sysctl.Write(Sysctl.BridgeNfCallIptables, "1"), current is null ? null : Sysctl.Write(Sysctl.BridgeNfCallIptables, current));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace NetNsPS.Linux.Firewall;
+
+public enum FirewallTable { Nat, Filter, Raw }
+
+/// <summary>The built-in chain (netfilter hook) that a module-owned chain hangs off.</summary>
+public enum FirewallHook { Prerouting, Output, Postrouting, Forward }
+
+public enum FirewallAction { Masquerade, Dnat, Accept, Drop }
+
+/// <summary>
+/// One rule in a chain the module owns, independent of iptables or nftables syntax. Tag is the rule's
+/// identity (an iptables comment), so listing and removal find exactly the module's rules.
+/// </summary>
+public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string Tag, FirewallAction Action)
+{
+    public string? Protocol { get; init; }
+    public string? Source { get; init; }
+    public string? Destination { get; init; }
+    public string? InInterface { get; init; }
+    public string? OutInterface { get; init; }
+
+    /// <summary>Negates OutInterface: `! -o bridge0`.</summary>
+    public bool NotOutInterface { get; init; }
+    public int? DestinationPort { get; init; }
+
+    /// <summary>Only packets whose source is an address of this host (`-m addrtype --src-type LOCAL`).</summary>
+    public bool SourceIsLocal { get; init; }
+
+    /// <summary>Only replies of known connections (`-m conntrack --ctstate RELATED,ESTABLISHED`).</summary>
+    public bool EstablishedOnly { get; init; }
+
+    /// <summary>For Dnat: the new destination, "address:port".</summary>
+    public string? DnatTo { get; init; }
+
+    /// <summary>Options a driver read but does not model (a hand-edited rule); such a rule never equals a wanted one.</summary>
+    public string? Unrecognized { get; init; }
+}
