@@ -43,15 +43,57 @@ Invoke-NsSandbox {
     Get-NetBridge bridge0 | Add-NsIPAddress 192.168.15.1/24 | Out-Null
     Get-NetBridge bridge0 | Show
 
-    Write-Host '== Who reaches whom (ping through ip netns exec) ==' -ForegroundColor Cyan
-    $table = foreach ($pair in @(
-            @('red', '192.168.15.3', 'red -> blue'),
-            @('blue', '192.168.15.2', 'blue -> red'),
-            @('host', '192.168.15.2', 'host -> red'),
-            @('red', '192.168.15.1', 'red -> host (bridge0)'))) {
-        [pscustomobject]@{ Path = $pair[2]; From = $pair[0]; Target = $pair[1]; Reachable = Test-Reach $pair[0] $pair[1] }
+    Write-Host '== Access the Internet (a namespace "wan" plays it: 198.51.100.1) ==' -ForegroundColor Cyan
+    # The internet, simulated inside the sandbox with plain ip commands.
+    & ip netns add wan
+    & ip link add veth-wan type veth peer name veth-wan-h
+    & ip link set veth-wan netns wan
+    & ip -n wan addr add 198.51.100.1/24 dev veth-wan
+    & ip -n wan link set veth-wan up
+    & ip addr add 198.51.100.2/24 dev veth-wan-h
+    & ip link set veth-wan-h up
+    & ip -n wan route add default via 198.51.100.2
+    'red', 'blue' | ForEach-Object { Add-NsRoute -Namespace $_ -NextHop 192.168.15.1 } | Show
+    Get-NetBridge bridge0 | Enable-NsMasquerade | Show
+    Enable-IpForward | Show
+
+    Write-Host '== Publish a port: red:80 as the host''s 8080 ==' -ForegroundColor Cyan
+    $www = Join-Path ([IO.Path]::GetTempPath()) 'netnsps-demo-www'
+    New-Item -ItemType Directory -Force $www | Out-Null
+    Set-Content (Join-Path $www 'index.html') 'hello from red'
+    $server = Start-Process ip -ArgumentList 'netns', 'exec', 'red', 'python3', '-m', 'http.server', '80', '--directory', $www `
+        -RedirectStandardOutput /tmp/netnsps-demo.out -RedirectStandardError /tmp/netnsps-demo.err -PassThru
+    foreach ($i in 1..50) { & ip netns exec red curl -s -m 1 -o /dev/null http://127.0.0.1/; if ($LASTEXITCODE -eq 0) { break }; Start-Sleep -Milliseconds 100 }
+    Write-Host 'Preview with -WhatIf:'
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -WhatIf
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Show
+
+    function Get-Page([string] $From, [string] $Url) {
+        # Real traffic with curl, not NetNsPS's own code.
+        $page = if ($From -eq 'host') { & curl -s -m 2 $Url } else { & ip netns exec $From curl -s -m 2 $Url }
+        if ($LASTEXITCODE -eq 0 -and "$page".Trim() -eq 'hello from red') { 'yes' } else { 'no' }
     }
+
+    Write-Host '== Who reaches whom (ping and curl through ip netns exec) ==' -ForegroundColor Cyan
+    $table = @(
+        foreach ($pair in @(
+                @('red', '192.168.15.3', 'red -> blue'),
+                @('blue', '192.168.15.2', 'blue -> red'),
+                @('host', '192.168.15.2', 'host -> red'),
+                @('red', '192.168.15.1', 'red -> host (bridge0)'),
+                @('red', '198.51.100.1', 'red -> internet (masquerade)'))) {
+            [pscustomobject]@{ Path = $pair[2]; From = $pair[0]; Target = $pair[1]; Reachable = Test-Reach $pair[0] $pair[1] }
+        }
+        foreach ($way in @(
+                @('wan', 'http://198.51.100.2:8080/', 'port 8080 from another machine'),
+                @('host', 'http://localhost:8080/', 'port 8080 from localhost'),
+                @('blue', 'http://192.168.15.1:8080/', 'port 8080 from sibling blue'),
+                @('red', 'http://192.168.15.1:8080/', 'port 8080 from red itself (hairpin)'))) {
+            [pscustomobject]@{ Path = $way[2]; From = $way[0]; Target = $way[1]; Reachable = Get-Page $way[0] $way[1] }
+        }
+    )
     $table | Show
+    Stop-Process -Id $server.Id
     $table
 } | Where-Object Reachable -ne 'yes' | ForEach-Object { throw "Demo: $($_.Path) is not reachable" }
 Write-Host 'Sandbox gone; the host network was never touched.' -ForegroundColor Green

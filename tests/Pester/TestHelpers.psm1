@@ -9,9 +9,10 @@ function Assert-Sandbox {
 
 function Invoke-Checked {
     # Runs a native program (never a NetNsPS cmdlet) and throws on a non-zero exit, for set-up steps of tests.
-    param([Parameter(Mandatory)][string] $Program, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    $out = & $Program @Arguments 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "$Program $($Arguments -join ' ') failed ($LASTEXITCODE): $out" }
+    # A simple function on purpose: its arguments (-w, -t ...) go to the program, not to PowerShell.
+    $program, $arguments = $args
+    $out = & $program @arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "$program $($arguments -join ' ') failed ($LASTEXITCODE): $out" }
     $out
 }
 
@@ -54,13 +55,68 @@ function Get-StateDump {
     }
     $parts.Add('bridge ' + (Format-Json (& bridge -d -j link show 2>&1)))
     if (Get-Command iptables-save -ErrorAction SilentlyContinue) {
-        $parts.Add('iptables ' + ((& iptables-save 2>&1 | Where-Object { $_ -notmatch '^#' }) -replace '\[\d+:\d+\]', '[0:0]' -join "`n"))
+        $parts.Add('iptables ' + (Get-IptablesDump))
     }
     foreach ($key in 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables') {
         $parts.Add("$key=" + (& sysctl -n $key 2>&1))
     }
     $parts.Add('sysctl.d: ' + ((Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | ForEach-Object { "$($_.Name):$(Get-Content $_ -Raw)" }) -join ';'))
     $parts -join "`n"
+}
+
+function Get-IptablesDump {
+    # iptables-save without comments and counters. A table with no rules and only built-in chains at
+    # ACCEPT is left out: iptables-nft keeps a table listed once anything touched it, though it is empty.
+    $tables = [System.Collections.Generic.List[string]]::new()
+    $block = $null
+    foreach ($line in (& iptables-save 2>&1)) {
+        if ($line -match '^#') { continue }
+        if ($line -match '^\*') { $block = [System.Collections.Generic.List[string]]::new(); $block.Add($line); continue }
+        $block.Add(($line -replace '\[\d+:\d+\]', '[0:0]'))
+        if ($line -eq 'COMMIT') {
+            $empty = -not ($block | Where-Object { $_ -like '-A *' -or ($_ -like ':*' -and $_ -notmatch '^:[A-Z]+ ACCEPT ') })
+            if (-not $empty) { $tables.Add($block -join "`n") }
+        }
+    }
+    ($tables | Sort-Object) -join "`n"
+}
+
+function New-Wan {
+    # A namespace that plays the internet: wan (198.51.100.1/24), linked to the sandbox host (198.51.100.2/24).
+    # Raw ip commands, so the test infrastructure does not depend on the code under test.
+    Assert-Sandbox
+    Invoke-Checked ip netns add wan
+    Invoke-Checked ip link add veth-wan type veth peer name veth-wan-h
+    Invoke-Checked ip link set veth-wan netns wan
+    Invoke-Checked ip -n wan addr add 198.51.100.1/24 dev veth-wan
+    Invoke-Checked ip -n wan link set veth-wan up
+    Invoke-Checked ip -n wan link set lo up
+    Invoke-Checked ip addr add 198.51.100.2/24 dev veth-wan-h
+    Invoke-Checked ip link set veth-wan-h up
+}
+
+function Start-NsWebServer {
+    # python3's http.server inside a namespace; returns the process (stop it by its Id). Waits until it answers.
+    param([Parameter(Mandatory)][string] $Namespace, [int] $Port = 80, [string] $Bind = '0.0.0.0', [string] $LogPath = "/tmp/netnsps-web-$Namespace-$Port.log")
+    $root = Join-Path ([IO.Path]::GetTempPath()) "netnsps-www-$Namespace"
+    New-Item -ItemType Directory -Force -Path $root | Out-Null
+    Set-Content -Path (Join-Path $root 'index.html') -Value "hello from $Namespace"
+    $process = Start-Process ip -ArgumentList 'netns', 'exec', $Namespace, 'python3', '-m', 'http.server', "$Port", '--bind', $Bind, '--directory', $root `
+        -RedirectStandardOutput "$LogPath.out" -RedirectStandardError $LogPath -PassThru
+    $probe = if ($Bind -eq '0.0.0.0') { '127.0.0.1' } else { $Bind }
+    foreach ($i in 1..50) {
+        & ip netns exec $Namespace curl -s -m 1 -o /dev/null "http://${probe}:$Port/" 2>$null
+        if ($LASTEXITCODE -eq 0) { return $process }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "the web server in $Namespace did not start: $(Get-Content $LogPath -Raw -ErrorAction SilentlyContinue)"
+}
+
+function Get-Page {
+    # The page at a URL through curl (not our code), from a namespace or the host; $null when it fails.
+    param([string] $Namespace, [Parameter(Mandatory)][string] $Url)
+    $out = if ($Namespace) { & ip netns exec $Namespace curl -s -m 2 $Url 2>$null } else { & curl -s -m 2 $Url 2>$null }
+    if ($LASTEXITCODE -eq 0) { "$out".Trim() } else { $null }
 }
 
 function Format-Json {

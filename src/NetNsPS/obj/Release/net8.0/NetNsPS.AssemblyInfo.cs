@@ -13,7 +13,7 @@ using System.Reflection;
 [assembly: System.Reflection.AssemblyCompanyAttribute("NetNsPS")]
 [assembly: System.Reflection.AssemblyConfigurationAttribute("Release")]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("0.1.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("0.1.0+57849a40bd1dbf988295ee8b48e28c3c2df3a9c6")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("0.1.0+b842fd96a415ee17c6009c555ce8e94fd4abbb8a")]
 [assembly: System.Reflection.AssemblyProductAttribute("NetNsPS")]
 [assembly: System.Reflection.AssemblyTitleAttribute("NetNsPS")]
 [assembly: System.Reflection.AssemblyVersionAttribute("0.1.0.0")]
