@@ -15,6 +15,7 @@
         'Add-VethPair', 'Get-VethPair', 'Remove-VethPair',
         'Add-NsIPAddress', 'Get-NsIPAddress', 'Remove-NsIPAddress',
         'Add-NsRoute', 'Get-NsRoute', 'Remove-NsRoute',
+        'Test-NsConnection',
         'Invoke-NsCommand', 'Invoke-NsSandbox'
     )
     FunctionsToExport      = @()
