@@ -53,4 +53,16 @@ internal static class ModelFactory
         Protocol = r.Protocol,
         PreferredSource = r.PreferredSource,
     };
+
+    public static NsConnectionTestResult ConnectionTest(string computerName, ConnectionProbeRequest request, ConnectionProbeOutcome outcome) => new()
+    {
+        Namespace = request.Namespace,
+        ComputerName = computerName,
+        RemoteAddress = Ipv4Cidr.Format(request.Address),
+        RemotePort = request.Port,
+        SourceAddress = outcome.SourceAddress is uint source ? Ipv4Cidr.Format(source) : null,
+        PingSucceeded = outcome.PingSucceeded,
+        PingRoundTripTime = outcome.RoundTripMilliseconds,
+        TcpTestSucceeded = outcome.TcpSucceeded,
+    };
 }

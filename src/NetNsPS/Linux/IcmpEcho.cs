@@ -1,0 +1,91 @@
+using System;
+using System.Buffers.Binary;
+
+namespace NetNsPS.Linux;
+
+/// <summary>ICMP echo request building and echo reply recognition (RFC 792), independent of any socket.</summary>
+public static class IcmpEcho
+{
+    public const byte EchoReplyType = 0;
+    public const byte EchoRequestType = 8;
+    public const int HeaderLength = 8;
+
+    private const byte IcmpProtocol = 1;
+
+    /// <summary>What ping sends from Windows: 32 bytes of the alphabet, easy to spot in a capture.</summary>
+    public static ReadOnlySpan<byte> DefaultPayload => "abcdefghijklmnopqrstuvwabcdefghi"u8;
+
+    /// <summary>An echo request: type 8, code 0, checksum, identifier, sequence number, payload.</summary>
+    public static byte[] BuildRequest(ushort identifier, ushort sequence, ReadOnlySpan<byte> payload)
+    {
+        var packet = new byte[HeaderLength + payload.Length];
+        packet[0] = EchoRequestType;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), identifier);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
+        payload.CopyTo(packet.AsSpan(HeaderLength));
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), Checksum(packet));
+        return packet;
+    }
+
+    /// <summary>
+    /// The Internet checksum (RFC 1071): one's complement of the one's complement sum of 16-bit words,
+    /// an odd last byte padded with zero. Over a packet that carries its checksum the result is 0.
+    /// </summary>
+    public static ushort Checksum(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
+        var i = 0;
+        for (; i + 1 < data.Length; i += 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        }
+        if (i < data.Length)
+        {
+            sum += (uint)data[i] << 8;
+        }
+        while (sum > 0xFFFF)
+        {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        return (ushort)~sum;
+    }
+
+    /// <summary>
+    /// True when <paramref name="packet"/> is the echo reply to our request: type 0, code 0, a valid checksum,
+    /// the same identifier and sequence number. Everything else (requests, unreachables, others' replies) is not.
+    /// A raw socket delivers the IPv4 header first; a ping socket (SOCK_DGRAM) delivers the ICMP message alone.
+    /// </summary>
+    public static bool IsReplyTo(ReadOnlySpan<byte> packet, bool startsWithIpHeader, ushort identifier, ushort sequence)
+    {
+        if (startsWithIpHeader)
+        {
+            if (!TrySkipIpv4Header(packet, out var icmp))
+            {
+                return false;
+            }
+            packet = icmp;
+        }
+        return packet.Length >= HeaderLength
+            && packet[0] == EchoReplyType
+            && packet[1] == 0
+            && Checksum(packet) == 0
+            && BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) == identifier
+            && BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) == sequence;
+    }
+
+    private static bool TrySkipIpv4Header(ReadOnlySpan<byte> packet, out ReadOnlySpan<byte> payload)
+    {
+        payload = default;
+        if (packet.Length < 20 || packet[0] >> 4 != 4 || packet[9] != IcmpProtocol)
+        {
+            return false;
+        }
+        var headerLength = (packet[0] & 0x0F) * 4;
+        if (headerLength < 20 || packet.Length < headerLength)
+        {
+            return false;
+        }
+        payload = packet[headerLength..];
+        return true;
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace NetNsPS.Linux;
+
+/// <summary>
+/// The few libc calls a connection test needs. Raw file descriptors rather than System.Net.Sockets, so the
+/// code that runs inside another namespace is a handful of syscalls and nothing of the runtime's own machinery.
+/// Constants are the Linux values shared by x86-64 and arm64.
+/// </summary>
+internal static class Libc
+{
+    public const int CloneNewNet = 0x40000000;
+
+    public const int AfInet = 2;
+    public const int SockStream = 1;
+    public const int SockDgram = 2;
+    public const int SockRaw = 3;
+    public const int SockNonBlock = 0x800;
+    public const int SockCloExec = 0x80000;
+    public const int IpProtoIcmp = 1;
+
+    public const int OReadOnly = 0;
+    public const int OCloExec = 0x80000;
+
+    public const int SolSocket = 1;
+    public const int SoError = 4;
+
+    public const short PollIn = 0x1;
+    public const short PollOut = 0x4;
+    public const short PollErr = 0x8;
+    public const short PollHup = 0x10;
+
+    public const int EPerm = 1;
+    public const int ENoEnt = 2;
+    public const int EIntr = 4;
+    public const int EAgain = 11;
+    public const int EAcces = 13;
+    public const int EInProgress = 115;
+
+    /// <summary>struct sockaddr_in: port and address in network byte order.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockAddrIn
+    {
+        public ushort Family;
+        public ushort PortNetworkOrder;
+        public uint AddressNetworkOrder;
+        public ulong Zero;
+
+        public static SockAddrIn For(uint address, ushort port) => new()
+        {
+            Family = AfInet,
+            PortNetworkOrder = ToNetworkOrder(port),
+            AddressNetworkOrder = ToNetworkOrder(address),
+        };
+
+        public readonly uint Address => ToNetworkOrder(AddressNetworkOrder);
+        public readonly ushort Port => ToNetworkOrder(PortNetworkOrder);
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    public static uint SockAddrInSize => (uint)Marshal.SizeOf<SockAddrIn>();
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    public static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static extern int Close(int fd);
+
+    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
+    public static extern int SetNs(int fd, int nsType);
+
+    [DllImport("libc", EntryPoint = "socket", SetLastError = true)]
+    public static extern int Socket(int domain, int type, int protocol);
+
+    [DllImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static extern int Connect(int fd, ref SockAddrIn address, uint addressLength);
+
+    [DllImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static extern int GetSockName(int fd, out SockAddrIn address, ref uint addressLength);
+
+    [DllImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    public static extern int GetSockOpt(int fd, int level, int name, out int value, ref uint valueLength);
+
+    [DllImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static extern nint Send(int fd, byte[] buffer, nuint length, int flags);
+
+    [DllImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static extern nint Receive(int fd, byte[] buffer, nuint length, int flags);
+
+    [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static extern int Poll([In, Out] PollFd[] fds, nuint count, int timeoutMilliseconds);
+
+    public static int LastError => Marshal.GetLastPInvokeError();
+
+    public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    // Swapping is its own inverse, so the same helpers convert both ways.
+    private static ushort ToNetworkOrder(ushort value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
+
+    private static uint ToNetworkOrder(uint value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
+}
+
+/// <summary>Owns one file descriptor and closes it exactly once, also when a probe fails half-way.</summary>
+internal sealed class FileDescriptor : SafeHandle
+{
+    public FileDescriptor(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
+
+    public override bool IsInvalid => handle == new IntPtr(-1);
+
+    public int Value => (int)handle;
+
+    protected override bool ReleaseHandle() => Libc.Close((int)handle) == 0;
+}
