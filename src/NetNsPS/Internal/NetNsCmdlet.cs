@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Netlink;
 
 namespace NetNsPS.Internal;
 
@@ -10,10 +11,11 @@ namespace NetNsPS.Internal;
 /// What every NetNsPS cmdlet shares: user errors as ErrorRecords (never stack traces), Ctrl+C that
 /// cancels the running program, and plans that honour -WhatIf, -Verbose, -Confirm and roll back on failure.
 /// </summary>
-public abstract class NetNsCmdlet : PSCmdlet
+public abstract class NetNsCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private NetState? _state;
+    private NetlinkSession? _session;
 
     internal IProcessRunner Runner { get; set; } = ProcessRunner.Instance;
 
@@ -26,7 +28,13 @@ public abstract class NetNsCmdlet : PSCmdlet
     protected FirewallSnapshot ReadFirewall() => Firewall.Read(Runner, _cancel.Token);
 
     /// <summary>The live state, read lazily and cached for one record.</summary>
-    protected NetState State => _state ??= new NetState(Runner, _cancel.Token);
+    protected NetState State => _state ??= new NetState(Runner, _cancel.Token, Session);
+
+    /// <summary>rtnetlink sockets for this record (null with the iproute2 backend); they keep namespaces alive, so they never outlive it.</summary>
+    private NetlinkSession? Session => NetlinkSession.Enabled ? _session ??= new NetlinkSession() : null;
+
+    /// <summary>Runs commands natively where they have a netlink form, else as programs.</summary>
+    protected IProcessRunner CommandRunner => Session is { } session ? new NativeRunner(session, Runner) : Runner;
 
     /// <summary>State-changing cmdlets check privileges before doing anything.</summary>
     protected virtual bool ChangesState => false;
@@ -58,11 +66,29 @@ public abstract class NetNsCmdlet : PSCmdlet
 
     protected sealed override void ProcessRecord()
     {
-        _state = null;
+        ForgetRecordState();
         Guard(Process, terminating: false);
     }
 
-    protected sealed override void EndProcessing() => Guard(End, terminating: true);
+    protected sealed override void EndProcessing()
+    {
+        ForgetRecordState();
+        Guard(End, terminating: true);
+        ForgetRecordState();
+    }
+
+    private void ForgetRecordState()
+    {
+        _state = null;
+        _session?.Dispose();
+        _session = null;
+    }
+
+    public void Dispose()
+    {
+        ForgetRecordState();
+        _cancel.Dispose();
+    }
 
     protected override void StopProcessing() => _cancel.Cancel();
 
@@ -89,7 +115,7 @@ public abstract class NetNsCmdlet : PSCmdlet
             }
             return false;
         }
-        var executor = new PlanExecutor(Runner, WriteVerbose, _cancel.Token);
+        var executor = new PlanExecutor(CommandRunner, WriteVerbose, _cancel.Token);
         try
         {
             executor.Execute(plan, step =>

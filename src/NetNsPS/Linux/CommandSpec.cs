@@ -6,7 +6,7 @@ using System.Text;
 namespace NetNsPS.Linux;
 
 /// <summary>One external program call: the program and its argument array, never a shell string.</summary>
-public sealed class CommandSpec : IEquatable<CommandSpec>
+public sealed record CommandSpec
 {
     public CommandSpec(string program, IEnumerable<string> arguments, string? standardInput = null)
     {
@@ -22,6 +22,12 @@ public sealed class CommandSpec : IEquatable<CommandSpec>
 
     /// <summary>Text fed on standard input (for iptables-restore and ip -batch); null for none.</summary>
     public string? StandardInput { get; }
+
+    /// <summary>
+    /// The same change done in-process (rtnetlink, syscalls) instead of spawning the program; null when the
+    /// command has no such form. The rendered command stays what -WhatIf and -Verbose show.
+    /// </summary>
+    public Action<Netlink.NetlinkSession>? Native { get; init; }
 
     /// <summary>The command as a user could paste it into bash.</summary>
     public string Render()
@@ -65,8 +71,6 @@ public sealed class CommandSpec : IEquatable<CommandSpec>
 
     public bool Equals(CommandSpec? other) =>
         other is not null && Program == other.Program && Arguments.SequenceEqual(other.Arguments) && StandardInput == other.StandardInput;
-
-    public override bool Equals(object? obj) => Equals(obj as CommandSpec);
 
     public override int GetHashCode() => Render().GetHashCode();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetNsPS.Linux.Netlink;
 
 namespace NetNsPS.Linux;
 
@@ -28,24 +29,70 @@ public static class Ip
     private static CommandSpec Link(string? ns, string verb, string keyword, string name, params string[] rest) =>
         Command(ns, new[] { "link", verb }.Concat(Device(keyword, name)).Concat(rest).ToArray());
 
-    public static CommandSpec AddNamespace(string name) => new("ip", "netns", "add", name);
-    public static CommandSpec DeleteNamespace(string name) => new("ip", "netns", "delete", name);
-    public static CommandSpec AddBridge(string name) => Link(null, "add", "name", name, "type", "bridge");
-    public static CommandSpec AddVeth(string name, string peer) => Link(null, "add", "name", name, "type", "veth", "peer", "name", peer);
-    public static CommandSpec DeleteLink(string? ns, string name) => Link(ns, "delete", "dev", name);
-    public static CommandSpec SetUp(string? ns, string name) => Link(ns, "set", "dev", name, "up");
-    public static CommandSpec SetDown(string? ns, string name) => Link(ns, "set", "dev", name, "down");
-    public static CommandSpec MoveToNamespace(string? fromNs, string name, string toNs) => Link(fromNs, "set", "dev", name, "netns", toNs);
-    public static CommandSpec SetMaster(string name, string bridge) => Link(null, "set", "dev", name, "master", bridge);
-    public static CommandSpec SetNoMaster(string name) => Link(null, "set", "dev", name, "nomaster");
-    public static CommandSpec SetHairpin(string port, bool on) => Link(null, "set", "dev", port, "type", "bridge_slave", "hairpin", on ? "on" : "off");
-    public static CommandSpec AddAddress(string? ns, Ipv4Cidr address, string device) => Command(ns, "addr", "add", address.ToString(), "dev", device);
-    public static CommandSpec DeleteAddress(string? ns, Ipv4Cidr address, string device) => Command(ns, "addr", "del", address.ToString(), "dev", device);
+    public static CommandSpec AddNamespace(string name) =>
+        new("ip", "netns", "add", name) { Native = s => s.AddNamespace(name) };
 
-    public static CommandSpec AddRoute(string? ns, Ipv4Cidr destination, string nextHop, string? device) =>
-        device is null
+    public static CommandSpec DeleteNamespace(string name) =>
+        new("ip", "netns", "delete", name) { Native = s => s.DeleteNamespace(name) };
+
+    public static CommandSpec AddBridge(string name) =>
+        Link(null, "add", "name", name, "type", "bridge") with { Native = s => RtNetlink.AddLink(s.For(null), name, "bridge", null) };
+
+    public static CommandSpec AddVeth(string name, string peer) =>
+        Link(null, "add", "name", name, "type", "veth", "peer", "name", peer) with { Native = s => RtNetlink.AddLink(s.For(null), name, "veth", peer) };
+
+    public static CommandSpec DeleteLink(string? ns, string name) =>
+        Link(ns, "delete", "dev", name) with { Native = s => RtNetlink.DeleteLink(s.For(ns), name) };
+
+    public static CommandSpec SetUp(string? ns, string name) =>
+        Link(ns, "set", "dev", name, "up") with { Native = s => RtNetlink.SetUp(s.For(ns), name, true) };
+
+    public static CommandSpec SetDown(string? ns, string name) =>
+        Link(ns, "set", "dev", name, "down") with { Native = s => RtNetlink.SetUp(s.For(ns), name, false) };
+
+    /// <summary>Moves a link into a named namespace, or (all digits) into the namespace of that process.</summary>
+    public static CommandSpec MoveToNamespace(string? fromNs, string name, string toNs) =>
+        Link(fromNs, "set", "dev", name, "netns", toNs) with
+        {
+            Native = s =>
+            {
+                if (toNs.All(char.IsAsciiDigit))
+                {
+                    RtNetlink.MoveToNamespace(s.For(fromNs), name, null, int.Parse(toNs, System.Globalization.CultureInfo.InvariantCulture));
+                    return;
+                }
+                var fd = Libc.Open(NetState.NamespacePath(toNs), Libc.OReadOnly | Libc.OCloExec);
+                if (fd < 0)
+                {
+                    throw new NativeCommandException($"Cannot open network namespace \"{toNs}\": {Libc.ErrorText(Libc.LastError)}");
+                }
+                using var target = new FileDescriptor(fd);
+                RtNetlink.MoveToNamespace(s.For(fromNs), name, target.Value, null);
+            },
+        };
+
+    public static CommandSpec SetMaster(string name, string bridge) =>
+        Link(null, "set", "dev", name, "master", bridge) with { Native = s => RtNetlink.SetMaster(s.For(null), name, bridge) };
+
+    public static CommandSpec SetNoMaster(string name) =>
+        Link(null, "set", "dev", name, "nomaster") with { Native = s => RtNetlink.SetMaster(s.For(null), name, null) };
+
+    public static CommandSpec SetHairpin(string port, bool on) =>
+        Link(null, "set", "dev", port, "type", "bridge_slave", "hairpin", on ? "on" : "off") with { Native = s => RtNetlink.SetHairpin(s.For(null), port, on) };
+
+    public static CommandSpec AddAddress(string? ns, Ipv4Cidr address, string device) =>
+        Command(ns, "addr", "add", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), true, address, device) };
+
+    public static CommandSpec DeleteAddress(string? ns, Ipv4Cidr address, string device) =>
+        Command(ns, "addr", "del", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), false, address, device) };
+
+    public static CommandSpec AddRoute(string? ns, Ipv4Cidr destination, string nextHop, string? device)
+    {
+        var spec = device is null
             ? Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop)
             : Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop, "dev", device);
+        return spec with { Native = s => RtNetlink.Route(s.For(ns), true, destination, Ipv4Cidr.ParseAddress(nextHop, "NextHop"), device) };
+    }
 
     public static CommandSpec DeleteRoute(string? ns, Ipv4Cidr destination, string? nextHop, string? device)
     {
@@ -60,7 +107,8 @@ public static class Ip
             args.Add("dev");
             args.Add(device);
         }
-        return Command(ns, args.ToArray());
+        uint? gateway = nextHop is null ? null : Ipv4Cidr.ParseAddress(nextHop, "NextHop");
+        return Command(ns, args.ToArray()) with { Native = s => RtNetlink.Route(s.For(ns), false, destination, gateway, device) };
     }
 
     public static CommandSpec ShowLinks(string? ns) => Command(ns, "-d", "-j", "addr", "show");

@@ -14,12 +14,15 @@ public sealed class NetState
 
     private readonly IProcessRunner _runner;
     private readonly CancellationToken _token;
+    private readonly Netlink.NetlinkSession? _session;
     private readonly Dictionary<string, List<LinkRecord>> _links = new();
 
-    public NetState(IProcessRunner runner, CancellationToken token)
+    /// <summary>With a netlink session, reads are rtnetlink dumps; without, `ip -j` (the iproute2 backend).</summary>
+    public NetState(IProcessRunner runner, CancellationToken token, Netlink.NetlinkSession? session = null)
     {
         _runner = runner;
         _token = token;
+        _session = session;
     }
 
     public static string NamespacePath(string name) => Path.Combine(NetnsDirectory, name);
@@ -42,7 +45,7 @@ public sealed class NetState
         var key = ns ?? string.Empty;
         if (!_links.TryGetValue(key, out var links))
         {
-            links = IpJson.ParseLinks(Query(Ip.ShowLinks(ns), ns));
+            links = _session is null ? IpJson.ParseLinks(Query(Ip.ShowLinks(ns), ns)) : Native(ns, Netlink.RtNetlink.Links);
             _links[key] = links;
         }
         return links;
@@ -52,7 +55,25 @@ public sealed class NetState
 
     public LinkRecord? LinkByIndex(string? ns, int index) => Links(ns).FirstOrDefault(l => l.Index == index);
 
-    public IReadOnlyList<RouteRecord> Routes(string? ns) => IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns), ns));
+    public IReadOnlyList<RouteRecord> Routes(string? ns) =>
+        _session is null ? IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns), ns)) : Native(ns, Netlink.RtNetlink.Routes);
+
+    private List<T> Native<T>(string? ns, Func<Netlink.NetlinkSocket, List<T>> dump)
+    {
+        _token.ThrowIfCancellationRequested();
+        if (ns is not null && !NamespaceExists(ns))
+        {
+            throw Errors.NamespaceNotFound(ns);
+        }
+        try
+        {
+            return dump(_session!.For(ns));
+        }
+        catch (Netlink.NetlinkException e)
+        {
+            throw new NetNsException($"Reading {Errors.Where(ns)} over rtnetlink: {e.Message}", "IpQueryFailed", KernelErrors.Categorize(e.Message), ns);
+        }
+    }
 
     /// <summary>Forgets cached dumps after a change, so the next read sees the kernel's truth.</summary>
     public void Invalidate(string? ns = null)

@@ -1,0 +1,203 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Text;
+
+namespace NetNsPS.Linux.Netlink;
+
+/// <summary>Builds one rtnetlink request: header, family message, then attributes (nested ones too).</summary>
+internal sealed class NetlinkMessage
+{
+    public const ushort FlagRequest = 0x1;
+    public const ushort FlagMulti = 0x2;
+    public const ushort FlagAck = 0x4;
+    public const ushort FlagDump = 0x300;
+    public const ushort FlagExcl = 0x200;
+    public const ushort FlagCreate = 0x400;
+    public const ushort HeaderLength = 16;
+
+    private readonly List<byte> _bytes = new();
+    private readonly Stack<int> _nests = new();
+
+    public NetlinkMessage(ushort type, ushort flags, ReadOnlySpan<byte> familyHeader)
+    {
+        Type = type;
+        Flags = flags;
+        _bytes.AddRange(new byte[HeaderLength]);
+        _bytes.AddRange(familyHeader.ToArray());
+        Pad();
+    }
+
+    public ushort Type { get; }
+    public ushort Flags { get; }
+
+    public NetlinkMessage String(ushort type, string value) => Bytes(type, Encoding.UTF8.GetBytes(value + "\0"));
+
+    public NetlinkMessage U32(ushort type, uint value)
+    {
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, value);
+        return Bytes(type, b);
+    }
+
+    public NetlinkMessage U8(ushort type, byte value) => Bytes(type, new[] { value });
+
+    /// <summary>An IPv4 address attribute: network byte order.</summary>
+    public NetlinkMessage Address(ushort type, uint address)
+    {
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, address);
+        return Bytes(type, b);
+    }
+
+    public NetlinkMessage Bytes(ushort type, ReadOnlySpan<byte> value)
+    {
+        WriteAttributeHeader(type, 4 + value.Length);
+        _bytes.AddRange(value.ToArray());
+        Pad();
+        return this;
+    }
+
+    public NetlinkMessage BeginNested(ushort type)
+    {
+        _nests.Push(_bytes.Count);
+        WriteAttributeHeader(type, 0);
+        return this;
+    }
+
+    /// <summary>A nested block that starts with a fixed header (veth's peer is an ifinfomsg plus attributes).</summary>
+    public NetlinkMessage Raw(ReadOnlySpan<byte> value)
+    {
+        _bytes.AddRange(value.ToArray());
+        Pad();
+        return this;
+    }
+
+    public NetlinkMessage EndNested()
+    {
+        var start = _nests.Pop();
+        var length = (ushort)(_bytes.Count - start);
+        _bytes[start] = (byte)length;
+        _bytes[start + 1] = (byte)(length >> 8);
+        return this;
+    }
+
+    public byte[] ToArray(uint sequence)
+    {
+        var result = _bytes.ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(0), (uint)result.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(4), Type);
+        BinaryPrimitives.WriteUInt16LittleEndian(result.AsSpan(6), Flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(8), sequence);
+        return result;
+    }
+
+    private void WriteAttributeHeader(ushort type, int length)
+    {
+        _bytes.Add((byte)length);
+        _bytes.Add((byte)(length >> 8));
+        _bytes.Add((byte)type);
+        _bytes.Add((byte)(type >> 8));
+    }
+
+    private void Pad()
+    {
+        while (_bytes.Count % 4 != 0)
+        {
+            _bytes.Add(0);
+        }
+    }
+
+    /// <summary>struct ifinfomsg: family, type, index, flags, change.</summary>
+    public static byte[] InterfaceInfo(int index = 0, uint flags = 0, uint change = 0)
+    {
+        var b = new byte[16];
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), index);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), change);
+        return b;
+    }
+
+    /// <summary>struct ifaddrmsg for AF_INET: family, prefix length, flags, scope (global), index.</summary>
+    public static byte[] AddressInfo(byte prefixLength, int index)
+    {
+        var b = new byte[8];
+        b[0] = 2;
+        b[1] = prefixLength;
+        BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), index);
+        return b;
+    }
+
+    /// <summary>struct rtmsg for AF_INET in the main table.</summary>
+    public static byte[] RouteInfo(byte destinationLength, byte protocol, byte scope, byte type) =>
+        new byte[] { 2, destinationLength, 0, 0, 254, protocol, scope, type, 0, 0, 0, 0 };
+
+}
+
+/// <summary>Reads the attributes of a netlink message (or of a nested attribute).</summary>
+internal readonly ref struct NetlinkAttributes
+{
+    private readonly ReadOnlySpan<byte> _data;
+
+    public NetlinkAttributes(ReadOnlySpan<byte> data) => _data = data;
+
+    /// <summary>The payload of the first attribute of that type, or an empty span.</summary>
+    public ReadOnlySpan<byte> Get(ushort type, out bool found)
+    {
+        var offset = 0;
+        while (offset + 4 <= _data.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
+            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & 0x3fff);
+            if (length < 4 || offset + length > _data.Length)
+            {
+                break;
+            }
+            if (attributeType == type)
+            {
+                found = true;
+                return _data.Slice(offset + 4, length - 4);
+            }
+            offset += (length + 3) & ~3;
+        }
+        found = false;
+        return ReadOnlySpan<byte>.Empty;
+    }
+
+    public string? String(ushort type)
+    {
+        var value = Get(type, out var found);
+        if (!found)
+        {
+            return null;
+        }
+        var end = value.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? value : value[..end]);
+    }
+
+    public uint? U32(ushort type)
+    {
+        var value = Get(type, out var found);
+        return found && value.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(value) : null;
+    }
+
+    public int? S32(ushort type)
+    {
+        var value = Get(type, out var found);
+        return found && value.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(value) : null;
+    }
+
+    public byte? U8(ushort type)
+    {
+        var value = Get(type, out var found);
+        return found && value.Length >= 1 ? value[0] : null;
+    }
+
+    public uint? Address(ushort type)
+    {
+        var value = Get(type, out var found);
+        return found && value.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(value) : null;
+    }
+
+    public NetlinkAttributes Nested(ushort type) => new(Get(type, out _));
+}
