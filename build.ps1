@@ -6,13 +6,14 @@
     Build  stages the importable module at out/NetNsPS.
     Test   builds, runs xunit and the Pester suites (each file in its own sandbox) and ends with "N passed, N failed".
     Demo   builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
+    Bench  builds, then compares NetNsPS with the plain bash way (tests/Benchmark), writing out/bench/*.json.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     # Pester files or folders to run (default: all of tests/Pester).
@@ -21,6 +22,10 @@ param(
     # Pester tags to include / exclude.
     [string[]] $Tag,
     [string[]] $ExcludeTag,
+
+    # Bench: lab sizes and rounds.
+    [int[]] $BenchN = @(10, 100),
+    [int] $BenchRounds = 3,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -116,6 +121,10 @@ switch ($Task) {
         $failed = $x.Failed + $p.Failed
         Write-Host "$passed passed, $failed failed"
         if ($failed -gt 0) { exit 1 }
+    }
+    'Bench' {
+        Invoke-Build
+        & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N $BenchN -Rounds $BenchRounds
     }
     'Demo' {
         Invoke-Build

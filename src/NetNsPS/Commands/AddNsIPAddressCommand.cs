@@ -63,6 +63,6 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         {
             return;
         }
-        WriteObject(new NsIPAddress { Namespace = ns, InterfaceName = device, IPAddress = address.AddressText, PrefixLength = address.PrefixLength });
+        Emit(new NsIPAddress { Namespace = ns, InterfaceName = device, IPAddress = address.AddressText, PrefixLength = address.PrefixLength });
     }
 }

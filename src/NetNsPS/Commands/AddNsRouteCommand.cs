@@ -64,7 +64,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
                         $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
                         "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
                 }
-                WriteObject(ModelFactory.Route(ns, existing));
+                Emit(ModelFactory.Route(ns, existing));
                 return;
             }
             plan.Add(Ip.AddRoute(ns, destination, nextHop, device), Ip.DeleteRoute(ns, destination, nextHop, device));
@@ -76,7 +76,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
         var added = State.Routes(ns).FirstOrDefault(r => r.DestinationPrefix == destination.ToString());
         if (added is not null)
         {
-            WriteObject(ModelFactory.Route(ns, added));
+            Emit(ModelFactory.Route(ns, added));
         }
     }
 }

@@ -115,7 +115,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
             return;
         }
         var insideNow = State.Link(ns, name) ?? throw Errors.InterfaceNotFound(ns, name);
-        WriteObject(ModelFactory.Veth(ns, insideNow, State.Link(null, peer)));
+        Emit(ModelFactory.Veth(ns, insideNow, State.Link(null, peer)));
     }
 
     private static string DefaultName(string? given, string fallback, string parameterName)

@@ -32,7 +32,7 @@ public sealed class DisableIpForwardCommand : NetNsCmdlet
         }
         if (Apply(plan) && PassThru)
         {
-            WriteObject(SysctlSettings.IpForward());
+            Emit(SysctlSettings.IpForward());
         }
     }
 }

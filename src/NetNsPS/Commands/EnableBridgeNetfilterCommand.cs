@@ -20,7 +20,7 @@ public sealed class EnableBridgeNetfilterCommand : NetNsCmdlet
         SysctlSettings.PlanBridgeNetfilter(plan);
         if (Apply(plan))
         {
-            WriteObject(SysctlSettings.BridgeNetfilter());
+            Emit(SysctlSettings.BridgeNetfilter());
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed class EnableIpForwardCommand : NetNsCmdlet
         }
         if (Apply(plan))
         {
-            WriteObject(SysctlSettings.IpForward());
+            Emit(SysctlSettings.IpForward());
         }
     }
 }

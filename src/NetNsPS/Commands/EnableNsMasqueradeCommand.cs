@@ -35,7 +35,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
         if (Apply(plan))
         {
-            WriteObject(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
+            Emit(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
         }
     }
 

@@ -8,5 +8,5 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(SysctlSetting))]
 public sealed class GetBridgeNetfilterCommand : NetNsCmdlet
 {
-    protected override void Process() => WriteObject(SysctlSettings.BridgeNetfilter());
+    protected override void Process() => Emit(SysctlSettings.BridgeNetfilter());
 }

@@ -8,5 +8,5 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(SysctlSetting))]
 public sealed class GetIpForwardCommand : NetNsCmdlet
 {
-    protected override void Process() => WriteObject(SysctlSettings.IpForward());
+    protected override void Process() => Emit(SysctlSettings.IpForward());
 }

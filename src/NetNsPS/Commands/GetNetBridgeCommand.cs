@@ -27,7 +27,7 @@ public sealed class GetNetBridgeCommand : NetNsCmdlet
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (var bridge in bridges.Where(b => wildcard.IsMatch(b.Name)))
                 {
-                    WriteObject(ModelFactory.Bridge(bridge, links));
+                    Emit(ModelFactory.Bridge(bridge, links));
                 }
                 continue;
             }
@@ -37,7 +37,7 @@ public sealed class GetNetBridgeCommand : NetNsCmdlet
                 WriteError(Errors.BridgeNotFound(pattern).ToErrorRecord());
                 continue;
             }
-            WriteObject(ModelFactory.Bridge(match, links));
+            Emit(ModelFactory.Bridge(match, links));
         }
     }
 }

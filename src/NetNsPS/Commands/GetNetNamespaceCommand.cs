@@ -26,7 +26,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (var name in all.Where(n => wildcard.IsMatch(n)))
                 {
-                    WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+                    Emit(ModelFactory.Namespace(name, State.Links(name)));
                 }
                 continue;
             }
@@ -35,7 +35,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
                 WriteError(Errors.NamespaceNotFound(pattern).ToErrorRecord());
                 continue;
             }
-            WriteObject(ModelFactory.Namespace(pattern, State.Links(pattern)));
+            Emit(ModelFactory.Namespace(pattern, State.Links(pattern)));
         }
     }
 }

@@ -34,7 +34,7 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
             {
                 foreach (var address in link.Ipv4Addresses.Where(a => addressFilter.IsMatch(a.Address)))
                 {
-                    WriteObject(ModelFactory.Address(ns, link.Name, address));
+                    Emit(ModelFactory.Address(ns, link.Name, address));
                 }
             }
         }

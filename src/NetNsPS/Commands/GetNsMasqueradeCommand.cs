@@ -21,7 +21,7 @@ public sealed class GetNsMasqueradeCommand : NetNsCmdlet
         {
             if (filter.IsMatch(masquerade.Bridge))
             {
-                WriteObject(masquerade);
+                Emit(masquerade);
             }
         }
     }

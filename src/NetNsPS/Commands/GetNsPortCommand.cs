@@ -29,7 +29,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
             if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)
                 && (Protocol is null || mapping.Protocol == Protocol))
             {
-                WriteObject(mapping);
+                Emit(mapping);
             }
         }
     }

@@ -26,7 +26,7 @@ public sealed class GetNsRouteCommand : NetNsCmdlet
         {
             foreach (var route in State.Routes(ns).Where(r => wanted is null || r.DestinationPrefix == wanted))
             {
-                WriteObject(ModelFactory.Route(ns, route));
+                Emit(ModelFactory.Route(ns, route));
             }
         }
     }

@@ -37,7 +37,7 @@ public sealed class GetVethPairCommand : NetNsCmdlet
             {
                 foreach (var inside in State.Links(ns).Where(l => l.IsVeth && nameFilter.IsMatch(l.Name)))
                 {
-                    WriteObject(ModelFactory.Veth(ns, inside, VethPairs.HostEnd(State, inside)));
+                    Emit(ModelFactory.Veth(ns, inside, VethPairs.HostEnd(State, inside)));
                 }
             }
         }

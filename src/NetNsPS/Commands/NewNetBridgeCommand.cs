@@ -58,6 +58,6 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
             return;
         }
         var links = State.Links(null);
-        WriteObject(ModelFactory.Bridge(State.Link(null, name)!, links));
+        Emit(ModelFactory.Bridge(State.Link(null, name)!, links));
     }
 }

@@ -39,7 +39,7 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
                 WhatIfLedger.RecordNamespace(name);
                 continue;
             }
-            WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+            Emit(ModelFactory.Namespace(name, State.Links(name)));
         }
     }
 }

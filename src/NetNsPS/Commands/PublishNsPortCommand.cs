@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
@@ -44,6 +45,9 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
+    private readonly List<(NsPortMapping Mapping, LinkRecord HostEnd)> _pending = new();
+
+    /// <summary>Checks each mapping as it comes; the firewall changes for the whole pipeline are made together in End.</summary>
     protected override void Process()
     {
         var ns = Names.Namespace(Namespace, nameof(Namespace));
@@ -59,7 +63,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
                 "NotAHostAddress", ErrorCategory.InvalidArgument, external);
         }
         var (hostEnd, internalAddress) = FindTarget(ns, wantedInternal);
-        var mapping = new NsPortMapping
+        _pending.Add((new NsPortMapping
         {
             Protocol = Protocol,
             ExternalIPAddress = external,
@@ -68,32 +72,55 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
             InternalIPAddress = internalAddress,
             InternalPort = InternalPort,
             Bridge = hostEnd.Master!,
-        };
+        }, hostEnd));
+    }
 
-        var snapshot = ReadFirewall();
-        var clash = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).FirstOrDefault(p =>
-            p.Protocol == Protocol && p.ExternalPort == ExternalPort
-            && (p.ExternalIPAddress == external || p.ExternalIPAddress == NatRules.AnyAddress || external == NatRules.AnyAddress)
-            && !SameMapping(p, mapping));
-        if (clash is not null)
+    /// <summary>
+    /// One firewall read and one plan for every mapping of the pipeline (iptables-restore per table), so a
+    /// hundred ports cost a handful of processes; the plan rolls back as a whole if any step fails.
+    /// </summary>
+    protected override void End()
+    {
+        if (_pending.Count == 0)
         {
-            throw new NetNsException(
-                $"{Protocol.ToString().ToLowerInvariant()} port {ExternalPort} is already published: {clash}. Unpublish it first (Unpublish-NsPort -ExternalPort {ExternalPort} -Protocol {Protocol}).",
-                "PortAlreadyPublished", ErrorCategory.ResourceExists, clash);
+            return;
+        }
+        var snapshot = ReadFirewall();
+        var accepted = new List<(NsPortMapping Mapping, LinkRecord HostEnd)>();
+        var published = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).ToList();
+        foreach (var item in _pending)
+        {
+            var clash = published.Concat(accepted.Select(a => a.Mapping)).FirstOrDefault(p => Overlaps(p, item.Mapping) && !SameMapping(p, item.Mapping));
+            if (clash is not null)
+            {
+                WriteError(new NetNsException(
+                    $"{item.Mapping.Protocol.ToString().ToLowerInvariant()} port {item.Mapping.ExternalPort} is already published: {clash}. Unpublish it first (Unpublish-NsPort -ExternalPort {item.Mapping.ExternalPort} -Protocol {item.Mapping.Protocol}).",
+                    "PortAlreadyPublished", ErrorCategory.ResourceExists, clash).ToErrorRecord());
+                continue;
+            }
+            accepted.Add(item);
+        }
+        if (accepted.Count == 0)
+        {
+            return;
         }
 
         var plan = new Plan();
-        Firewall.PlanEnsure(snapshot, NatRules.Port(mapping).Concat(NatRules.Localnet(mapping.Bridge)), plan);
-        var routeLocalnet = Sysctl.RouteLocalnet(mapping.Bridge);
-        var current = Sysctl.Read(routeLocalnet);
-        if (current != "1")
+        var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
+        Firewall.PlanEnsure(snapshot, accepted.SelectMany(a => NatRules.Port(a.Mapping)).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
+        foreach (var bridge in bridges)
         {
-            plan.Add(Sysctl.Write(routeLocalnet, "1"), Sysctl.Write(routeLocalnet, current ?? "0"));
+            var routeLocalnet = Sysctl.RouteLocalnet(bridge);
+            var current = Sysctl.Read(routeLocalnet);
+            if (current != "1")
+            {
+                plan.Add(Sysctl.Write(routeLocalnet, "1"), Sysctl.Write(routeLocalnet, current ?? "0"));
+            }
         }
         SysctlSettings.PlanBridgeNetfilter(plan);
-        if (hostEnd.Hairpin != true)
+        foreach (var hostEnd in accepted.Select(a => a.HostEnd).Where(h => h.Hairpin != true).Select(h => h.Name).Distinct())
         {
-            plan.Add(Ip.SetHairpin(hostEnd.Name, true), Ip.SetHairpin(hostEnd.Name, false));
+            plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
         }
         if (!Apply(plan))
         {
@@ -101,10 +128,17 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         }
         if (Sysctl.Read(Sysctl.IpForward) != "1")
         {
-            WriteWarning($"IP forwarding is off: other machines cannot reach {mapping.ExternalPort} until you run Enable-IpForward.");
+            WriteWarning("IP forwarding is off: other machines cannot reach the published ports until you run Enable-IpForward.");
         }
-        WriteObject(mapping);
+        foreach (var (mapping, _) in accepted)
+        {
+            Emit(mapping);
+        }
     }
+
+    private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>
+        a.Protocol == b.Protocol && a.ExternalPort == b.ExternalPort
+        && (a.ExternalIPAddress == b.ExternalIPAddress || a.ExternalIPAddress == NatRules.AnyAddress || b.ExternalIPAddress == NatRules.AnyAddress);
 
     /// <summary>The host end of the namespace's bridged veth and the address to forward to.</summary>
     private (LinkRecord HostEnd, string Address) FindTarget(string ns, string? wanted)

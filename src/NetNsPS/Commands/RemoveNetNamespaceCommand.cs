@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -17,6 +20,8 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     [Alias("Namespace")]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
+    private readonly List<string> _hostEnds = new();
+
     protected override bool ChangesState => true;
 
     protected override void Process()
@@ -29,7 +34,36 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 continue;
             }
-            Apply(new Plan().Add(Ip.DeleteNamespace(name)));
+            var hostEnds = State.Links(name).Where(l => l.IsVeth).Select(l => VethPairs.HostEnd(State, l)?.Name).OfType<string>().ToList();
+            if (Apply(new Plan().Add(Ip.DeleteNamespace(name))))
+            {
+                _hostEnds.AddRange(hostEnds);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kernel dismantles a deleted namespace in the background; wait (once, for the whole pipeline) until the
+    /// host ends of its veths are gone, so what runs next sees the teardown finished.
+    /// </summary>
+    protected override void End()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (_hostEnds.Count > 0)
+        {
+            State.Invalidate();
+            var present = State.Links(null).Select(l => l.Name).ToHashSet();
+            _hostEnds.RemoveAll(n => !present.Contains(n));
+            if (_hostEnds.Count == 0)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                WriteWarning($"The kernel is still removing {string.Join(", ", _hostEnds)}; they disappear when the deleted namespaces are released.");
+                return;
+            }
+            CancellationToken.WaitHandle.WaitOne(2);
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class SetBridgeHairpinCommand : NetNsCmdlet
         var now = State.Link(null, name)!;
         if (VethPairs.FromHostEnd(State, now) is { } pair)
         {
-            WriteObject(ModelFactory.Veth(pair.Namespace, pair.Inside, now));
+            Emit(ModelFactory.Veth(pair.Namespace, pair.Inside, now));
         }
     }
 }

@@ -34,42 +34,54 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
+    private readonly List<(NsProtocol Protocol, ushort Port, string? External, string? Namespace)> _requests = new();
+
+    /// <summary>Checks each request as it comes; the removals for the whole pipeline are made together in End.</summary>
     protected override void Process()
     {
         var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        _requests.Add((Protocol, ExternalPort, external, ns));
+    }
+
+    protected override void End()
+    {
+        if (_requests.Count == 0)
+        {
+            return;
+        }
         var snapshot = ReadFirewall();
         var all = NatRules.ReadPorts(snapshot).ToList();
-        var gone = all.Where(p => p.Mapping.Protocol == Protocol && p.Mapping.ExternalPort == ExternalPort
-            && (external is null || p.Mapping.ExternalIPAddress == external) && (ns is null || p.Mapping.Namespace == ns)).ToList();
+        var gone = all.Where(p => _requests.Any(r => p.Mapping.Protocol == r.Protocol && p.Mapping.ExternalPort == r.Port
+            && (r.External is null || p.Mapping.ExternalIPAddress == r.External) && (r.Namespace is null || p.Mapping.Namespace == r.Namespace))).ToList();
+        foreach (var r in _requests.Where(r => !gone.Any(p => p.Mapping.Protocol == r.Protocol && p.Mapping.ExternalPort == r.Port)))
+        {
+            WriteVerbose($"{r.Protocol.ToString().ToLowerInvariant()} port {r.Port} is not published; nothing to remove.");
+        }
         if (gone.Count == 0)
         {
-            WriteVerbose($"{Protocol.ToString().ToLowerInvariant()} port {ExternalPort} is not published; nothing to remove.");
             return;
         }
         var remaining = all.Except(gone).Select(p => p.Mapping).ToList();
         var rules = snapshot.Rules.Where(r => gone.Any(p => NatRules.IsPortTagOf(r.Rule.Tag, p.Id))).ToList();
-        var plan = new Plan();
-        var sharedPlan = new Plan();
+        var shared = new Plan();
         foreach (var bridge in gone.Select(p => p.Mapping.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
         {
             rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Rule.Tag, bridge)));
             var key = Sysctl.RouteLocalnet(bridge);
             if (Sysctl.Read(key) == "1")
             {
-                sharedPlan.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
+                shared.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
             }
         }
         foreach (var (mappingNs, bridge) in gone.Select(p => (p.Mapping.Namespace, p.Mapping.Bridge)).Distinct()
                      .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
         {
-            PlanHairpinOff(mappingNs, bridge, sharedPlan);
+            PlanHairpinOff(mappingNs, bridge, shared);
         }
+        var plan = new Plan();
         Firewall.PlanRemove(snapshot, rules, plan);
-        foreach (var step in sharedPlan.Steps)
-        {
-            plan.Add(step.Command, step.Undo);
-        }
+        plan.Append(shared);
         Apply(plan);
     }
 

@@ -73,7 +73,7 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     protected sealed override void EndProcessing()
     {
         ForgetRecordState();
-        Guard(End, terminating: true);
+        Guard(End, terminating: false);
         ForgetRecordState();
     }
 
@@ -95,6 +95,16 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     protected virtual void Begin() { }
     protected abstract void Process();
     protected virtual void End() { }
+
+    /// <summary>
+    /// Writes an output object after letting go of the record's netlink sockets: a socket keeps its namespace
+    /// alive, and the next command in the pipeline may be the one deleting it.
+    /// </summary>
+    protected void Emit(object value)
+    {
+        _session?.Dispose();
+        WriteObject(value);
+    }
 
     /// <summary>
     /// Runs a plan: under -WhatIf prints each raw command and returns false; otherwise runs each after

@@ -18,4 +18,11 @@ public sealed class Plan
         _steps.Add(new PlanStep(command, undo));
         return this;
     }
+
+    /// <summary>Adds another plan's steps after this one's.</summary>
+    public Plan Append(Plan other)
+    {
+        _steps.AddRange(other.Steps);
+        return this;
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 
 namespace NetNsPS.Linux;
@@ -27,21 +28,32 @@ public sealed class PlanExecutor
     {
         var failAt = FaultInjectionStep();
         var done = new List<PlanStep>();
-        for (var i = 0; i < plan.Steps.Count; i++)
+        var i = 0;
+        while (i < plan.Steps.Count)
         {
-            var step = plan.Steps[i];
-            if (!confirm(step))
+            // Consecutive iptables changes to one table go to the kernel as one atomic iptables-restore.
+            var count = IptablesBatch.GroupLength(plan.Steps, i, failAt);
+            var group = plan.Steps.Skip(i).Take(count).ToList();
+            foreach (var step in group)
             {
-                Rollback(done);
-                throw new NetNsException("The operation was declined; what it had done was undone.", "OperationDeclined",
-                    System.Management.Automation.ErrorCategory.OperationStopped, step.Command.Render());
+                if (!confirm(step))
+                {
+                    Rollback(done);
+                    throw new NetNsException("The operation was declined; what it had done was undone.", "OperationDeclined",
+                        System.Management.Automation.ErrorCategory.OperationStopped, step.Command.Render());
+                }
+            }
+            var command = count == 1 ? group[0].Command : IptablesBatch.Restore(group.Select(g => g.Command));
+            if (count > 1)
+            {
+                _verbose($"(the {count} iptables commands above run as one: iptables-restore -w --noflush)");
             }
             ProcessResult result;
             try
             {
                 result = i + 1 == failAt
                     ? new ProcessResult(2, string.Empty, $"injected fault at step {failAt} ({FaultInjectionVariable})")
-                    : _runner.Run(step.Command, _token);
+                    : _runner.Run(command, _token);
             }
             catch (Exception)
             {
@@ -52,10 +64,11 @@ public sealed class PlanExecutor
             if (!result.Succeeded)
             {
                 Rollback(done);
-                throw new NetNsException($"{step.Command.Render()}: {result.ErrorText}", "CommandFailed",
-                    KernelErrors.Categorize(result.ErrorText), step.Command.Render());
+                throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed",
+                    KernelErrors.Categorize(result.ErrorText), command.Render());
             }
-            done.Add(step);
+            done.AddRange(group);
+            i += count;
         }
     }
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Management.Automation;
 using System.Text;
 using System.Threading;
 
@@ -176,7 +175,8 @@ public sealed class IptablesDriver : IFirewallDriver
 
     public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
     {
-        foreach (var rule in rules)
+        // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
+        foreach (var rule in rules.OrderBy(r => r.Table))
         {
             if (snapshot.Rules.Any(r => r.Rule == rule))
             {
@@ -210,7 +210,7 @@ public sealed class IptablesDriver : IFirewallDriver
     public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan)
     {
         var touched = new HashSet<(FirewallTable, FirewallHook)>();
-        foreach (var live in rules.ToList())
+        foreach (var live in rules.OrderBy(r => r.Rule.Table).ToList())
         {
             var chain = OwnChain(live.Rule.Hook);
             plan.Add(Iptables(live.Rule.Table, "-D", chain, live.NativeSpec), Iptables(live.Rule.Table, "-A", chain, live.NativeSpec));

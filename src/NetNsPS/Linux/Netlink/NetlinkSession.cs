@@ -53,6 +53,7 @@ public sealed class NetlinkSession : IDisposable
         }
     }
 
+    /// <summary>Closes every socket; the session stays usable and opens new ones when asked.</summary>
     public void Dispose()
     {
         foreach (var socket in _sockets.Values)
