@@ -74,9 +74,12 @@ function Invoke-IsolatedPwsh {
         $env:HOME = $tempHome
         $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
         $env:POWERSHELL_UPDATECHECK = 'Off'
+        # Publish-PSResource writes a NuGet/NuGet.Config under the working directory: let that be the temporary one.
+        Push-Location $tempHome
         & $exe @prefix -NoProfile -NonInteractive -Command $Script | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed with exit code $LASTEXITCODE." }
     } finally {
+        Pop-Location
         foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
         Remove-Item $tempHome -Recurse -Force -ErrorAction SilentlyContinue
     }

@@ -317,14 +317,14 @@ function Format-InlineMarkdown {
 }
 
 function ConvertTo-TextLine {
-    # Blocks as plain lines for MAML paragraphs: a para per paragraph, list item, table row or code line.
+    # Blocks as MAML paragraphs, one per block. A list, code block or table stays one paragraph of lines, so
+    # Get-Help shows it without blank lines in between (it trims a paragraph's leading white space, so code
+    # cannot be indented).
     param([object[]] $Blocks)
     foreach ($b in $Blocks) {
         switch ($b.Kind) {
             'para' { Format-InlineMarkdown $b.Text }
-            'list' { $b.Items | ForEach-Object { Format-InlineMarkdown $_ } }
-            # A block of lines stays one paragraph, so Get-Help shows it without blank lines in between
-            # (Get-Help trims a paragraph's leading white space, so the lines cannot be indented).
+            'list' { ($b.Items | ForEach-Object { Format-InlineMarkdown $_ }) -join "`n" }
             'code' { $b.Lines -join "`n" }
             'table' { (Format-TextTable $b.Rows) -join "`n" }
             'heading' { $b.Text }

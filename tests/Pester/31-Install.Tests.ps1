@@ -24,9 +24,12 @@ BeforeAll {
             $env:HOME = $UserHome
             $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
             $env:POWERSHELL_UPDATECHECK = 'Off'
+            # Run from the temporary HOME too: PSResourceGet writes NuGet/NuGet.Config under the working directory.
+            Push-Location $UserHome
             $lines = & $exe @prefix -NoProfile -NonInteractive -Command $Script 2>&1 | ForEach-Object { "$_" }
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Lines = @($lines) }
         } finally {
+            Pop-Location
             foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
         }
     }
