@@ -9,6 +9,7 @@
     CompatiblePSEditions   = @('Core')
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('NetNsPS.Format.ps1xml')
+    TypesToProcess         = @('NetNsPS.Types.ps1xml')
     CmdletsToExport        = @(
         'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace',
         'New-NetBridge', 'Get-NetBridge', 'Remove-NetBridge',
@@ -30,7 +31,7 @@
             Tags         = @('Linux', 'PSEdition_Core', 'networking', 'netns', 'namespace', 'bridge', 'iptables', 'docker', 'container')
             ProjectUri   = 'https://github.com/netnsps/NetNsPS'
             LicenseUri   = 'https://github.com/netnsps/NetNsPS/blob/main/LICENSE'
-            ReleaseNotes = 'See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0: first release. Network namespaces, bridges, veth pairs, IPv4 addresses and routes as cmdlets that pipe into each other, with -WhatIf printing the raw ip commands; Invoke-NsCommand; Invoke-NsSandbox; help for every cmdlet (Get-Help about_NetNsPS). All changes: https://github.com/netnsps/NetNsPS/blob/main/CHANGELOG.md'
         }
     }
 }

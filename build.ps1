@@ -3,17 +3,20 @@
 .SYNOPSIS
     Builds, tests and demonstrates NetNsPS.
 .DESCRIPTION
-    Build  stages the importable module at out/NetNsPS.
-    Test   builds, runs xunit and the Pester suites (each file in its own sandbox) and ends with "N passed, N failed".
-    Demo   builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
-    Bench  builds, then compares NetNsPS with the plain bash way (tests/Benchmark), writing out/bench/*.json.
+    Build    stages the importable module at out/NetNsPS, with its help (en-US) made from docs/.
+    Package  builds, then publishes the module to a local folder repository (out/repo) and leaves
+             out/NetNsPS.<version>.nupkg.
+    Test     builds, packages, runs xunit and the Pester suites (each file in its own sandbox) and ends
+             with "N passed, N failed".
+    Demo     builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
+    Bench    builds, then compares NetNsPS with the plain bash way (tests/Benchmark), writing out/bench/*.json.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     # Pester files or folders to run (default: all of tests/Pester).
@@ -50,8 +53,61 @@ function Invoke-Build {
     New-Item -ItemType Directory -Path $staged | Out-Null
     Copy-Item (Join-Path $root 'NetNsPS.psd1') $staged
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Format.ps1xml') $staged
+    Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Types.ps1xml') $staged
+    Copy-Item (Join-Path $root 'LICENSE') $staged
     foreach ($file in 'NetNsPS.dll', 'CliWrap.dll') { Copy-Item (Join-Path $bin $file) $staged }
+    # Help: MAML for the cmdlets and text for the about topics, from docs/ (syntax and parameters from the
+    # staged module's metadata, read in a child pwsh so this process never loads the module it builds).
+    Import-Module (Join-Path $root 'src/build/MarkdownHelp.psm1') -Force
+    Build-ModuleHelp -ModuleManifest (Join-Path $staged 'NetNsPS.psd1') -DocsPath (Join-Path $root 'docs') -OutputPath (Join-Path $staged 'en-US') | Out-Null
     Write-Host "Staged module at $staged"
+}
+
+function Invoke-IsolatedPwsh {
+    # Runs a script in a child pwsh with a temporary HOME, so no user module, repository or setting of this
+    # machine takes part and nothing is registered in the user's configuration.
+    param([Parameter(Mandatory)][string] $Script)
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $tempHome = Join-Path ([IO.Path]::GetTempPath()) "netnsps-build-$PID-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory -Path $tempHome | Out-Null
+    $names = 'HOME', 'PSModulePath', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'POWERSHELL_TELEMETRY_OPTOUT', 'POWERSHELL_UPDATECHECK'
+    $saved = @{}
+    foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+    try {
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $null) }
+        $env:HOME = $tempHome
+        $env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+        $env:POWERSHELL_UPDATECHECK = 'Off'
+        # Publish-PSResource writes a NuGet/NuGet.Config under the working directory: let that be the temporary one.
+        Push-Location $tempHome
+        & $exe @prefix -NoProfile -NonInteractive -Command $Script | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed with exit code $LASTEXITCODE." }
+    } finally {
+        Pop-Location
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
+        Remove-Item $tempHome -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-Package {
+    # Publish-PSResource checks the manifest (Test-ModuleManifest) and packs the staged folder as it is.
+    $version = (Import-PowerShellDataFile (Join-Path $staged 'NetNsPS.psd1')).ModuleVersion
+    $out = Join-Path $root 'out'
+    $repo = Join-Path $out 'repo'
+    if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
+    New-Item -ItemType Directory -Path $repo | Out-Null
+    Get-ChildItem $out -Filter 'NetNsPS.*.nupkg' | Remove-Item -Force
+    $quote = { param($s) "'" + ($s -replace "'", "''") + "'" }
+    Invoke-IsolatedPwsh @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name NetNsPSLocal -Uri $(& $quote $repo) -Trusted
+Publish-PSResource -Path $(& $quote $staged) -Repository NetNsPSLocal
+"@
+    $package = Join-Path $repo "NetNsPS.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Publish-PSResource did not leave $package." }
+    Copy-Item $package $out
+    Write-Host "Published NetNsPS $version to $repo; package at $(Join-Path $out "NetNsPS.$version.nupkg")"
 }
 
 function Get-PesterModulePath {
@@ -111,8 +167,14 @@ function Invoke-PesterTests {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' {
+        Invoke-Build
+        Invoke-Package
+    }
     'Test' {
         Invoke-Build
+        # tests/Pester/31-Install.Tests.ps1 installs from out/repo, so the package is made first.
+        Invoke-Package
         $x = Invoke-XunitTests
         Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed"
         $p = Invoke-PesterTests
