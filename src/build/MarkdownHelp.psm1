@@ -556,7 +556,7 @@ function Write-MamlCommand {
         $d = if ($docParams.ContainsKey($name)) { $docParams[$name].Yaml[0]['Default value'] }
         if ($d) { $d } else { 'None' }
     }
-    foreach ($doc in $Page.Parameters | Where-Object { $_.Name -notin $Command.Parameters.Name }) {
+    foreach ($doc in $Page.Parameters | Where-Object { $_.Name -notin @($Command.Parameters | ForEach-Object Name) }) {
         Write-Warning "$($Command.Name): $(Split-Path $Page.Path -Leaf) documents -$($doc.Name), which the cmdlet does not have; left out of the help."
     }
 
@@ -574,7 +574,11 @@ function Write-MamlCommand {
     $Writer.WriteEndElement()
 
     $Writer.WriteStartElement('command', 'parameters', $script:CommandNs)
-    $order = @($Page.Parameters.Name | Where-Object { $_ -in $Command.Parameters.Name }) + @($Command.Parameters.Name | Where-Object { $_ -notin $Page.Parameters.Name })
+    # ForEach-Object, not .Name: a cmdlet with no parameters of its own (Get-IpForward) has empty lists, and
+    # member access on an empty array fails under Set-StrictMode.
+    $documented = @($Page.Parameters | ForEach-Object Name)
+    $real = @($Command.Parameters | ForEach-Object Name)
+    $order = @($documented | Where-Object { $_ -in $real }) + @($real | Where-Object { $_ -notin $documented })
     foreach ($name in $order) {
         $info = $Command.Parameters | Where-Object Name -eq $name
         $inSet = $sets | ForEach-Object { $_.Parameters | Where-Object Name -eq $name } | Select-Object -First 1

@@ -17,14 +17,15 @@ function Invoke-Checked {
 }
 
 function Reset-Sandbox {
-    # Back to an empty sandbox between scenarios: no namespaces, no links but lo, default sysctls and firewall.
+    # Back to an empty sandbox between scenarios: no namespaces, no links but lo, default sysctls and firewall
+    # (raw too: Publish-NsPort's localhost guard lives there).
     Assert-Sandbox
     Get-ChildItem /run/netns -ErrorAction SilentlyContinue | ForEach-Object { & ip netns delete $_.Name 2>$null }
     foreach ($link in (& ip -j link show | ConvertFrom-Json)) {
         if ($link.ifname -ne 'lo') { & ip link delete $link.ifname 2>$null }
     }
     if (Get-Command iptables -ErrorAction SilentlyContinue) {
-        foreach ($table in 'nat', 'filter') {
+        foreach ($table in 'nat', 'filter', 'raw') {
             & iptables -w -t $table -F 2>$null
             & iptables -w -t $table -X 2>$null
         }
