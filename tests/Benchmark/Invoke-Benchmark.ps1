@@ -5,8 +5,9 @@
     For each N: A = the article's commands in a bash loop (one process per command), B = NetNsPS pipelines,
     B2 = NetNsPS called once per namespace in a foreach loop, C = the lower bound (ip -batch, iptables-restore).
     Each builds N namespaces on one bridge (veth, address, default route), then publishes a port per
-    namespace, then tears everything down. The state after A, B, B2 and C must be equal. Prints a table of
-    medians and writes it as JSON under out/bench/. Run by `build.ps1 Bench`.
+    namespace, then tears everything down. The state after A, B, B2 and C must be equal. Also times Tab
+    completion (TabExpansion2) with N namespaces and ports. Prints a table of medians and writes it as JSON
+    under out/bench/. Run by `build.ps1 Bench`.
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
@@ -229,12 +230,28 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         Reset-Lab
         & $variants.C.Setup $n
         $list = foreach ($r in 1..$Rounds) { Measure-Seconds { Get-NetNamespace } }
+        # Tab completion with N namespaces and N published ports: what a user waits for after pressing Tab.
+        & $variants.C.Publish $n
+        $completions = [ordered]@{
+            'Tab: -Namespace'                  = 'Add-VethPair -Namespace ns1'
+            'Tab: -InterfaceName in namespace' = 'Add-NsIPAddress -Namespace ns1 -InterfaceName '
+            'Tab: -Name of every veth'         = 'Get-VethPair -Name '
+            'Tab: bridge ports'                = 'Set-BridgeHairpin '
+            'Tab: published ports'             = 'Unpublish-NsPort -ExternalPort 2000'
+        }
+        $null = TabExpansion2 -inputScript 'Get-NetNamespace ' -cursorColumn 17   # loads the completers
+        $tab = foreach ($label in $completions.Keys) {
+            $line = $completions[$label]
+            $samples = foreach ($r in 1..([math]::Max($Rounds, 5))) { Measure-Seconds { TabExpansion2 -inputScript $line -cursorColumn $line.Length } }
+            [pscustomobject]@{ N = $n; Measure = $label; Seconds = [math]::Round((@($samples | Sort-Object))[[math]::Floor(@($samples).Count / 2)], 4) }
+        }
         & $variants.C.Teardown $n
         foreach ($key in $times.Keys) {
             $sorted = @($times[$key] | Sort-Object)
             [pscustomobject]@{ N = $n; Measure = $key; Seconds = [math]::Round($sorted[[math]::Floor($sorted.Count / 2)], 4) }
         }
         [pscustomobject]@{ N = $n; Measure = 'Get-NetNamespace'; Seconds = [math]::Round((@($list | Sort-Object))[[math]::Floor($Rounds / 2)], 4) }
+        $tab
     }
 
     # One object through one cmdlet against the raw commands it replaces.

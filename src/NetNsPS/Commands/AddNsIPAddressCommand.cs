@@ -25,10 +25,12 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
     /// <summary>The interface; default: the namespace's only interface besides lo. Binds Name from VethPair and NetBridge objects.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     /// <summary>The namespace; without it, the host.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     protected override bool ChangesState => true;

@@ -16,6 +16,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
 {
     /// <summary>The namespace; without it, the host.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>The destination network in CIDR form; 'default' or 0.0.0.0/0 (the default) for everything.</summary>
@@ -29,6 +30,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
 
     /// <summary>The interface to send through; without it the kernel picks the one that reaches NextHop.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     protected override bool ChangesState => true;

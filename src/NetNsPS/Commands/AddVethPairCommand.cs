@@ -16,6 +16,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
 {
     /// <summary>The namespace that gets the Name end; takes NetNamespace objects or names from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string Namespace { get; set; } = "";
 
     /// <summary>The end inside the namespace; default veth-NAMESPACE.</summary>
@@ -28,6 +29,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
 
     /// <summary>The bridge that PeerName is attached to; without it the host end stays unattached.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     protected override bool ChangesState => true;

@@ -14,6 +14,7 @@ public sealed class GetNetBridgeCommand : NetNsCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Bridge")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
     public string[]? Name { get; set; }
 
     protected override void Process()

@@ -14,6 +14,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Name { get; set; }
 
     protected override void Process()

@@ -12,16 +12,19 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
     /// <summary>Addresses to show (without prefix); wildcards allowed.</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.IPAddressCompleter))]
     public string? IPAddress { get; set; }
 
     /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
     /// <summary>Only addresses of this interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     protected override void Process()

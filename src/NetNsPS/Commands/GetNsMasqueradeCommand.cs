@@ -12,6 +12,7 @@ public sealed class GetNsMasqueradeCommand : NetNsCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
     public string? Bridge { get; set; }
 
     protected override void Process()

@@ -11,10 +11,12 @@ public sealed class GetNsPortCommand : NetNsCmdlet
     /// <summary>Only ports of this namespace; wildcards allowed.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>Only this host port.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
     public ushort? ExternalPort { get; set; }
 
     /// <summary>Only this protocol.</summary>

@@ -13,6 +13,7 @@ public sealed class GetNsRouteCommand : NetNsCmdlet
     /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
     /// <summary>Only the route to this prefix ('default' for 0.0.0.0/0).</summary>

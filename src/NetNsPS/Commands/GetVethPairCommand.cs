@@ -13,11 +13,13 @@ public sealed class GetVethPairCommand : NetNsCmdlet
     /// <summary>Namespaces to look in; wildcards allowed. Without it, all namespaces.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
     /// <summary>Names of the namespace ends to show; wildcards allowed.</summary>
     [Parameter(ValueFromPipelineByPropertyName = false)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.VethNameCompleter))]
     public string? Name { get; set; }
 
     protected override void Process()

@@ -16,6 +16,7 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
 {
     /// <summary>The namespace to run in.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string Namespace { get; set; } = "";
 
     /// <summary>The program, such as ping or curl.</summary>

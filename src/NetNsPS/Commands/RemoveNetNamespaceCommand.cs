@@ -18,6 +18,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     /// <summary>Names of the namespaces to delete; takes Get-NetNamespace output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     private readonly List<string> _hostEnds = new();

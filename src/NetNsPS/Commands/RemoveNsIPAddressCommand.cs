@@ -12,14 +12,17 @@ public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
 {
     /// <summary>The address, alone or in CIDR form; takes Get-NsIPAddress output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.IPAddressCompleter))]
     public string IPAddress { get; set; } = "";
 
     /// <summary>Only remove it from this interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     /// <summary>The namespace; without it, the host.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     protected override bool ChangesState => true;

@@ -12,6 +12,7 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
 {
     /// <summary>The namespace; without it, the host.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>The destination network; 'default' or 0.0.0.0/0 (the default).</summary>
@@ -24,6 +25,7 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
 
     /// <summary>Only the route through this interface.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     protected override bool ChangesState => true;

@@ -26,6 +26,7 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     /// <summary>The namespace to test from; without it, the host (the network namespace this pwsh runs in). Binds the Name of NetNamespace objects from the pipeline.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>IPv4 addresses to test; 'localhost' means 127.0.0.1. Other host names are not resolved (no DNS query leaves the machine).</summary>

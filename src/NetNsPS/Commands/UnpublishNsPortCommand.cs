@@ -18,6 +18,7 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
     /// <summary>The host port; takes Get-NsPort output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
     public ushort ExternalPort { get; set; }
 
     /// <summary>Tcp (default) or Udp.</summary>
@@ -30,6 +31,7 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
 
     /// <summary>Only the mapping to this namespace.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     protected override bool ChangesState => true;
