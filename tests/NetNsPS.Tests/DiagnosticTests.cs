@@ -624,7 +624,7 @@ public class DiagnosticTests
     public void Simulate_AddsTheModulesRulesAndTheMissingJump()
     {
         var snapshot = IptablesDriver.Parse(DockerLeftovers);
-        var after = IptablesDriver.Simulate(snapshot, NatRules.Masquerade("bridge0", "192.168.15.0/24"));
+        var after = IptablesDriver.Instance.Simulate(snapshot, NatRules.Masquerade("bridge0", "192.168.15.0/24"));
         Assert.Equal("-j NETNSPS-FORWARD", after.Chain("filter", "FORWARD")!.Rules.Last().Text);
         Assert.Equal(2, after.Chain("filter", "NETNSPS-FORWARD")!.Rules.Count);
         Assert.Null(snapshot.Ruleset.Chain("filter", "NETNSPS-FORWARD"));   // the original is untouched

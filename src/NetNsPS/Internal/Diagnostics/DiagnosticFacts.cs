@@ -30,6 +30,12 @@ internal sealed class HostFacts
     /// <summary>The live firewall through the driver: the module's rules and, in Ruleset, everybody's.</summary>
     public FirewallSnapshot Firewall { get; init; } = IptablesDriver.Parse("");
 
+    /// <summary>The driver that read it, which also tells what re-running a cmdlet would add.</summary>
+    public IFirewallDriver Driver { get; init; } = IptablesDriver.Instance;
+
+    /// <summary>The ruleset after the cmdlets that make these rules ran again.</summary>
+    public FirewallRuleset Simulate(IEnumerable<FirewallRule> rules) => Driver.Simulate(Firewall, rules);
+
     /// <summary>route_localnet per bridge name; null when unreadable.</summary>
     public IReadOnlyDictionary<string, string?> RouteLocalnet { get; init; } = new Dictionary<string, string?>();
 

@@ -52,6 +52,7 @@ internal sealed class DiagnosticReader
             Links = links,
             Routes = _state.Routes(null),
             Firewall = snapshot,
+            Driver = _firewall,
             RouteLocalnet = bridges.ToDictionary(b => b, b => Sysctl.Read(Sysctl.RouteLocalnet(b))),
             NamespaceLinks = namespaceLinks,
             Backends = new BackendFacts(snapshot.Ruleset.Backend ?? ActiveBackendFromPath(), Save("iptables-legacy-save"), Save("iptables-nft-save")),

@@ -63,7 +63,7 @@ internal static class HostChecks
         if (status != NsDiagnosticStatus.Ok)
         {
             // Would Enable-NsMasquerade (whose rules accept both directions in NETNSPS-FORWARD) repair it?
-            var simulated = IptablesDriver.Simulate(h.Firewall, NatRules.Masquerade(name, subnet.ToString()));
+            var simulated = h.Simulate(NatRules.Masquerade(name, subnet.ToString()));
             var repaired = probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
             fix = repaired
                 ? EnableMasquerade(h, name)

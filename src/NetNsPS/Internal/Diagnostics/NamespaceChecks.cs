@@ -256,9 +256,9 @@ internal static class NamespaceChecks
             // Publish-NsPort accepts new connections in; Enable-NsMasquerade's rules accept the replies out.
             var masquerade = NatRules.Masquerade(m.Bridge, subnet.ToString()).ToList();
             var enable = HostChecks.EnableMasquerade(h, m.Bridge);
-            fix = AllOk(IptablesDriver.Simulate(h.Firewall, wanted)) ? publish
-                : AllOk(IptablesDriver.Simulate(h.Firewall, masquerade)) ? enable
-                : AllOk(IptablesDriver.Simulate(h.Firewall, wanted.Concat(masquerade))) ? Fixes.Join(new[] { publish, enable })
+            fix = AllOk(h.Simulate(wanted)) ? publish
+                : AllOk(h.Simulate(masquerade)) ? enable
+                : AllOk(h.Simulate(wanted.Concat(masquerade))) ? Fixes.Join(new[] { publish, enable })
                 : Fixes.Join(new[]
                 {
                     statuses[0] == NsDiagnosticStatus.Ok ? "" : RawInsert(wanted[3]),
@@ -295,12 +295,12 @@ internal static class NamespaceChecks
             // A rule of somebody else that decides first (a stale DNAT, say), or might: deleting it is the narrowest repair.
             var decidedGood = good(verdict.Target, verdict.Rule);
             var blocker = !decidedGood ? verdict.Rule : verdict.Uncertain.FirstOrDefault(r => !good(r.Target, r));
-            if (Repaired(IptablesDriver.Simulate(h.Firewall, wanted)))
+            if (Repaired(h.Simulate(wanted)))
             {
                 fix = cmdlet;
             }
             else if (blocker is not null && !blocker.Chain.StartsWith(IptablesDriver.ChainPrefix, StringComparison.Ordinal)
-                     && Repaired(IptablesDriver.Simulate(Without(h.Firewall, blocker), wanted)))
+                     && Repaired(h.Driver.Simulate(Without(h.Firewall, blocker), wanted)))
             {
                 fix = Fixes.Join(new[] { Fixes.IptablesDelete(blocker), needsCmdlet ? cmdlet : "" });
             }

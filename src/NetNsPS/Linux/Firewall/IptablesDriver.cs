@@ -258,7 +258,7 @@ public sealed class IptablesDriver : IFirewallDriver
     /// jump into that chain appended to its built-in chain when it is missing. Lets the diagnostics tell whether
     /// re-running a cmdlet would repair what they found.
     /// </summary>
-    public static FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules)
+    public FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules)
     {
         var ruleset = snapshot.Ruleset.Clone();
         var jumps = snapshot.Jumps.Select(j => (j.Table, j.Hook)).ToHashSet();
