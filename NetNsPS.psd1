@@ -16,7 +16,7 @@
         'Add-VethPair', 'Get-VethPair', 'Remove-VethPair',
         'Add-NsIPAddress', 'Get-NsIPAddress', 'Remove-NsIPAddress',
         'Add-NsRoute', 'Get-NsRoute', 'Remove-NsRoute',
-        'Invoke-NsCommand', 'Invoke-NsSandbox', 'Test-NsConnection',
+        'Invoke-NsCommand', 'Invoke-NsSandbox', 'Test-NsConnection', 'Get-NsDiagnostic',
         'Enable-IpForward', 'Disable-IpForward', 'Get-IpForward',
         'Enable-BridgeNetfilter', 'Get-BridgeNetfilter',
         'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',

@@ -136,7 +136,8 @@ function Invoke-XunitTests {
 function Invoke-PesterTests {
     Import-Module (Join-Path $staged 'NetNsPS.psd1') -Force
     $pester = Get-PesterModulePath
-    $paths = if ($TestPath) { $TestPath } else { Join-Path $root 'tests/Pester' }
+    # From bash, "a,b" arrives as one string: split it.
+    $paths = if ($TestPath) { $TestPath -split ',' } else { Join-Path $root 'tests/Pester' }
     $files = Get-ChildItem $paths -Recurse -Filter '*.Tests.ps1' | Sort-Object FullName
     $passed = 0; $failed = 0
     foreach ($file in $files) {

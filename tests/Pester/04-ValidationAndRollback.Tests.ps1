@@ -95,3 +95,18 @@ Describe 'Failures half-way are rolled back' {
         Get-StateDump | Should -Be $before
     }
 }
+
+Describe 'Arrays and -WhatIf' {
+    BeforeAll { Reset-Sandbox }
+
+    It 'one bad name in an array is an error and the other names are still created' {
+        $err = @(New-NetNamespace 'a/b', 'okay' 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $err.Count | Should -Be 1
+        Test-Path /run/netns/okay | Should -BeTrue
+    }
+
+    It 'under -WhatIf nothing is written, even when nothing would change' {
+        New-NetNamespace okay -WhatIf | Should -BeNullOrEmpty
+        New-NetBridge br-w -WhatIf | Should -BeNullOrEmpty
+    }
+}

@@ -21,7 +21,7 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        foreach (var raw in Name)
+        ForEachItem(Name, raw =>
         {
             var name = Names.Namespace(raw, nameof(Name));
             var plan = new Plan();
@@ -37,9 +37,9 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
             if (!Apply(plan))
             {
                 WhatIfLedger.RecordNamespace(name);
-                continue;
+                return;
             }
             Emit(ModelFactory.Namespace(name, State.Links(name)));
-        }
+        });
     }
 }

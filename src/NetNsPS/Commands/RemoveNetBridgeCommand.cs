@@ -22,22 +22,22 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        foreach (var raw in Name)
+        ForEachItem(Name, raw =>
         {
             var name = Names.Interface(raw, nameof(Name));
             var link = State.Link(null, name);
             if (link is null)
             {
                 WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");
-                continue;
+                return;
             }
             if (!link.IsBridge)
             {
                 WriteError(new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
                     "NotABridge", ErrorCategory.InvalidArgument, name).ToErrorRecord());
-                continue;
+                return;
             }
             Apply(new Plan().Add(Ip.DeleteLink(null, name)));
-        }
+        });
     }
 }

@@ -27,20 +27,20 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        foreach (var raw in Name)
+        ForEachItem(Name, raw =>
         {
             var name = Names.Namespace(raw, nameof(Name));
             if (!NetState.NamespaceExists(name))
             {
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
-                continue;
+                return;
             }
             var hostEnds = State.Links(name).Where(l => l.IsVeth).Select(l => VethPairs.HostEnd(State, l)?.Name).OfType<string>().ToList();
             if (Apply(new Plan().Add(Ip.DeleteNamespace(name))))
             {
                 _hostEnds.AddRange(hostEnds);
             }
-        }
+        });
     }
 
     /// <summary>

@@ -67,6 +67,7 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     protected sealed override void ProcessRecord()
     {
         ForgetRecordState();
+        ReportProgress();
         Guard(Process, terminating: false);
     }
 
@@ -75,6 +76,33 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
         ForgetRecordState();
         Guard(End, terminating: false);
         ForgetRecordState();
+        if (_records > ProgressAfter)
+        {
+            WriteProgress(new ProgressRecord(ProgressId, MyInvocation.MyCommand.Name, $"{_records} done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    private const int ProgressAfter = 3;
+    private const int ProgressId = 0x4e53;
+    private int _records;
+
+    /// <summary>A pipeline of more than a few items shows how far it got (the total is unknown while input streams).</summary>
+    private void ReportProgress()
+    {
+        _records++;
+        if (_records > ProgressAfter)
+        {
+            WriteProgress(new ProgressRecord(ProgressId, MyInvocation.MyCommand.Name, $"{_records} items so far"));
+        }
+    }
+
+    /// <summary>Runs an action for each item of an array parameter, so one bad item is an error and the others still run.</summary>
+    protected void ForEachItem(string[] items, Action<string> action)
+    {
+        foreach (var item in items)
+        {
+            Guard(() => action(item), terminating: false);
+        }
     }
 
     private void ForgetRecordState()
@@ -114,7 +142,8 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     {
         if (plan.IsEmpty)
         {
-            return true;
+            // Nothing to change: the object already is as asked. Under -WhatIf nothing is written either way.
+            return !IsWhatIf;
         }
         if (IsWhatIf)
         {

@@ -13,6 +13,9 @@ public static class Privileges
 
     public static bool HasNetworkAdmin() => HasCapability(CapNetAdmin) && HasCapability(CapSysAdmin);
 
+    /// <summary>Reading the firewall (iptables-save) needs CAP_NET_ADMIN, even though it changes nothing.</summary>
+    public static bool CanReadFirewall() => HasCapability(CapNetAdmin);
+
     public static bool HasCapability(int capability)
     {
         try

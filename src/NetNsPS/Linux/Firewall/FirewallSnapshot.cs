@@ -25,5 +25,8 @@ public sealed class FirewallSnapshot
 
     public IEnumerable<FirewallRule> AllRules => Rules.Select(r => r.Rule);
 
+    /// <summary>Every chain and rule of every table, the module's and anybody else's, for the diagnostics.</summary>
+    public FirewallRuleset Ruleset { get; init; } = FirewallRuleset.Empty;
+
     public IEnumerable<LiveRule> Tagged(string tagPrefix) => Rules.Where(r => r.Rule.Tag.StartsWith(tagPrefix, System.StringComparison.Ordinal));
 }

@@ -4,7 +4,7 @@ using System.Threading;
 namespace NetNsPS.Linux.Firewall;
 
 /// <summary>
-/// The module's only door to the firewall. iptables today; an nftables driver implements the same three calls.
+/// The module's only door to the firewall. iptables today; an nftables driver implements the same calls.
 /// Drivers touch only module-owned chains and the one jump into each of them.
 /// </summary>
 public interface IFirewallDriver
@@ -16,4 +16,7 @@ public interface IFirewallDriver
 
     /// <summary>Adds to the plan the removal of these live rules, then of each module chain they leave empty and its jump.</summary>
     void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan);
+
+    /// <summary>The whole ruleset as it would be after PlanEnsure of these rules (for the diagnostics: would re-running a cmdlet repair it?).</summary>
+    FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules);
 }

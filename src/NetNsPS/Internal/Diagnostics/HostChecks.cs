@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
+
+namespace NetNsPS.Internal.Diagnostics;
+
+/// <summary>
+/// The checks that concern the host as a whole: IP forwarding, the FORWARD chain for each bridge, the two iptables
+/// backends, firewalld and ufw, and the jumps into the module's chains. Pure: facts in, diagnostics out.
+/// </summary>
+internal static class HostChecks
+{
+    public const string IpForwardCheck = "IP forwarding";
+    public const string BackendsCheck = "iptables backends";
+    public const string FirewalldCheck = "firewalld";
+    public const string UfwCheck = "ufw";
+    public const string JumpsCheck = "NetNsPS jumps";
+
+    public static string ForwardOutCheck(string bridge) => $"FORWARD out of {bridge}";
+
+    public static string ForwardWithinCheck(string bridge) => $"FORWARD within {bridge}";
+
+    public static IEnumerable<NsDiagnostic> All(HostFacts h)
+    {
+        yield return IpForward(h);
+        foreach (var bridge in h.AddressedBridges)
+        {
+            yield return ForwardOut(h, bridge);
+            yield return ForwardWithin(h, bridge);
+        }
+        yield return Backends(h.Backends);
+        yield return Firewalld(h);
+        yield return Ufw(h);
+        yield return Jumps(h);
+    }
+
+    public static NsDiagnostic IpForward(HostFacts h)
+    {
+        var ok = h.IpForward == "1";
+        return new NsDiagnostic
+        {
+            Check = IpForwardCheck,
+            Status = ok ? NsDiagnosticStatus.Ok : NsDiagnosticStatus.Failed,
+            Observed = $"{Sysctl.IpForward} = {h.IpForward ?? "(unreadable)"}",
+            Why = "Without forwarding the host is no router: it drops the namespaces' packets that are not addressed to itself, so they never reach the internet and other machines never reach a published port.",
+            Fix = ok ? "" : Fixes.EnableIpForward,
+        };
+    }
+
+    /// <summary>New connections from the bridge's namespaces to elsewhere, and the replies coming back.</summary>
+    public static NsDiagnostic ForwardOut(HostFacts h, LinkRecord bridge)
+    {
+        var name = bridge.Name;
+        var subnet = HostFacts.Subnet(bridge)!.Value;
+        var probes = OutProbes(h, name, subnet);
+        var ruleset = h.Firewall.Ruleset;
+        var verdicts = probes.Select(p => RuleWalker.Walk(ruleset, "filter", "FORWARD", p)).ToList();
+        var statuses = verdicts.Select(v => Grading.Grade(v, Grading.Accepted)).ToList();
+        var status = Grading.Worst(statuses);
+        var fix = "";
+        if (status != NsDiagnosticStatus.Ok)
+        {
+            // Would Enable-NsMasquerade (whose rules accept both directions in NETNSPS-FORWARD) repair it?
+            var simulated = h.Simulate(NatRules.Masquerade(name, subnet.ToString()));
+            var repaired = probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
+            fix = repaired
+                ? EnableMasquerade(h, name)
+                : Fixes.Join(new[]
+                {
+                    statuses[0] == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-i", name, "!", "-o", name, "-j", "ACCEPT"),
+                    statuses[1] == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-o", name, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"),
+                });
+        }
+        return new NsDiagnostic
+        {
+            Check = ForwardOutCheck(name),
+            Status = status,
+            Observed = $"out: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
+            Why = $"When FORWARD drops what comes from {name} (policy DROP with accepts only for other bridges, as Docker's iptables mode leaves it), the namespaces' packets never leave the host, even with forwarding on and masquerade in place.",
+            Fix = fix,
+        };
+    }
+
+    internal static Probe[] OutProbes(HostFacts h, string bridge, Ipv4Cidr subnet)
+    {
+        var outside = h.OutsideOf(bridge);
+        return new[]
+        {
+            new Probe { In = IfaceSpec.Is(bridge), Out = outside, Source = AddressSpec.In(subnet), Destination = AddressSpec.NotIn(subnet) },
+            new Probe { In = outside, Out = IfaceSpec.Is(bridge), Source = AddressSpec.NotIn(subnet), Destination = AddressSpec.In(subnet), Established = true },
+        };
+    }
+
+    /// <summary>Traffic between two namespaces of one bridge: it passes FORWARD only when br_netfilter hands bridged frames to iptables.</summary>
+    public static NsDiagnostic ForwardWithin(HostFacts h, LinkRecord bridge)
+    {
+        var name = bridge.Name;
+        var check = ForwardWithinCheck(name);
+        var why = $"With br_netfilter, frames between namespaces on {name} pass the FORWARD chain too, so when it drops them the namespaces cannot reach each other (red cannot ping blue).";
+        if (!h.BridgeNetfilterLoaded || h.BridgeNfCallIptables != "1")
+        {
+            return new NsDiagnostic
+            {
+                Check = check,
+                Status = NsDiagnosticStatus.Ok,
+                Observed = "bridged frames bypass iptables (bridge-nf-call-iptables is off)",
+                Why = why,
+            };
+        }
+        var subnet = HostFacts.Subnet(bridge)!.Value;
+        var probes = new[]
+        {
+            new Probe { In = IfaceSpec.Is(name), Out = IfaceSpec.Is(name), Source = AddressSpec.In(subnet), Destination = AddressSpec.In(subnet) },
+            new Probe { In = IfaceSpec.Is(name), Out = IfaceSpec.Is(name), Source = AddressSpec.In(subnet), Destination = AddressSpec.In(subnet), Established = true },
+        };
+        var verdicts = probes.Select(p => RuleWalker.Walk(h.Firewall.Ruleset, "filter", "FORWARD", p)).ToList();
+        var status = Grading.Worst(verdicts.Select(v => Grading.Grade(v, Grading.Accepted)));
+        return new NsDiagnostic
+        {
+            Check = check,
+            Status = status,
+            Observed = $"new: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
+            Why = why,
+            // Accept only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
+            Fix = status == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-i", name, "-o", name, "-j", "ACCEPT"),
+        };
+    }
+
+    /// <summary>iptables-legacy and iptables-nft both holding rules: both apply, but `iptables` shows only one.</summary>
+    public static NsDiagnostic Backends(BackendFacts b)
+    {
+        string Holds(string backend, FirewallRuleset? r) => r is null ? $"{backend}: not available"
+            : r.TablesInUse().Count == 0 ? $"{backend}: empty"
+            : $"{backend}: {r.RuleCount} rules in {string.Join(", ", r.TablesInUse())}";
+        var observed = $"{Holds("nf_tables", b.Nft)}; {Holds("legacy", b.Legacy)}; iptables is {b.Active ?? "unknown"}";
+        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        var fix = "";
+        if (split)
+        {
+            // Move the other backend's rules into the one `iptables` uses (so they still apply, and show), then empty
+            // it. ACCEPT policies stay behind: copied, they would open a chain the active backend keeps at DROP. Each
+            // step runs only if the one before succeeded (&& works alike in pwsh 7 and bash).
+            var (from, to, stray) = b.Active == "legacy" ? ("nft", "legacy", b.Nft!) : ("legacy", "nft", b.Legacy!);
+            var commands = new List<string> { $"iptables-{from}-save | grep -v '^:[A-Z]* ACCEPT ' | iptables-{to}-restore --noflush" };
+            foreach (var table in stray.TablesInUse())
+            {
+                commands.Add($"iptables-{from} -w -t {table} -F");
+                commands.Add($"iptables-{from} -w -t {table} -X");
+                foreach (var chain in stray.Chains.Where(c => c.Table == table && c.Policy is not null && c.Policy != "ACCEPT"))
+                {
+                    commands.Add($"iptables-{from} -w -t {table} -P {chain.Name} ACCEPT");
+                }
+            }
+            fix = string.Join(" && ", commands);
+        }
+        return new NsDiagnostic
+        {
+            Check = BackendsCheck,
+            Status = split ? NsDiagnosticStatus.Warning : NsDiagnosticStatus.Ok,
+            Observed = observed,
+            Why = "Rules of iptables-legacy and iptables-nft both apply to every packet, but `iptables` shows only one of them, so a DROP or a stale NAT rule in the other breaks traffic invisibly (moby/moby#46147).",
+            Fix = fix,
+        };
+    }
+
+    public static NsDiagnostic Firewalld(HostFacts h)
+    {
+        var bridges = h.AddressedBridges.Select(b => b.Name).ToList();
+        var untrusted = h.Firewalld.Running ? bridges.Where(b => h.Firewalld.Zones.GetValueOrDefault(b) != "trusted").ToList() : new List<string>();
+        var zones = string.Join(", ", bridges.Select(b => $"{b} in zone {h.Firewalld.Zones.GetValueOrDefault(b) ?? "(none)"}"));
+        return new NsDiagnostic
+        {
+            Check = FirewalldCheck,
+            Status = untrusted.Count == 0 ? NsDiagnosticStatus.Ok : NsDiagnosticStatus.Warning,
+            Observed = h.Firewalld.Running && zones.Length > 0 ? $"{h.Firewalld.How}; {zones}" : h.Firewalld.How,
+            Why = "firewalld owns the firewall: it drops forwarded traffic its zones do not allow and re-creates its rules on every reload, so a bridge outside the trusted zone loses its traffic even when the iptables rules look right.",
+            Fix = Fixes.Join(untrusted.SelectMany(b => new[]
+            {
+                $"firewall-cmd --zone=trusted --change-interface={b}",
+                $"firewall-cmd --permanent --zone=trusted --change-interface={b}",
+            })),
+        };
+    }
+
+    public static NsDiagnostic Ufw(HostFacts h)
+    {
+        var bridges = h.AddressedBridges.Select(b => b.Name).ToList();
+        var missing = new List<string>();
+        if (h.Ufw.Active)
+        {
+            var routed = h.Firewall.Ruleset.Chain("filter", "ufw-user-forward")?.Rules
+                .Where(r => r.Target == "ACCEPT" && r.Source is null && r.Destination is null && r.Unrecognized is null && r.Protocol is null).ToList()
+                ?? new List<ChainRule>();
+            foreach (var b in bridges)
+            {
+                if (!routed.Any(r => r.InInterface == b && !r.NotInInterface && r.OutInterface is null))
+                {
+                    missing.Add($"ufw route allow in on {b}");
+                }
+                if (!routed.Any(r => r.OutInterface == b && !r.NotOutInterface && r.InInterface is null))
+                {
+                    missing.Add($"ufw route allow out on {b}");
+                }
+            }
+        }
+        return new NsDiagnostic
+        {
+            Check = UfwCheck,
+            Status = missing.Count == 0 ? NsDiagnosticStatus.Ok : NsDiagnosticStatus.Warning,
+            Observed = h.Ufw.Active && bridges.Count > 0 && missing.Count == 0 ? $"{h.Ufw.How}; routes {string.Join(", ", bridges)}" : h.Ufw.How,
+            Why = "ufw sets FORWARD's policy to DROP (DEFAULT_FORWARD_POLICY) and rebuilds its chains on every reload and boot, so forwarding for a bridge breaks later unless ufw itself routes it.",
+            Fix = Fixes.Join(missing),
+        };
+    }
+
+    /// <summary>Each module chain that holds rules must be reached by its jump from the built-in chain.</summary>
+    public static NsDiagnostic Jumps(HostFacts h)
+    {
+        var snapshot = h.Firewall;
+        var used = snapshot.Rules.GroupBy(r => (r.Rule.Table, r.Rule.Hook)).ToList();
+        var missing = used.Where(g => !snapshot.Jumps.Any(j => j.Table == g.Key.Table && j.Hook == g.Key.Hook)).ToList();
+        string Name((FirewallTable Table, FirewallHook Hook) k) => $"{IptablesDriver.TableName(k.Table)} {IptablesDriver.BuiltinChain(k.Hook)}";
+        var observed = used.Count == 0
+            ? "no NetNsPS chain holds rules"
+            : missing.Count == 0
+                ? $"{used.Count} NetNsPS chains, each reached from {string.Join(", ", used.Select(g => Name(g.Key)))}"
+                : string.Join("; ", missing.Select(g => $"no jump from {Name(g.Key)} to {IptablesDriver.OwnChain(g.Key.Hook)} ({g.Count()} rules never applied)"));
+        return new NsDiagnostic
+        {
+            Check = JumpsCheck,
+            Status = missing.Count == 0 ? NsDiagnosticStatus.Ok : NsDiagnosticStatus.Failed,
+            Observed = observed,
+            Why = "A NetNsPS chain is consulted only through its jump from the built-in chain, so without the jump its rules are there but never applied.",
+            // The cmdlet that made the chain's rules puts the jump back when run again; any one of them does, and
+            // Enable-NsMasquerade (when it made one) touches least.
+            Fix = Fixes.Join(missing.Select(g => g.Select(r => MakerOf(h, r.Rule)).OfType<string>()
+                .OrderBy(f => f.StartsWith("Enable-NsMasquerade", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault()).OfType<string>()),
+        };
+    }
+
+    /// <summary>Enable-NsMasquerade for a bridge, keeping the -SourcePrefix of the module's rule when it is not the bridge's subnet.</summary>
+    internal static string EnableMasquerade(HostFacts h, string bridge)
+    {
+        var source = h.Firewall.AllRules.FirstOrDefault(r => r.Tag == NatRules.MasqueradeTag(bridge) && r.Table == FirewallTable.Nat)?.Source;
+        var subnet = h.Link(bridge) is { } link ? HostFacts.Subnet(link)?.ToString() : null;
+        return Fixes.Cmdlet("Enable-NsMasquerade", bridge, ("SourcePrefix", source is not null && source != subnet ? source : null));
+    }
+
+    /// <summary>The cmdlet invocation that makes this module rule (and so its chain's jump).</summary>
+    internal static string? MakerOf(HostFacts h, FirewallRule rule)
+    {
+        var parts = rule.Tag.Split(':');
+        if (parts.Length >= 3 && parts[1] == "masq")
+        {
+            return EnableMasquerade(h, parts[2]);
+        }
+        var ports = PortMappings.Read(h.Firewall).ToList();
+        if (parts.Length >= 3 && parts[1] == "localnet" && ports.FirstOrDefault(m => m.Bridge == parts[2]) is { } onBridge)
+        {
+            return Fixes.Publish(onBridge, h.DefaultInternalAddress(onBridge.Namespace));
+        }
+        if (NatRules.IsAnyPortTag(rule.Tag) && ports.FirstOrDefault(m => PortMappings.Owns(m, rule.Tag)) is { } mapping)
+        {
+            return Fixes.Publish(mapping, h.DefaultInternalAddress(mapping.Namespace));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace NetNsPS.Linux.Firewall;
+
+/// <summary>
+/// One rule of any chain, the module's or anybody's, in driver-neutral terms: the matches the diagnostics can
+/// reason about, and everything else kept as text in Unrecognized (a rule with such matches may or may not apply).
+/// </summary>
+public sealed record ChainRule
+{
+    public string Table { get; init; } = "";
+    public string Chain { get; init; } = "";
+
+    /// <summary>1-based position in its chain, as `iptables -L --line-numbers` counts.</summary>
+    public int Position { get; init; }
+
+    public string? InInterface { get; init; }
+    public bool NotInInterface { get; init; }
+    public string? OutInterface { get; init; }
+    public bool NotOutInterface { get; init; }
+    public string? Source { get; init; }
+    public bool NotSource { get; init; }
+    public string? Destination { get; init; }
+    public bool NotDestination { get; init; }
+    public string? Protocol { get; init; }
+    public bool NotProtocol { get; init; }
+    public int? DestinationPort { get; init; }
+    public bool NotDestinationPort { get; init; }
+
+    /// <summary>`-m addrtype --src-type LOCAL`: true; `! --src-type LOCAL`: false; no such match: null.</summary>
+    public bool? SourceIsLocal { get; init; }
+
+    /// <summary>`-m addrtype --dst-type LOCAL`: true; `! --dst-type LOCAL`: false; no such match: null.</summary>
+    public bool? DestinationIsLocal { get; init; }
+
+    /// <summary>Connection states the rule matches (`--ctstate` or `--state`), upper case; null for any.</summary>
+    public IReadOnlyList<string>? States { get; init; }
+    public bool NotStates { get; init; }
+
+    /// <summary>The target (ACCEPT, DROP, MASQUERADE, DNAT, RETURN, a chain name, ...); empty when the rule has none.</summary>
+    public string Target { get; init; } = "";
+
+    /// <summary>True for `-g` (goto): a RETURN in the called chain goes back past this rule's chain.</summary>
+    public bool IsGoto { get; init; }
+
+    /// <summary>DNAT's `--to-destination`.</summary>
+    public string? ToDestination { get; init; }
+    public string? Comment { get; init; }
+
+    /// <summary>Matches the diagnostics do not model (physdev, mark, multiport, ...), as text; null when none.</summary>
+    public string? Unrecognized { get; init; }
+
+    /// <summary>The rule to show: as one would type it (for iptables: the iptables-save line without "-A CHAIN" and comment).</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>The rule in the driver's own words, comment included (what deletes exactly this rule).</summary>
+    public IReadOnlyList<string> NativeSpec { get; init; } = Array.Empty<string>();
+}
+
+/// <summary>A chain: built-in ones have a policy, user-defined ones have none.</summary>
+public sealed class FirewallChain
+{
+    public FirewallChain(string table, string name, string? policy)
+    {
+        Table = table;
+        Name = name;
+        Policy = policy;
+    }
+
+    public string Table { get; }
+    public string Name { get; }
+
+    /// <summary>ACCEPT or DROP for a built-in chain; null for a user-defined one.</summary>
+    public string? Policy { get; internal set; }
+    public List<ChainRule> Rules { get; } = new();
+    public bool IsBuiltin => Policy is not null;
+}
+
+/// <summary>Every table, chain and rule the firewall holds, read in one go (for iptables: one iptables-save).</summary>
+public sealed class FirewallRuleset
+{
+    private readonly Dictionary<(string, string), FirewallChain> _chains = new();
+
+    public static FirewallRuleset Empty => new();
+
+    /// <summary>The backend that wrote it, as its save tool names it: "nf_tables", "legacy", or null when unknown.</summary>
+    public string? Backend { get; set; }
+
+    public IEnumerable<FirewallChain> Chains => _chains.Values;
+
+    public IEnumerable<ChainRule> AllRules => _chains.Values.SelectMany(c => c.Rules);
+
+    public int RuleCount => _chains.Values.Sum(c => c.Rules.Count);
+
+    public FirewallChain? Chain(string table, string name) => _chains.GetValueOrDefault((table, name));
+
+    /// <summary>The chain, created (user-defined, empty) when it is not there yet.</summary>
+    public FirewallChain GetOrAdd(string table, string name, string? policy = null)
+    {
+        if (!_chains.TryGetValue((table, name), out var chain))
+        {
+            chain = new FirewallChain(table, name, policy);
+            _chains[(table, name)] = chain;
+        }
+        else if (policy is not null)
+        {
+            chain.Policy = policy;
+        }
+        return chain;
+    }
+
+    /// <summary>A deep copy, to simulate what a change would do without touching the original.</summary>
+    public FirewallRuleset Clone()
+    {
+        var copy = new FirewallRuleset { Backend = Backend };
+        foreach (var chain in _chains.Values)
+        {
+            copy.GetOrAdd(chain.Table, chain.Name, chain.Policy).Rules.AddRange(chain.Rules);
+        }
+        return copy;
+    }
+
+    /// <summary>Appends a rule to a chain (creating the chain), numbering it.</summary>
+    public ChainRule Append(ChainRule rule)
+    {
+        var chain = GetOrAdd(rule.Table, rule.Chain);
+        var numbered = rule with { Position = chain.Rules.Count + 1 };
+        chain.Rules.Add(numbered);
+        return numbered;
+    }
+
+    /// <summary>The tables that hold at least one rule, or a built-in chain whose policy is not ACCEPT.</summary>
+    public IReadOnlyList<string> TablesInUse() =>
+        _chains.Values.Where(c => c.Rules.Count > 0 || (c.Policy is not null && c.Policy != "ACCEPT"))
+            .Select(c => c.Table).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
+}
