@@ -28,11 +28,13 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
     /// <summary>The namespace to check besides the host; takes NetNamespace objects (their Name) and Get-NsPort output from the pipeline.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>Check only this published port (of the namespace, or of whichever namespace it is published to).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
+    [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
     public ushort? ExternalPort { get; set; }
 
     protected override void Begin()
