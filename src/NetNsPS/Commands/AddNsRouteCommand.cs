@@ -66,7 +66,10 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
                         $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
                         "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
                 }
-                Emit(ModelFactory.Route(ns, existing));
+                if (!IsWhatIf)
+                {
+                    Emit(ModelFactory.Route(ns, existing));
+                }
                 return;
             }
             plan.Add(Ip.AddRoute(ns, destination, nextHop, device), Ip.DeleteRoute(ns, destination, nextHop, device));

@@ -129,7 +129,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         }
         if (Sysctl.Read(Sysctl.IpForward) != "1")
         {
-            WriteWarning("IP forwarding is off: other machines cannot reach the published ports until you run Enable-IpForward.");
+            WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
         }
         foreach (var (mapping, _) in accepted)
         {
