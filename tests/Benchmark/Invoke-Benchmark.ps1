@@ -138,7 +138,8 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         $host_ = [Text.StringBuilder]::new()
         if ($Stage -eq 'setup') {
             foreach ($i in 1..$n) {
-                [void]$host_.Append("netns add ns$i`nlink add veth-ns$i type veth peer name veth-ns$i-br`nlink set veth-ns$i netns ns$i`nlink set veth-ns$i-br master br0`nlink set veth-ns$i-br up`n")
+                # The same one-step create-inside as NetNsPS, so this stays a true lower bound.
+                [void]$host_.Append("netns add ns$i`nlink add veth-ns$i netns ns$i type veth peer name veth-ns$i-br`nlink set veth-ns$i-br master br0`nlink set veth-ns$i-br up`n")
             }
             $host_.ToString() | & ip -batch -
             foreach ($i in 1..$n) { "link set dev lo up`nlink set veth-ns$i up`naddr add $(Address $i)/16 dev veth-ns$i`nroute add default via 10.77.0.1`n" | & ip -n "ns$i" -batch - }

@@ -20,7 +20,7 @@ public class CommandSpecTests
 
     [Fact]
     public void Render_ReadsLikeTheArticle() =>
-        Assert.Equal("ip link add veth-red type veth peer name veth-red-br", Ip.AddVeth("veth-red", "veth-red-br").Render());
+        Assert.Equal("ip link add veth-red netns red type veth peer name veth-red-br", Ip.AddVethInNamespace("veth-red", "red", "veth-red-br").Render());
 
     [Fact]
     public void Render_StandardInputBecomesAHereDocument()

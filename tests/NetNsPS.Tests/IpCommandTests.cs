@@ -32,11 +32,11 @@ public class IpCommandTests
     }
 
     [Theory]
-    [InlineData("a", "ip link add name a type veth peer name b")]
-    [InlineData("address", "ip link add name address type veth peer name b")]
-    [InlineData("veth0", "ip link add veth0 type veth peer name b")]
+    [InlineData("a", "ip link add name a netns red type veth peer name b")]
+    [InlineData("address", "ip link add name address netns red type veth peer name b")]
+    [InlineData("veth0", "ip link add veth0 netns red type veth peer name b")]
     public void KeywordLikeNames_GetAnExplicitKeyword(string name, string expected) =>
-        Assert.Equal(expected, Ip.AddVeth(name, "b").Render());
+        Assert.Equal(expected, Ip.AddVethInNamespace(name, "red", "b").Render());
 
     [Fact]
     public void KeywordLikeDevices_GetDev()

@@ -80,9 +80,9 @@ public class NetlinkMessageTests
     [Fact]
     public void IpCommands_CarryANativeForm_AndRenderAsBefore()
     {
-        var spec = Ip.AddVeth("veth-red", "veth-red-br");
+        var spec = Ip.AddVethInNamespace("veth-red", "red", "veth-red-br");
         Assert.NotNull(spec.Native);
-        Assert.Equal("ip link add veth-red type veth peer name veth-red-br", spec.Render());
+        Assert.Equal("ip link add veth-red netns red type veth peer name veth-red-br", spec.Render());
         Assert.Null(new CommandSpec("iptables", "-w", "-L").Native);
     }
 

@@ -10,10 +10,10 @@ namespace NetNsPS.Tests;
 public class PlanExecutorTests
 {
     private static Plan VethPlan() => new Plan()
-        .Add(Ip.AddVeth("veth-red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
-        .Add(Ip.MoveToNamespace(null, "veth-red", "red"))
+        .Add(Ip.AddVethInNamespace("veth-red", "red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
         .Add(Ip.SetMaster("veth-red-br", "bridge0"))
-        .Add(Ip.SetUp("red", "veth-red"));
+        .Add(Ip.SetUp("red", "veth-red"))
+        .Add(Ip.SetUp(null, "veth-red-br"));
 
     [Fact]
     public void AllStepsSucceed_RunsThemInOrder()
@@ -22,10 +22,10 @@ public class PlanExecutorTests
         new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => true);
         Assert.Equal(new[]
         {
-            "ip link add veth-red type veth peer name veth-red-br",
-            "ip link set veth-red netns red",
+            "ip link add veth-red netns red type veth peer name veth-red-br",
             "ip link set veth-red-br master bridge0",
             "ip -n red link set veth-red up",
+            "ip link set veth-red-br up",
         }, runner.Ran);
     }
 
@@ -38,7 +38,7 @@ public class PlanExecutorTests
         var verbose = new List<string>();
         var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, verbose.Add, default).Execute(VethPlan(), _ => true));
         Assert.Equal("ip link delete veth-red-br", runner.Ran[^1]);
-        Assert.Equal(4, runner.Ran.Count);
+        Assert.Equal(3, runner.Ran.Count);
         Assert.Contains("Device does not exist", e.Message);
         Assert.StartsWith("ip link set veth-red-br master bridge0:", e.Message);
         Assert.Equal(ErrorCategory.ObjectNotFound, e.Category);
@@ -54,8 +54,8 @@ public class PlanExecutorTests
         Assert.Equal("OperationDeclined", e.ErrorId);
         Assert.Equal(new[]
         {
-            "ip link add veth-red type veth peer name veth-red-br",
-            "ip link set veth-red netns red",
+            "ip link add veth-red netns red type veth peer name veth-red-br",
+            "ip link set veth-red-br master bridge0",
             "ip link delete veth-red-br",
         }, runner.Ran);
     }
@@ -69,7 +69,7 @@ public class PlanExecutorTests
         {
             var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => true));
             Assert.Contains("injected fault", e.Message);
-            Assert.Equal(new[] { "ip link add veth-red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
+            Assert.Equal(new[] { "ip link add veth-red netns red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
         }
         finally
         {

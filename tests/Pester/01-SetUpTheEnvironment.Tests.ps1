@@ -95,6 +95,8 @@ Describe 'Set up the environment with -WhatIf' {
     BeforeAll { Reset-Sandbox }
 
     It 'prints every raw command of the section and changes nothing' {
+        # The article's `ip link add veth-red type veth peer name veth-red-br` + `ip link set veth-red netns red`
+        # are one command here: the pair is born with veth-red inside red (atomic, and no costly move).
         $before = Get-StateDump
         $out = Invoke-ChildPwsh @'
 New-NetNamespace red, blue -WhatIf
@@ -107,13 +109,11 @@ Add-VethPair blue -Bridge bridge0 -WhatIf
             'ip netns add red'
             'ip netns add blue'
             'ip link add bridge0 type bridge'
-            'ip link add veth-red type veth peer name veth-red-br'
-            'ip link set veth-red netns red'
+            'ip link add veth-red netns red type veth peer name veth-red-br'
             'ip link set veth-red-br master bridge0'
             'ip -n red link set veth-red up'
             'ip link set veth-red-br up'
-            'ip link add veth-blue type veth peer name veth-blue-br'
-            'ip link set veth-blue netns blue'
+            'ip link add veth-blue netns blue type veth peer name veth-blue-br'
             'ip link set veth-blue-br master bridge0'
             'ip -n blue link set veth-blue up'
             'ip link set veth-blue-br up'
@@ -131,8 +131,7 @@ Add-VethPair blue -Bridge bridge0 -WhatIf
             'What if: ip -n red link set dev lo up'
             'What if: ip link add bridge0 type bridge'
             'What if: ip link set bridge0 up'
-            'What if: ip link add veth-red type veth peer name veth-red-br'
-            'What if: ip link set veth-red netns red'
+            'What if: ip link add veth-red netns red type veth peer name veth-red-br'
             'What if: ip link set veth-red-br master bridge0'
             'What if: ip -n red link set veth-red up'
             'What if: ip link set veth-red-br up'

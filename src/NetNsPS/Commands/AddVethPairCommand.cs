@@ -88,9 +88,8 @@ public sealed class AddVethPairCommand : NetNsCmdlet
                     "InterfaceExists", ErrorCategory.ResourceExists, peer);
             }
             preexisting = false;
-            // Deleting one end deletes the pair wherever the other end is, so one undo covers create and move.
-            plan.Add(Ip.AddVeth(name, peer), Ip.DeleteLink(null, peer));
-            plan.Add(Ip.MoveToNamespace(null, name, ns));
+            // Created with its inner end already in the namespace; deleting the host end deletes the pair.
+            plan.Add(Ip.AddVethInNamespace(name, ns, peer), Ip.DeleteLink(null, peer));
         }
 
         if (bridge is not null && hostPeer?.Master != bridge)

@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.NetworkInformation;
 
 namespace NetNsPS.Linux.Netlink;
 
@@ -22,10 +21,15 @@ internal static class RtNetlink
     private const ushort Create = NetlinkMessage.FlagRequest | NetlinkMessage.FlagAck | NetlinkMessage.FlagCreate | NetlinkMessage.FlagExcl;
     private const ushort Change = NetlinkMessage.FlagRequest | NetlinkMessage.FlagAck;
 
-    public static void AddLink(NetlinkSocket socket, string name, string kind, string? peer)
+    /// <summary>Creates a link; with <paramref name="namespaceFd"/> the new link (not a veth's peer) is created in that namespace.</summary>
+    public static void AddLink(NetlinkSocket socket, string name, string kind, string? peer, int? namespaceFd)
     {
-        var m = new NetlinkMessage(NewLink, Create, NetlinkMessage.InterfaceInfo()).String(IflaIfname, name)
-            .BeginNested(IflaLinkinfo).String(InfoKind, kind);
+        var m = new NetlinkMessage(NewLink, Create, NetlinkMessage.InterfaceInfo()).String(IflaIfname, name);
+        if (namespaceFd is { } fd)
+        {
+            m.U32(IflaNetNsFd, (uint)fd);
+        }
+        m.BeginNested(IflaLinkinfo).String(InfoKind, kind);
         if (peer is not null)
         {
             m.BeginNested(InfoData).BeginNested(VethPeer).Raw(NetlinkMessage.InterfaceInfo()).String(IflaIfname, peer).EndNested().EndNested();
