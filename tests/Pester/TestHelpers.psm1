@@ -24,7 +24,7 @@ function Reset-Sandbox {
         if ($link.ifname -ne 'lo') { & ip link delete $link.ifname 2>$null }
     }
     if (Get-Command iptables -ErrorAction SilentlyContinue) {
-        foreach ($table in 'nat', 'filter') {
+        foreach ($table in 'nat', 'filter', 'raw', 'mangle') {
             & iptables -w -t $table -F 2>$null
             & iptables -w -t $table -X 2>$null
         }
@@ -58,8 +58,12 @@ function Get-StateDump {
         $parts.Add('iptables ' + (Get-IptablesDump))
     }
     foreach ($key in 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables') {
-        $parts.Add("$key=" + (& sysctl -n $key 2>&1))
+        $parts.Add("$key=" + (Read-Sysctl $key))
     }
+    # route_localnet of every interface of the host (Publish-NsPort sets it on bridges), all and default included.
+    $localnet = Get-ChildItem /proc/sys/net/ipv4/conf -Directory -ErrorAction SilentlyContinue | Sort-Object Name |
+        ForEach-Object { "$($_.Name)=$(Read-Sysctl "net/ipv4/conf/$($_.Name)/route_localnet")" }
+    $parts.Add('route_localnet: ' + ($localnet -join ','))
     $parts.Add('sysctl.d: ' + ((Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | ForEach-Object { "$($_.Name):$(Get-Content $_ -Raw)" }) -join ';'))
     $parts -join "`n"
 }
@@ -119,6 +123,13 @@ function Get-Page {
     if ($LASTEXITCODE -eq 0) { "$out".Trim() } else { $null }
 }
 
+function Read-Sysctl {
+    # A kernel parameter of this network namespace, read from /proc/sys (dots or slashes); '<absent>' when it does not exist.
+    param([Parameter(Mandatory)][string] $Key)
+    $path = '/proc/sys/' + $(if ($Key.Contains('/')) { $Key } else { $Key.Replace('.', '/') })
+    if (Test-Path -LiteralPath $path) { (Get-Content -LiteralPath $path -Raw).Trim() } else { '<absent>' }
+}
+
 function Format-Json {
     # Drops fields that change on their own (timers, statistics, IPv6 duplicate address detection)
     # so two dumps of the same state are equal.
@@ -126,6 +137,13 @@ function Format-Json {
     $text = $Json -join "`n"
     $volatile = '"(\w*_timer|stats\w*|used|updated|expires|last_\w+|tentative|valid_life_time|preferred_life_time)":\s*("[^"]*"|[\d.]+|true|false|\{[^{}]*\})\s*,?'
     ($text -replace $volatile, '') -replace ',\s*}', '}'
+}
+
+function Get-PwshCommandLine {
+    # How to start another pwsh like this one: its executable, plus pwsh.dll when it runs as the dotnet tool.
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    @($exe) + $prefix
 }
 
 function Invoke-ChildPwsh {
@@ -145,6 +163,143 @@ function New-ArticleSetup {
     Add-NsIPAddress 192.168.15.2/24 -Namespace red -InterfaceName veth-red | Out-Null
     Add-NsIPAddress 192.168.15.3/24 -Namespace blue -InterfaceName veth-blue | Out-Null
     Add-NsIPAddress 192.168.15.1/24 -InterfaceName bridge0 | Out-Null
+}
+
+function Invoke-ArticleSetup {
+    # The whole article through the cmdlets, both halves (outbound NAT, forwarding persisted, port 8080 to red:80,
+    # bridge netfilter, hairpin); returns every object the cmdlets wrote, in order.
+    New-NetNamespace red, blue
+    New-NetBridge bridge0 -IPAddress 192.168.15.1/24
+    'red', 'blue' | Add-VethPair -Bridge bridge0
+    Add-NsIPAddress 192.168.15.2/24 -Namespace red -InterfaceName veth-red
+    Add-NsIPAddress 192.168.15.3/24 -Namespace blue -InterfaceName veth-blue
+    'red', 'blue' | ForEach-Object { Add-NsRoute -Namespace $_ -NextHop 192.168.15.1 }
+    Enable-NsMasquerade bridge0
+    Enable-IpForward -Persist
+    Enable-BridgeNetfilter
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080
+    Set-BridgeHairpin veth-red-br
+}
+
+function Remove-ArticleSetup {
+    # Undoes Invoke-ArticleSetup through the cmdlets, in reverse order.
+    Get-NsPort | Unpublish-NsPort
+    Get-NsMasquerade | Disable-NsMasquerade
+    Disable-IpForward
+    'red', 'blue' | ForEach-Object { Remove-NsRoute -Namespace $_ }
+    Remove-VethPair red
+    Remove-VethPair blue
+    Remove-NetNamespace red, blue -Confirm:$false
+    Remove-NetBridge bridge0 -Confirm:$false
+}
+
+function Get-NetNsPSResidue {
+    # Whatever NetNsPS could have left in the firewall: its chains, jumps and tagged rules (empty when clean).
+    @(& iptables-save 2>$null | Where-Object { $_ -match 'NETNSPS|netnsps' })
+}
+
+function Add-OtherToolState {
+    # Plants what "another tool" owns before NetNsPS runs: chains, rules and jumps in every table the module uses,
+    # a namespace with a veth on a bridge of its own, a dummy link with route_localnet on, a file under /etc/sysctl.d.
+    Assert-Sandbox
+    Invoke-Checked iptables -w -t nat -N OTHER-NAT
+    Invoke-Checked iptables -w -t nat -A OTHER-NAT -i other0 -j RETURN
+    Invoke-Checked iptables -w -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j OTHER-NAT
+    Invoke-Checked iptables -w -t nat -A POSTROUTING -s 10.88.0.0/16 ! -o other0 -j MASQUERADE
+    Invoke-Checked iptables -w -t nat -A OUTPUT -p tcp --dport 9999 -j DNAT --to-destination 10.88.0.2:99
+    Invoke-Checked iptables -w -t filter -N OTHER-FWD
+    Invoke-Checked iptables -w -t filter -A OTHER-FWD -i other0 -j ACCEPT
+    Invoke-Checked iptables -w -t filter -A FORWARD -j OTHER-FWD
+    Invoke-Checked iptables -w -t filter -A INPUT -p tcp --dport 22 -j ACCEPT
+    Invoke-Checked iptables -w -t raw -A PREROUTING -i other0 -d 127.0.0.0/8 -j DROP
+    Invoke-Checked ip netns add othertool
+    Invoke-Checked ip -n othertool link set lo up
+    Invoke-Checked ip link add other0 type bridge
+    Invoke-Checked ip link set other0 up
+    Invoke-Checked ip addr add 10.88.0.1/16 dev other0
+    Invoke-Checked ip link add veth-ot type veth peer name veth-ot-h
+    Invoke-Checked ip link set veth-ot netns othertool
+    Invoke-Checked ip link set veth-ot-h master other0
+    Invoke-Checked ip link set veth-ot-h up
+    Invoke-Checked ip -n othertool addr add 10.88.0.2/16 dev veth-ot
+    Invoke-Checked ip -n othertool link set veth-ot up
+    Invoke-Checked ip link add dummy7 type dummy
+    Invoke-Checked sysctl -q -w net.ipv4.conf.dummy7.route_localnet=1
+    Set-Content /etc/sysctl.d/50-othertool.conf 'net.core.somaxconn=1024'
+}
+
+function Get-OtherToolDump {
+    # Only what Add-OtherToolState planted, in order (iptables rule order matters), to compare before and after.
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $table = ''
+    foreach ($line in (& iptables-save 2>&1)) {
+        if ($line -match '^\*(\w+)') { $table = $Matches[1]; continue }
+        if ($line -match 'OTHER|other0|dport 22|dport 9999|10\.88\.') { $lines.Add("$table $($line -replace '\[\d+:\d+\]', '')") }
+    }
+    $lines.Add('netns othertool: ' + (Test-Path /run/netns/othertool))
+    foreach ($ns in @($null, 'othertool')) {
+        $prefix = if ($ns) { @('-n', $ns) } else { @() }
+        foreach ($link in (& ip @prefix -d -j addr show | ConvertFrom-Json | Where-Object { $_.ifname -in 'other0', 'veth-ot', 'veth-ot-h', 'dummy7' })) {
+            $addresses = ($link.addr_info | Where-Object family -eq inet | ForEach-Object { "$($_.local)/$($_.prefixlen)" }) -join ','
+            $lines.Add("[$ns] $($link.ifname) $($link.linkinfo.info_kind) master=$($link.master) flags=$($link.flags -join '|') alias=$($link.ifalias) $addresses")
+        }
+    }
+    $lines.Add('dummy7 route_localnet=' + (Read-Sysctl net/ipv4/conf/dummy7/route_localnet))
+    $lines.Add('50-othertool.conf: ' + (Get-Content /etc/sysctl.d/50-othertool.conf -Raw -ErrorAction SilentlyContinue))
+    $lines -join "`n"
+}
+
+function Invoke-Capture {
+    # Runs a block and returns the ErrorRecords it produced, written (non-terminating) or thrown (terminating).
+    param([Parameter(Mandatory)][scriptblock] $Block)
+    $errors = [System.Collections.Generic.List[object]]::new()
+    try {
+        & $Block 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $errors.Add($_) } }
+    } catch {
+        $errors.Add($_)
+    }
+    , $errors.ToArray()
+}
+
+# ---- the reliability tally: how many cases of each kind were tried and how many held ----
+
+$script:ReliabilityTally = [ordered]@{}
+
+function Add-ReliabilityResult {
+    # Counts one case of a kind; Held says whether it held.
+    param([Parameter(Mandatory)][string] $Kind, [Parameter(Mandatory)][bool] $Held)
+    if (-not $script:ReliabilityTally.Contains($Kind)) {
+        $script:ReliabilityTally[$Kind] = [pscustomobject]@{ Kind = $Kind; Tried = 0; Held = 0 }
+    }
+    $script:ReliabilityTally[$Kind].Tried++
+    if ($Held) { $script:ReliabilityTally[$Kind].Held++ }
+}
+
+function Invoke-ReliabilityCase {
+    # Runs the checks of one case and counts it: held when no check threw (the exception still fails the test).
+    param([Parameter(Mandatory)][string] $Kind, [Parameter(Mandatory)][scriptblock] $Check)
+    try {
+        & $Check
+    } catch {
+        Add-ReliabilityResult -Kind $Kind -Held $false
+        throw
+    }
+    Add-ReliabilityResult -Kind $Kind -Held $true
+}
+
+function Write-ReliabilityTable {
+    # The tally as a small table on the console (for an AfterAll).
+    param([string] $Title = 'Reliability')
+    $rows = @($script:ReliabilityTally.Values)
+    Write-Host ''
+    Write-Host "$Title cases (tried / held):"
+    Write-Host ('  {0,-16} {1,6} {2,6}' -f 'kind', 'tried', 'held')
+    foreach ($row in $rows) {
+        Write-Host ('  {0,-16} {1,6} {2,6}' -f $row.Kind, $row.Tried, $row.Held)
+    }
+    $tried = ($rows | Measure-Object Tried -Sum).Sum
+    $held = ($rows | Measure-Object Held -Sum).Sum
+    Write-Host ('  {0,-16} {1,6} {2,6}' -f 'total', [int]$tried, [int]$held)
 }
 
 Export-ModuleMember -Function *
