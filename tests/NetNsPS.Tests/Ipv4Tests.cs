@@ -32,6 +32,8 @@ public class Ipv4Tests
     [InlineData("::1", "IPv6NotSupported")]
     [InlineData("", "InvalidIPAddress")]
     [InlineData(" 10.0.0.1", "InvalidIPAddress")]
+    [InlineData("10.0.0.1\n", "InvalidIPAddress")]
+    [InlineData("10.0.0.1/24\n", "InvalidPrefixLength")]
     public void Parse_Invalid_NamesTheValue(string text, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));

@@ -29,6 +29,8 @@ public class NamesTests
     [InlineData("$(id)")]
     [InlineData("a\nb")]
     [InlineData("a\tb")]
+    [InlineData("br0\n")]
+    [InlineData("veth-red\r\n")]
     public void Interface_Invalid(string? name)
     {
         var e = Assert.Throws<NetNsException>(() => Names.Interface(name, "PeerName"));
@@ -53,6 +55,7 @@ public class NamesTests
     [InlineData("-n")]
     [InlineData("red;touch /tmp/pwned")]
     [InlineData("`id`")]
+    [InlineData("red\n")]
     public void Namespace_Invalid(string name)
     {
         var e = Assert.Throws<NetNsException>(() => Names.Namespace(name));

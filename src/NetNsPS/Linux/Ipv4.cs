@@ -9,7 +9,8 @@ namespace NetNsPS.Linux;
 /// <summary>An IPv4 address with a prefix length: an interface address (host bits allowed) or a network (host bits zero).</summary>
 public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
 {
-    private static readonly Regex DottedQuad = new(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$", RegexOptions.CultureInvariant);
+    // \z, not $: '$' also matches before a final newline, so "192.168.15.1\n" passed as an address.
+    private static readonly Regex DottedQuad = new(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\z", RegexOptions.CultureInvariant);
 
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
     public uint NetworkAddress => Address & Mask;

@@ -7,8 +7,9 @@ namespace NetNsPS.Linux;
 public static class Names
 {
     // The kernel allows more, but these keep names safe to paste into a shell and to read in a table.
-    private static readonly Regex InterfacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,14}$", RegexOptions.CultureInvariant);
-    private static readonly Regex NamespacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$", RegexOptions.CultureInvariant);
+    // \z, not $: in .NET '$' also matches before a final newline, which let "red\n" through to `ip netns add`.
+    private static readonly Regex InterfacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,14}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex NamespacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}\z", RegexOptions.CultureInvariant);
 
     public const int MaxInterfaceName = 15;
     public const int MaxNamespaceName = 64;
