@@ -34,6 +34,8 @@ public class Ipv4Tests
     [InlineData(" 10.0.0.1", "InvalidIPAddress")]
     [InlineData("10.0.0.1\n", "InvalidIPAddress")]
     [InlineData("10.0.0.1/24\n", "InvalidPrefixLength")]
+    [InlineData("\u0661\u0669\u0662.168.15.9/24", "InvalidIPAddress")]
+    [InlineData("192.168.15.9/\u0662\u0664", "InvalidPrefixLength")]
     public void Parse_Invalid_NamesTheValue(string text, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));

@@ -10,7 +10,8 @@ namespace NetNsPS.Linux;
 public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
 {
     // \z, not $: '$' also matches before a final newline, so "192.168.15.1\n" passed as an address.
-    private static readonly Regex DottedQuad = new(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\z", RegexOptions.CultureInvariant);
+    // [0-9], not \d: \d matches any Unicode digit ("١٩٢"), which int.Parse then rejects with a FormatException.
+    private static readonly Regex DottedQuad = new(@"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\z", RegexOptions.CultureInvariant);
 
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
     public uint NetworkAddress => Address & Mask;
