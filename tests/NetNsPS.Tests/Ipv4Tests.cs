@@ -76,4 +76,15 @@ public class Ipv4Tests
         Assert.False(net.Contains(Ipv4Cidr.ParseAddress("192.168.16.1", "x")));
         Assert.Equal("192.168.15.255", Ipv4Cidr.Format(net.BroadcastAddress));
     }
+
+    [Theory]
+    [InlineData("\u001b[2J192.168.15.9/24", "\\u001b[2J192.168.15.9")]
+    [InlineData("192.168.15.9/2\u001b[0m4", "\\u001b[0m4")]
+    [InlineData("10.0.0.1\n", "10.0.0.1\\u000a")]
+    public void Parse_Invalid_ShowsControlCharactersEscaped(string text, string shown)
+    {
+        var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));
+        Assert.Contains(shown, e.Message);
+        Assert.DoesNotMatch(@"\p{Cc}", e.Message);
+    }
 }

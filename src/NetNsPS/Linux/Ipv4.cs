@@ -66,11 +66,11 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (text is not null && IPAddress.TryParse(text, out var other) && other.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
             throw new NetNsException(
-                $"{parameterName} '{text}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
+                $"{parameterName} '{Names.Show(text)}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
                 "IPv6NotSupported", ErrorCategory.InvalidArgument, text);
         }
         throw new NetNsException(
-            $"{parameterName} '{text}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
+            $"{parameterName} '{Names.Show(text)}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
             "InvalidIPAddress", ErrorCategory.InvalidArgument, text);
     }
 
@@ -89,7 +89,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (slash < 0)
         {
             prefix = defaultPrefix ?? throw new NetNsException(
-                $"{parameterName} '{text}' has no prefix length: write it as a.b.c.d/len, such as 192.168.15.0/24.",
+                $"{parameterName} '{Names.Show(text)}' has no prefix length: write it as a.b.c.d/len, such as 192.168.15.0/24.",
                 "InvalidPrefix", ErrorCategory.InvalidArgument, text);
         }
         else
@@ -98,7 +98,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
             if (!byte.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > 32 || (lengthText.Length > 1 && lengthText[0] == '0'))
             {
                 throw new NetNsException(
-                    $"{parameterName} '{text}' has an invalid prefix length '{lengthText}': use a number from 0 to 32.",
+                    $"{parameterName} '{Names.Show(text)}' has an invalid prefix length '{Names.Show(lengthText)}': use a number from 0 to 32.",
                     "InvalidPrefixLength", ErrorCategory.InvalidArgument, text);
             }
         }
@@ -116,7 +116,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (cidr.HasHostBits)
         {
             throw new NetNsException(
-                $"{parameterName} '{text}' has host bits set; the network is {cidr.Network}.",
+                $"{parameterName} '{Names.Show(text)}' has host bits set; the network is {cidr.Network}.",
                 "HostBitsSet", ErrorCategory.InvalidArgument, text);
         }
         return cidr;
