@@ -42,6 +42,17 @@ public class NamesTests
     }
 
     [Theory]
+    [InlineData("all")]
+    [InlineData("default")]
+    public void Interface_ReservedByTheKernel(string name)
+    {
+        var e = Assert.Throws<NetNsException>(() => Names.Interface(name, "Name"));
+        Assert.Equal("InvalidInterfaceName", e.ErrorId);
+        Assert.Contains("reserved", e.Message);
+        Assert.Contains($"'{name}'", e.Message);
+    }
+
+    [Theory]
     [InlineData("red")]
     [InlineData("ns-100")]
     [InlineData("lab_1.a")]

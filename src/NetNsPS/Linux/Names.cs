@@ -16,6 +16,14 @@ public static class Names
 
     public static string Interface(string? name, string parameterName = "InterfaceName")
     {
+        if (name is "all" or "default")
+        {
+            // net.ipv4.conf.all and .default are the kernel's own settings, not interfaces: the kernel refuses these
+            // names with a bare "Invalid argument", and a sysctl written for them would change every interface.
+            throw new NetNsException(
+                $"{parameterName} '{name}' is not a valid interface name: 'all' and 'default' are reserved by the kernel (net.ipv4.conf.all, net.ipv4.conf.default); choose another name.",
+                "InvalidInterfaceName", ErrorCategory.InvalidArgument, name);
+        }
         if (name is not null && InterfacePattern.IsMatch(name))
         {
             return name;
