@@ -15,6 +15,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
 {
     /// <summary>The address, alone or in CIDR form (192.168.15.2/24).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 
     /// <summary>The prefix length when IPAddress has none; without either, 32 (as `ip addr add` does).</summary>

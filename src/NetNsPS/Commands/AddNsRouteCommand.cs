@@ -25,6 +25,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
     /// <summary>The gateway address, such as the bridge's 192.168.15.1.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Gateway", "Via")]
+    [AllowEmptyString]
     public string NextHop { get; set; } = "";
 
     /// <summary>The interface to send through; without it the kernel picks the one that reaches NextHop.</summary>

@@ -13,6 +13,7 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
     /// <summary>The bridge; takes NsMasquerade and NetBridge objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [AllowEmptyString]
     public string Bridge { get; set; } = "";
 
     protected override bool ChangesState => true;

@@ -17,6 +17,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
     /// <summary>The bridge whose namespaces get outbound NAT; takes NetBridge objects from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [AllowEmptyString]
     public string Bridge { get; set; } = "";
 
     /// <summary>The source network to masquerade; default: the bridge's subnet (from its IPv4 address).</summary>

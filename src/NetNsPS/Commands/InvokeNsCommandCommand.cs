@@ -16,10 +16,12 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
 {
     /// <summary>The namespace to run in.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The program, such as ping or curl.</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [AllowEmptyString]
     public string Command { get; set; } = "";
 
     /// <summary>The program's arguments, passed as they are (no shell).</summary>

@@ -16,6 +16,7 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     /// <summary>The bridge's interface name (1 to 15 characters), such as bridge0.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Bridge")]
+    [AllowEmptyString]
     public string Name { get; set; } = "";
 
     /// <summary>An IPv4 address with prefix for the bridge interface, such as 192.168.15.1/24.</summary>

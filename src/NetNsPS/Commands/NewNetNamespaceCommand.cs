@@ -15,6 +15,7 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
     /// <summary>Names of the namespaces to create, as `ip netns add` takes them.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     protected override bool ChangesState => true;

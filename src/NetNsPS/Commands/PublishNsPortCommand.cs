@@ -18,6 +18,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
 {
     /// <summary>The namespace that serves the port.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The port the service listens on inside the namespace.</summary>

@@ -15,6 +15,7 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
     /// <summary>Names of the bridges to delete; takes Get-NetBridge output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Bridge")]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     protected override bool ChangesState => true;

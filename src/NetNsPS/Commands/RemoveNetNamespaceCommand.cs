@@ -15,6 +15,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     /// <summary>Names of the namespaces to delete; takes Get-NetNamespace output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     protected override bool ChangesState => true;

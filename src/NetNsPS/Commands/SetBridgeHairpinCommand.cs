@@ -15,6 +15,7 @@ public sealed class SetBridgeHairpinCommand : NetNsCmdlet
     /// <summary>The bridge port (a veth's host end, such as veth-red-br); takes VethPair objects (their PeerName) from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PeerName")]
+    [AllowEmptyString]
     public string InterfaceName { get; set; } = "";
 
     /// <summary>On ($true, the default) or off.</summary>

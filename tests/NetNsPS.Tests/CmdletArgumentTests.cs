@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using Xunit;
+
+namespace NetNsPS.Tests;
+
+/// <summary>Bad arguments reach the module's own checks, whose errors name the value and say what is allowed.</summary>
+public class CmdletArgumentTests
+{
+    [Theory]
+    [InlineData("New-NetNamespace '' -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("'red', '' | New-NetNamespace -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("Remove-NetNamespace '' -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("New-NetBridge '' -WhatIf", "InvalidInterfaceName", "1 to 15 characters")]
+    [InlineData("Remove-NetBridge '' -WhatIf", "InvalidInterfaceName", "1 to 15 characters")]
+    [InlineData("Add-VethPair '' -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("Remove-VethPair '' -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("Add-NsIPAddress '' -Namespace netnsps-xunit -WhatIf", "InvalidIPAddress", "such as 192.168.15.2/24")]
+    [InlineData("Remove-NsIPAddress '' -WhatIf", "InvalidIPAddress", "such as 192.168.15.2/24")]
+    [InlineData("Add-NsRoute -NextHop '' -WhatIf", "InvalidIPAddress", "four numbers 0-255")]
+    [InlineData("Publish-NsPort '' -InternalPort 80 -ExternalPort 8080 -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("Invoke-NsCommand '' id -WhatIf", "InvalidNamespaceName", "1 to 64 characters")]
+    [InlineData("Set-BridgeHairpin '' -WhatIf", "InvalidInterfaceName", "1 to 15 characters")]
+    [InlineData("Enable-NsMasquerade '' -WhatIf", "InvalidInterfaceName", "1 to 15 characters")]
+    [InlineData("Disable-NsMasquerade '' -WhatIf", "InvalidInterfaceName", "1 to 15 characters")]
+    [InlineData("Test-NsConnection ''", "InvalidIPAddress", "four numbers 0-255")]
+    public void AnEmptyStringIsTheModulesError_NotABindingError(string script, string errorId, string allowed)
+    {
+        var error = Assert.Single(HostedCmdlets.Errors(script));
+        Assert.StartsWith(errorId + ",NetNsPS.Commands.", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("''", error.Exception.Message.Replace("is empty", "''"));
+        Assert.Contains(allowed, error.Exception.Message);
+    }
+}
