@@ -31,4 +31,35 @@ public class CmdletArgumentTests
         Assert.Contains("''", error.Exception.Message.Replace("is empty", "''"));
         Assert.Contains(allowed, error.Exception.Message);
     }
+
+    [Theory]
+    [InlineData("Get-NetNamespace 'red;touch /tmp/netnsps-pwned'", "InvalidNamespaceName")]
+    [InlineData("Get-NetNamespace '../etc'", "InvalidNamespaceName")]
+    [InlineData("Get-VethPair '`id`'", "InvalidNamespaceName")]
+    [InlineData("Get-NsIPAddress -Namespace 'a/b'", "InvalidNamespaceName")]
+    [InlineData("Get-NsRoute -Namespace '..'", "InvalidNamespaceName")]
+    [InlineData("Get-NetBridge '$(id)'", "InvalidInterfaceName")]
+    [InlineData("Get-NetNamespace 'red['", "InvalidWildcardPattern")]
+    [InlineData("Get-NetBridge 'br[0'", "InvalidWildcardPattern")]
+    [InlineData("Get-VethPair -Name 'veth['", "InvalidWildcardPattern")]
+    [InlineData("Get-NsRoute -Namespace '[red'", "InvalidWildcardPattern")]
+    [InlineData("Get-NsPort -Namespace '[red'", "InvalidWildcardPattern")]
+    [InlineData("Get-NsMasquerade 'bridge[0'", "InvalidWildcardPattern")]
+    [InlineData("Get-NsIPAddress 'x[' -Namespace 'netnsps-xunit-*'", "InvalidWildcardPattern")]
+    public void GetCmdlets_CheckNamesAndPatterns_BeforeReadingAnything(string script, string errorId)
+    {
+        var error = Assert.Single(HostedCmdlets.Errors(script));
+        Assert.StartsWith(errorId + ",NetNsPS.Commands.", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        // A name is never echoed back inside a suggested command (no "Create it with: New-NetNamespace red;touch ...").
+        Assert.DoesNotContain("Create it with", error.Exception.Message);
+    }
+
+    [Fact]
+    public void GetNetNamespace_OneBadNameDoesNotHideTheOthers()
+    {
+        var errors = HostedCmdlets.Errors("Get-NetNamespace 'a/b', 'netnsps-xunit-missing', 'x['");
+        Assert.Equal(new[] { "InvalidNamespaceName", "NamespaceNotFound", "InvalidWildcardPattern" },
+            errors.ConvertAll(e => e.FullyQualifiedErrorId.Split(',')[0]));
+    }
 }

@@ -23,7 +23,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var filter = new WildcardPattern(Namespace ?? "*");
+        var filter = Patterns.Wildcard(Namespace ?? "*", nameof(Namespace));
         foreach (var (mapping, _) in NatRules.ReadPorts(ReadFirewall()))
         {
             if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)
