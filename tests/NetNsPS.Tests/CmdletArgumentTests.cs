@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using NetNsPS.Internal;
 using Xunit;
 
 namespace NetNsPS.Tests;
@@ -61,5 +62,52 @@ public class CmdletArgumentTests
         var errors = HostedCmdlets.Errors("Get-NetNamespace 'a/b', 'netnsps-xunit-missing', 'x['");
         Assert.Equal(new[] { "InvalidNamespaceName", "NamespaceNotFound", "InvalidWildcardPattern" },
             errors.ConvertAll(e => e.FullyQualifiedErrorId.Split(',')[0]));
+    }
+
+    [Theory]
+    [InlineData(8080, (ushort)8080)]
+    [InlineData("8080", (ushort)8080)]
+    [InlineData(" 443 ", (ushort)443)]
+    [InlineData(1L, (ushort)1)]
+    [InlineData(65535.0, (ushort)65535)]
+    [InlineData((ushort)22, (ushort)22)]
+    public void PortNumber_TakesWholeNumbersFrom1To65535(object input, ushort expected) =>
+        Assert.Equal(expected, PortNumberAttribute.ToPort(input));
+
+    [Fact]
+    public void PortNumber_LeavesNullForAnOptionalPort() => Assert.Null(PortNumberAttribute.ToPort(null));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(65536)]
+    [InlineData("http")]
+    [InlineData("8080.5")]
+    [InlineData(8080.5)]
+    [InlineData("")]
+    [InlineData(true)]
+    [InlineData("80\u001b[2J")]
+    public void PortNumber_RefusesTheRest_SayingWhatIsAllowed(object input)
+    {
+        var e = Assert.Throws<ArgumentTransformationMetadataException>(() => PortNumberAttribute.ToPort(input));
+        Assert.Contains("whole number from 1 to 65535", e.Message);
+        Assert.DoesNotMatch(@"\p{Cc}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Publish-NsPort red -InternalPort 80 -ExternalPort 65536 -WhatIf", "ExternalPort", "'65536'")]
+    [InlineData("Publish-NsPort red -InternalPort http -ExternalPort 8080 -WhatIf", "InternalPort", "'http'")]
+    [InlineData("Publish-NsPort red -InternalPort 80 -ExternalPort 8080.5 -WhatIf", "ExternalPort", "'8080.5'")]
+    [InlineData("Unpublish-NsPort -1 -WhatIf", "ExternalPort", "'-1'")]
+    [InlineData("Get-NsPort -ExternalPort eighty", "ExternalPort", "'eighty'")]
+    [InlineData("Test-NsConnection 192.168.15.1 -Port 70000", "Port", "'70000'")]
+    public void PortParameters_NameTheParameterTheValueAndTheRange(string script, string parameter, string shown)
+    {
+        var error = Assert.Single(HostedCmdlets.Errors(script));
+        Assert.StartsWith("ParameterArgumentTransformationError,NetNsPS.Commands.", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
+        Assert.Contains($"'{parameter}'", error.Exception.Message);
+        Assert.Contains(shown, error.Exception.Message);
+        Assert.Contains("1 to 65535", error.Exception.Message);
     }
 }

@@ -109,7 +109,7 @@ Describe 'Bad input' -Tag 'Reliability' {
         @{ Case = 'injection as a computer name'; Command = { Test-NsConnection 'example.com;touch /tmp/netnsps-pwned' -Namespace red }; Id = 'InvalidIPAddress'; Category = 'InvalidArgument'; Value = "'example.com;touch /tmp/netnsps-pwned'"; Allowed = 'four numbers 0-255' }
 
         # ---- ports and protocols ----
-        @{ Case = 'port 0'; Command = { Publish-NsPort red -InternalPort 80 -ExternalPort 0 }; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Value = 'The 0 argument'; Allowed = 'minimum allowed range of 1' }
+        @{ Case = 'port 0'; Command = { Publish-NsPort red -InternalPort 80 -ExternalPort 0 }; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Value = "'0'"; Allowed = '1 to 65535' }
         @{ Case = 'port 65536'; Command = { Publish-NsPort red -InternalPort 80 -ExternalPort 65536 }; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Value = "'65536'"; Allowed = '1 to 65535' }
         @{ Case = 'negative port'; Command = { Publish-NsPort red -InternalPort -1 -ExternalPort 9090 }; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Value = "'-1'"; Allowed = '1 to 65535' }
         @{ Case = 'port as text'; Command = { Publish-NsPort red -InternalPort http -ExternalPort 9090 }; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData'; Value = "'http'"; Allowed = '1 to 65535' }

@@ -15,6 +15,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
 
     /// <summary>Only this host port.</summary>
     [Parameter]
+    [PortNumber]
     public ushort? ExternalPort { get; set; }
 
     /// <summary>Only this protocol.</summary>

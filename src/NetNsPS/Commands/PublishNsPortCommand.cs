@@ -23,12 +23,12 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
 
     /// <summary>The port the service listens on inside the namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort InternalPort { get; set; }
 
     /// <summary>The port on the host.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort ExternalPort { get; set; }
 
     /// <summary>Tcp (default) or Udp.</summary>

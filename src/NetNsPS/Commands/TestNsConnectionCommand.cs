@@ -37,7 +37,7 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     /// <summary>A TCP port to connect to as well; without it, only the ping is tested.</summary>
     [Parameter]
     [Alias("RemotePort")]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort? Port { get; set; }
 
     /// <summary>How long each target may take to answer, in seconds (1 to 60; default 2). A closed port answers at once.</summary>

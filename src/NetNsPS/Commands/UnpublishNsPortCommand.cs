@@ -17,7 +17,7 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
 {
     /// <summary>The host port; takes Get-NsPort output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort ExternalPort { get; set; }
 
     /// <summary>Tcp (default) or Udp.</summary>
