@@ -110,4 +110,14 @@ public class CmdletArgumentTests
         Assert.Contains(shown, error.Exception.Message);
         Assert.Contains("1 to 65535", error.Exception.Message);
     }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("/bin/sh", true)]
+    [InlineData("red;touch /tmp/netnsps-pwned", false)]
+    [InlineData("sh -c id", false)]
+    [InlineData("netnsps-no-such-program", false)]
+    [InlineData("/nonexistent/ping", false)]
+    public void InvokeNsCommand_KnowsWhatIsAProgram(string command, bool expected) =>
+        Assert.Equal(expected, NetNsPS.Commands.InvokeNsCommandCommand.IsProgram(command));
 }
