@@ -147,8 +147,8 @@ Describe 'Bad input' -Tag 'Reliability' {
         @{ Case = 'veth name taken by a bridge'; Command = { Add-VethPair blue -Name bridge0 -PeerName br-peer }; Id = 'InterfaceExists'; Category = 'ResourceExists'; Value = "'bridge0'"; Allowed = 'choose another -Name' }
         @{ Case = 'veth name taken by another pair''s end'; Command = { Add-VethPair red -Name veth-blue-br -PeerName vx-br }; Id = 'InterfaceExists'; Category = 'ResourceExists'; Value = "'veth-blue-br'"; Allowed = 'choose another -Name' }
         @{ Case = 'bridge name taken by a veth'; Command = { New-NetBridge veth-red-br }; Id = 'InterfaceExistsNotBridge'; Category = 'ResourceExists'; Value = "'veth-red-br'"; Allowed = 'not a bridge' }
-        @{ Case = 'another default route'; Command = { Add-NsRoute -Namespace red -NextHop 192.168.15.3 }; Id = 'RouteExists'; Category = 'ResourceExists'; Value = 'via 192.168.15.1'; Allowed = 'Remove-NsRoute' }
-        @{ Case = 'pair attached to another bridge'; Command = { Add-VethPair red -Bridge bridge1 }; Id = 'AttachedToOtherBridge'; Category = 'ResourceExists'; Value = "'bridge0'"; Allowed = '-Bridge bridge0' }
+        @{ Case = 'another default route'; Command = { Add-NsRoute -Namespace red -NextHop 192.168.15.3 }; Id = 'RouteExists'; Category = 'ResourceExists'; Value = 'not via 192.168.15.3'; Allowed = 'Remove-NsRoute' }
+        @{ Case = 'pair attached to another bridge'; Command = { Add-VethPair red -Bridge bridge1 }; Id = 'AttachedToOtherBridge'; Category = 'ResourceExists'; Value = "not 'bridge1'"; Allowed = '-Bridge bridge0' }
         @{ Case = 'hairpin on a bridge, not a port'; Command = { Set-BridgeHairpin bridge0 }; Id = 'NotABridgePort'; Category = 'InvalidArgument'; Value = "'bridge0'"; Allowed = 'Attach it first' }
         @{ Case = 'Remove-NetBridge on a veth'; Command = { Remove-NetBridge veth-red-br -Confirm:$false }; Id = 'NotABridge'; Category = 'InvalidArgument'; Value = "'veth-red-br'"; Allowed = 'not a bridge' }
         @{ Case = 'masquerade for a veth'; Command = { Enable-NsMasquerade veth-red-br }; Id = 'NotABridge'; Category = 'InvalidArgument'; Value = "'veth-red-br'"; Allowed = 'not a bridge' }

@@ -61,8 +61,9 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
                 if (existing.Gateway != nextHop || (device is not null && existing.Device != device))
                 {
                     var shown = existing.Gateway is null ? $"dev {existing.Device}" : $"via {existing.Gateway} dev {existing.Device}";
+                    var wanted = device is null ? $"via {nextHop}" : $"via {nextHop} dev {device}";
                     throw new NetNsException(
-                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
+                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}, not {wanted}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
                         "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
                 }
                 WriteObject(ModelFactory.Route(ns, existing));
