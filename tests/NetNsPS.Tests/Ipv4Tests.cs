@@ -87,4 +87,15 @@ public class Ipv4Tests
         Assert.Contains(shown, e.Message);
         Assert.DoesNotMatch(@"\p{Cc}", e.Message);
     }
+
+    [Theory]
+    [InlineData("$(touch /tmp/netnsps-pwned)", "InvalidIPAddress")]
+    [InlineData("fd00::9/64", "IPv6NotSupported")]
+    public void Parse_Invalid_NamesTheWholeValue_NotOnlyThePartBeforeTheSlash(string text, string errorId)
+    {
+        var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains($"'{text}'", e.Message);
+        Assert.Equal(text, e.Target);
+    }
 }

@@ -250,7 +250,8 @@ function Get-OtherToolDump {
 }
 
 function Invoke-Capture {
-    # Runs a block and returns the ErrorRecords it produced, written (non-terminating) or thrown (terminating).
+    # Runs a block and returns the ErrorRecords it produced, written (non-terminating) or thrown (terminating);
+    # wrap the call in @() to count them.
     param([Parameter(Mandatory)][scriptblock] $Block)
     $errors = [System.Collections.Generic.List[object]]::new()
     try {
@@ -258,7 +259,7 @@ function Invoke-Capture {
     } catch {
         $errors.Add($_)
     }
-    , $errors.ToArray()
+    $errors.ToArray()
 }
 
 # ---- the reliability tally: how many cases of each kind were tried and how many held ----

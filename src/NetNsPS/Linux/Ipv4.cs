@@ -57,7 +57,10 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         return true;
     }
 
-    public static uint ParseAddress(string? text, string parameterName)
+    public static uint ParseAddress(string? text, string parameterName) => ParseAddress(text, parameterName, text);
+
+    /// <summary>Parses the address part of <paramref name="shown"/>; errors name all of <paramref name="shown"/>, as the user wrote it.</summary>
+    private static uint ParseAddress(string? text, string parameterName, string? shown)
     {
         if (TryParseAddress(text, out var address))
         {
@@ -66,12 +69,12 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (text is not null && IPAddress.TryParse(text, out var other) && other.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
             throw new NetNsException(
-                $"{parameterName} '{Names.Show(text)}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
-                "IPv6NotSupported", ErrorCategory.InvalidArgument, text);
+                $"{parameterName} '{Names.Show(shown)}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
+                "IPv6NotSupported", ErrorCategory.InvalidArgument, shown);
         }
         throw new NetNsException(
-            $"{parameterName} '{Names.Show(text)}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
-            "InvalidIPAddress", ErrorCategory.InvalidArgument, text);
+            $"{parameterName} '{Names.Show(shown)}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
+            "InvalidIPAddress", ErrorCategory.InvalidArgument, shown);
     }
 
     /// <summary>Parses "a.b.c.d/len"; without "/len", <paramref name="defaultPrefix"/> is used (null: the prefix is required).</summary>
@@ -84,7 +87,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         }
         var slash = text.IndexOf('/');
         var addressPart = slash < 0 ? text : text[..slash];
-        var address = ParseAddress(addressPart, parameterName);
+        var address = ParseAddress(addressPart, parameterName, text);
         byte prefix;
         if (slash < 0)
         {
