@@ -3,12 +3,6 @@ BeforeAll {
     Import-Module $env:NETNSPS_TEST_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Assert-Sandbox
-
-    function Get-DumpDiff {
-        param([string] $Expected, [string] $Actual)
-        $diff = Compare-Object ($Expected -split "`n") ($Actual -split "`n")
-        ($diff | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" } | Select-Object -First 12) -join "`n"
-    }
 }
 
 Describe 'Without privileges' -Tag 'Reliability' {

@@ -6,13 +6,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Assert-Sandbox
 
-    function Get-DumpDiff {
-        # The lines that differ between two dumps, for failure messages.
-        param([string] $Expected, [string] $Actual)
-        $diff = Compare-Object ($Expected -split "`n") ($Actual -split "`n")
-        ($diff | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" } | Select-Object -First 12) -join "`n"
-    }
-
     function Get-ObjectKey {
         # What identifies an output object, leaving out what only says how the kernel sees it right now
         # (operstate, the ports of a bridge, hairpin), which the first run of a setup is still building.

@@ -136,7 +136,10 @@ function Format-Json {
     param($Json)
     $text = $Json -join "`n"
     $volatile = '"(\w*_timer|stats\w*|used|updated|expires|last_\w+|tentative|valid_life_time|preferred_life_time)":\s*("[^"]*"|[\d.]+|true|false|\{[^{}]*\})\s*,?'
-    ($text -replace $volatile, '') -replace ',\s*}', '}'
+    # Carrier and what follows from it (LOWER_UP, NO-CARRIER, M-DOWN, operstate, a bridge port's STP state) are
+    # the kernel's conclusions, set late by linkwatch and by the bridge when ports come and go: not configuration.
+    $carrier = '"operstate":"\w+",?|"state":"(disabled|listening|learning|forwarding|blocking)",?|"(LOWER_UP|NO-CARRIER|M-DOWN)",?'
+    ((($text -replace $volatile, '') -replace $carrier, '') -replace ',\s*}', '}') -replace ',\s*\]', ']'
 }
 
 function Get-PwshCommandLine {
@@ -200,7 +203,7 @@ function Get-NetNsPSResidue {
 
 function Add-OtherToolState {
     # Plants what "another tool" owns before NetNsPS runs: chains, rules and jumps in every table the module uses,
-    # a namespace with a veth on a bridge of its own, a dummy link with route_localnet on, a file under /etc/sysctl.d.
+    # a namespace with a veth on a bridge of its own, a veth pair with route_localnet on, a file under /etc/sysctl.d.
     Assert-Sandbox
     Invoke-Checked iptables -w -t nat -N OTHER-NAT
     Invoke-Checked iptables -w -t nat -A OTHER-NAT -i other0 -j RETURN
@@ -223,9 +226,33 @@ function Add-OtherToolState {
     Invoke-Checked ip link set veth-ot-h up
     Invoke-Checked ip -n othertool addr add 10.88.0.2/16 dev veth-ot
     Invoke-Checked ip -n othertool link set veth-ot up
-    Invoke-Checked ip link add dummy7 type dummy
-    Invoke-Checked sysctl -q -w net.ipv4.conf.dummy7.route_localnet=1
+    Invoke-Checked ip link add other7 type veth peer name other7p
+    Invoke-Checked sysctl -q -w net.ipv4.conf.other7.route_localnet=1
     Set-Content /etc/sysctl.d/50-othertool.conf 'net.core.somaxconn=1024'
+    # The bridge's operstate settles (UNKNOWN, then UP once its port forwards) on its own: wait, so dumps compare.
+    foreach ($i in 1..100) {
+        if ((& ip -j link show other0 | ConvertFrom-Json).operstate -eq 'UP') { break }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Get-DumpDiff {
+    # Where two state dumps differ, line by line in order (rule order matters), long JSON lines cut per interface.
+    param([string] $Expected, [string] $Actual)
+    $split = { param($text) @($text -split "`n" | ForEach-Object { $_ -split '(?=\{"ifindex")' }) }
+    $a = & $split $Expected
+    $b = & $split $Actual
+    $out = [System.Collections.Generic.List[string]]::new()
+    $n = [Math]::Max($a.Count, $b.Count)
+    for ($i = 0; $i -lt $n -and $out.Count -lt 16; $i++) {
+        $x = if ($i -lt $a.Count) { $a[$i] } else { '<none>' }
+        $y = if ($i -lt $b.Count) { $b[$i] } else { '<none>' }
+        if ($x -ne $y) {
+            $out.Add('- ' + $(if ($x.Length -gt 400) { $x.Substring(0, 400) + '...' } else { $x }))
+            $out.Add('+ ' + $(if ($y.Length -gt 400) { $y.Substring(0, 400) + '...' } else { $y }))
+        }
+    }
+    "`n" + ($out -join "`n")
 }
 
 function Get-OtherToolDump {
@@ -239,12 +266,12 @@ function Get-OtherToolDump {
     $lines.Add('netns othertool: ' + (Test-Path /run/netns/othertool))
     foreach ($ns in @($null, 'othertool')) {
         $prefix = if ($ns) { @('-n', $ns) } else { @() }
-        foreach ($link in (& ip @prefix -d -j addr show | ConvertFrom-Json | Where-Object { $_.ifname -in 'other0', 'veth-ot', 'veth-ot-h', 'dummy7' })) {
+        foreach ($link in (& ip @prefix -d -j addr show | ConvertFrom-Json | Where-Object { $_.ifname -in 'other0', 'veth-ot', 'veth-ot-h', 'other7', 'other7p' })) {
             $addresses = ($link.addr_info | Where-Object family -eq inet | ForEach-Object { "$($_.local)/$($_.prefixlen)" }) -join ','
             $lines.Add("[$ns] $($link.ifname) $($link.linkinfo.info_kind) master=$($link.master) flags=$($link.flags -join '|') alias=$($link.ifalias) $addresses")
         }
     }
-    $lines.Add('dummy7 route_localnet=' + (Read-Sysctl net/ipv4/conf/dummy7/route_localnet))
+    $lines.Add('other7 route_localnet=' + (Read-Sysctl net/ipv4/conf/other7/route_localnet))
     $lines.Add('50-othertool.conf: ' + (Get-Content /etc/sysctl.d/50-othertool.conf -Raw -ErrorAction SilentlyContinue))
     $lines -join "`n"
 }
