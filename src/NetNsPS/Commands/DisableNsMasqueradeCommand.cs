@@ -29,7 +29,7 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
             return;
         }
         var plan = new Plan();
-        Firewall.PlanRemove(snapshot, rules, plan);
+        Firewall.PlanRemove(snapshot, rules, plan, NatRules.MasqueradeHooks);
         Apply(plan);
     }
 }

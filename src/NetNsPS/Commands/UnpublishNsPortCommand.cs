@@ -39,53 +39,17 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
         var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
         var snapshot = ReadFirewall();
-        var all = NatRules.ReadPorts(snapshot).ToList();
-        var gone = all.Where(p => p.Mapping.Protocol == Protocol && p.Mapping.ExternalPort == ExternalPort
-            && (external is null || p.Mapping.ExternalIPAddress == external) && (ns is null || p.Mapping.Namespace == ns)).ToList();
+        // By tag, not by the DNAT rule: a mapping whose DNAT rules were deleted by hand is still removed whole.
+        var all = NatRules.ReadPortTags(snapshot);
+        var gone = all.Where(p => p.Protocol == Protocol && p.ExternalPort == ExternalPort
+            && (external is null || p.ExternalIPAddress == external) && (ns is null || p.Namespace == ns)).ToList();
         if (gone.Count == 0)
         {
             WriteVerbose($"{Protocol.ToString().ToLowerInvariant()} port {ExternalPort} is not published; nothing to remove.");
             return;
         }
-        var remaining = all.Except(gone).Select(p => p.Mapping).ToList();
-        var rules = snapshot.Rules.Where(r => gone.Any(p => NatRules.IsPortTagOf(r.Rule.Tag, p.Id))).ToList();
         var plan = new Plan();
-        var sharedPlan = new Plan();
-        foreach (var bridge in gone.Select(p => p.Mapping.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
-        {
-            rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Rule.Tag, bridge)));
-            var key = Sysctl.RouteLocalnet(bridge);
-            if (Sysctl.Read(key) == "1")
-            {
-                sharedPlan.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
-            }
-        }
-        foreach (var (mappingNs, bridge) in gone.Select(p => (p.Mapping.Namespace, p.Mapping.Bridge)).Distinct()
-                     .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
-        {
-            PlanHairpinOff(mappingNs, bridge, sharedPlan);
-        }
-        Firewall.PlanRemove(snapshot, rules, plan);
-        foreach (var step in sharedPlan.Steps)
-        {
-            plan.Add(step.Command, step.Undo);
-        }
+        PortTeardown.Plan(State, snapshot, Firewall, gone, all, plan);
         Apply(plan);
-    }
-
-    /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
-    private void PlanHairpinOff(string ns, string bridge, Plan plan)
-    {
-        if (!NetState.NamespaceExists(ns))
-        {
-            return;
-        }
-        foreach (var inside in State.Links(ns).Where(l => l.IsVeth))
-        {
-            if (VethPairs.HostEnd(State, inside) is { Hairpin: true } hostEnd && hostEnd.Master == bridge)
-            {
-                plan.Add(Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
-            }
-        }
     }
 }

@@ -213,7 +213,7 @@ public sealed class IptablesDriver : IFirewallDriver
         }
     }
 
-    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan)
+    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var touched = new HashSet<(FirewallTable, FirewallHook)>();
         foreach (var live in rules.ToList())
@@ -222,8 +222,9 @@ public sealed class IptablesDriver : IFirewallDriver
             snapshot.Rules.Remove(live);
             touched.Add((live.Rule.Table, live.Rule.Hook));
         }
-        // A module chain left empty goes, with its jump, so teardown leaves the firewall as it was found.
-        foreach (var (table, hook) in touched)
+        // A module chain left empty goes, with its jump, so teardown leaves the firewall as it was found; so does one the
+        // caller names that was empty already (flushed by hand, or left by a run killed between -N and -A).
+        foreach (var (table, hook) in touched.Concat(alsoIfEmpty ?? Enumerable.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList())
         {
             if (snapshot.Rules.Any(r => r.Rule.Table == table && r.Rule.Hook == hook))
             {
