@@ -30,8 +30,8 @@ BeforeAll {
         foreach ($ns in (Get-ChildItem /run/netns -Filter 'int*' -ErrorAction SilentlyContinue).Name) {
             $links = @(& ip -n $ns -d -j link show | ConvertFrom-Json)
             $lo = $links | Where-Object ifname -eq 'lo'
-            if ($lo.flags -notcontains 'UP') { $problems.Add("$ns: lo is down") }
-            if (-not $IgnoreMark -and $lo.ifalias -ne 'netnsps') { $problems.Add("$ns: not marked as NetNsPS's") }
+            if ($lo.flags -notcontains 'UP') { $problems.Add("${ns}: lo is down") }
+            if (-not $IgnoreMark -and $lo.ifalias -ne 'netnsps') { $problems.Add("${ns}: not marked as NetNsPS's") }
             foreach ($veth in $links | Where-Object { $_.linkinfo.info_kind -eq 'veth' }) {
                 $peer = $hostLinks | Where-Object ifindex -eq $veth.link_index
                 if ($veth.flags -notcontains 'UP') { $problems.Add("$ns/$($veth.ifname): down") }
