@@ -126,7 +126,7 @@ Publish-NsPort "c$i" -InternalPort 80 -ExternalPort (8000 + $i) -ErrorVariable +
             $pairs.Bridge | Sort-Object -Unique | Should -Be 'bridge0'
             (Get-NetBridge bridge0).IPAddresses | Should -Be '192.168.15.1/24'
             @(Get-NetBridge).Count | Should -Be 1
-            foreach ($i in 1..8) { (Get-NsIPAddress -Namespace "c$i").IPAddress | Should -Be "192.168.15.$(10 + $i)" }
+            foreach ($i in 1..8) { (Get-NsIPAddress -Namespace "c$i" -InterfaceName "veth-c$i").IPAddress | Should -Be "192.168.15.$(10 + $i)" }
         }
     }
 
@@ -236,7 +236,7 @@ foreach ($i in 1..50) {
                 $pair = Get-VethPair "int$i"
                 $pair.Bridge | Should -Be 'brint'
                 $pair.State | Should -Be 'UP'
-                (Get-NsIPAddress -Namespace "int$i").IPAddress | Should -Be "10.50.0.$($i + 1)"
+                (Get-NsIPAddress -Namespace "int$i" -InterfaceName "veth-int$i").IPAddress | Should -Be "10.50.0.$($i + 1)"
             }
             (Get-NetBridge brint).Ports.Count | Should -Be 50
         }

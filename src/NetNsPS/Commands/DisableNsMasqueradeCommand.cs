@@ -21,6 +21,8 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
     protected override void Process()
     {
         var bridge = Names.Interface(Bridge, nameof(Bridge));
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         var rules = snapshot.Rules.Where(r => NatRules.IsMasqueradeTag(r.Rule.Tag, bridge)).ToList();
         if (rules.Count == 0)

@@ -32,6 +32,8 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         Ipv4Cidr? given = SourcePrefix is null ? null : Ipv4Cidr.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         var source = given ?? DefaultPrefix(link, bridge);
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var plan = new Plan();
         Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
         if (Apply(plan))

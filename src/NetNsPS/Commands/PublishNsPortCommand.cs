@@ -71,6 +71,8 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
             Bridge = hostEnd.Master!,
         };
 
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         var clash = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).FirstOrDefault(p =>
             p.Protocol == Protocol && p.ExternalPort == ExternalPort

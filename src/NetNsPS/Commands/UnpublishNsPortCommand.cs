@@ -38,6 +38,8 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
     {
         var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         // By tag, not by the DNAT rule: a mapping whose DNAT rules were deleted by hand is still removed whole.
         var all = NatRules.ReadPortTags(snapshot);
