@@ -58,9 +58,15 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         {
             device = InterfaceChooser.Resolve(State, ns, InterfaceName);
         }
-        var plan = new Plan();
-        AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
-        if (!Apply(plan))
+        // Scripts side by side may add the same address at the same moment: converge on theirs.
+        var applied = false;
+        Converge.OnRace(State, () =>
+        {
+            var plan = new Plan();
+            AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
+            applied = Apply(plan);
+        });
+        if (!applied)
         {
             return;
         }

@@ -29,6 +29,12 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     {
         var name = Names.Interface(Name, nameof(Name));
         Ipv4Cidr? address = IPAddress is null ? null : Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), null);
+        // Scripts side by side may create the same bridge (or its address) at the same moment: converge on theirs.
+        Converge.OnRace(State, () => Ensure(name, address));
+    }
+
+    private void Ensure(string name, Ipv4Cidr? address)
+    {
         var plan = new Plan();
         var existing = State.Link(null, name);
         if (existing is null)

@@ -25,22 +25,28 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
         foreach (var raw in Name)
         {
             var name = Names.Namespace(raw, nameof(Name));
-            var plan = new Plan();
-            if (!NetState.NamespaceExists(name))
-            {
-                plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
-                plan.Add(Ip.SetUp(name, "lo"));
-            }
-            else if (State.Link(name, "lo") is { IsUp: false })
-            {
-                plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
-            }
-            if (!Apply(plan))
-            {
-                WhatIfLedger.RecordNamespace(name);
-                continue;
-            }
-            WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+            // Scripts side by side may create the same namespace at the same moment: converge on theirs.
+            Converge.OnRace(State, () => Ensure(name));
         }
+    }
+
+    private void Ensure(string name)
+    {
+        var plan = new Plan();
+        if (!NetState.NamespaceExists(name))
+        {
+            plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
+            plan.Add(Ip.SetUp(name, "lo"));
+        }
+        else if (State.Link(name, "lo") is { IsUp: false })
+        {
+            plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
+        }
+        if (!Apply(plan))
+        {
+            WhatIfLedger.RecordNamespace(name);
+            return;
+        }
+        WriteObject(ModelFactory.Namespace(name, State.Links(name)));
     }
 }

@@ -1,0 +1,27 @@
+using System;
+using System.Management.Automation;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Internal;
+
+/// <summary>Ensure-semantics that hold when another process creates the same object at the same moment.</summary>
+internal static class Converge
+{
+    /// <summary>
+    /// Runs an ensure operation (read, plan, apply). When the kernel refuses a step because what it creates already
+    /// exists, another process made it between our read and our apply; the plan has been rolled back, so the state is
+    /// read again and the operation runs once more, converging on what is there now (or failing with the usual error).
+    /// </summary>
+    public static void OnRace(NetState state, Action ensure)
+    {
+        try
+        {
+            ensure();
+        }
+        catch (NetNsException e) when (e.ErrorId == "CommandFailed" && e.Category == ErrorCategory.ResourceExists)
+        {
+            state.Invalidate();
+            ensure();
+        }
+    }
+}
