@@ -40,6 +40,8 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
         if (existing is null)
         {
             plan.Add(Ip.AddBridge(name), Ip.DeleteLink(null, name));
+            // A MAC of its own, so the bridge's address does not follow its ports (see BridgeMac).
+            plan.Add(Ip.SetMacAddress(name, BridgeMac.For(name)));
             plan.Add(Ip.SetUp(null, name));
         }
         else
