@@ -248,8 +248,13 @@ function Get-DumpDiff {
         $x = if ($i -lt $a.Count) { $a[$i] } else { '<none>' }
         $y = if ($i -lt $b.Count) { $b[$i] } else { '<none>' }
         if ($x -ne $y) {
-            $out.Add('- ' + $(if ($x.Length -gt 400) { $x.Substring(0, 400) + '...' } else { $x }))
-            $out.Add('+ ' + $(if ($y.Length -gt 400) { $y.Substring(0, 400) + '...' } else { $y }))
+            # Show where they part: from a little before the first difference.
+            $at = 0
+            while ($at -lt $x.Length -and $at -lt $y.Length -and $x[$at] -eq $y[$at]) { $at++ }
+            $from = [Math]::Max(0, $at - 80)
+            $cut = { param($t) $t = $t.Substring([Math]::Min($from, $t.Length)); if ($t.Length -gt 300) { $t.Substring(0, 300) + '...' } else { $t } }
+            $out.Add('- ...' + (& $cut $x))
+            $out.Add('+ ...' + (& $cut $y))
         }
     }
     "`n" + ($out -join "`n")

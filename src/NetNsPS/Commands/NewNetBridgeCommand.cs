@@ -42,6 +42,8 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
             plan.Add(Ip.AddBridge(name), Ip.DeleteLink(null, name));
             // A MAC of its own, so the bridge's address does not follow its ports (see BridgeMac).
             plan.Add(Ip.SetMacAddress(name, BridgeMac.For(name)));
+            // Only a bridge this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
+            plan.Add(Ownership.MarkBridge(name));
             plan.Add(Ip.SetUp(null, name));
         }
         else

@@ -37,6 +37,8 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
         {
             plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
             plan.Add(Ip.SetUp(name, "lo"));
+            // Only a namespace this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
+            plan.Add(Ownership.MarkNamespace(name));
         }
         else if (State.Link(name, "lo") is { IsUp: false })
         {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -30,7 +31,13 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 continue;
             }
-            Apply(new Plan().Add(Ip.DeleteNamespace(name)));
+            // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
+            // Wait for them, so the next command (make the pair again, delete the bridge) finds them gone.
+            var hostEnds = IsWhatIf ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
+            if (Apply(new Plan().Add(Ip.DeleteNamespace(name))))
+            {
+                NamespaceRemoval.WaitGone(State, hostEnds, CancellationToken);
+            }
         }
     }
 }

@@ -36,6 +36,7 @@ public static class Ip
     public static CommandSpec SetUp(string? ns, string name) => Link(ns, "set", "dev", name, "up");
     public static CommandSpec SetDown(string? ns, string name) => Link(ns, "set", "dev", name, "down");
     public static CommandSpec MoveToNamespace(string? fromNs, string name, string toNs) => Link(fromNs, "set", "dev", name, "netns", toNs);
+    public static CommandSpec SetAlias(string? ns, string name, string alias) => Link(ns, "set", "dev", name, "alias", alias);
     public static CommandSpec SetMacAddress(string name, string mac) => Link(null, "set", "dev", name, "address", mac);
     public static CommandSpec SetMaster(string name, string bridge) => Link(null, "set", "dev", name, "master", bridge);
     public static CommandSpec SetNoMaster(string name) => Link(null, "set", "dev", name, "nomaster");
