@@ -89,7 +89,7 @@ foreach (`$name in `$cases.Keys) {
         'New-NetNamespace', 'Remove-NetNamespace', 'New-NetBridge', 'Remove-NetBridge', 'Add-VethPair', 'Remove-VethPair',
         'Add-NsIPAddress', 'Remove-NsIPAddress', 'Add-NsRoute', 'Remove-NsRoute', 'Enable-IpForward', 'Disable-IpForward',
         'Enable-BridgeNetfilter', 'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Publish-NsPort', 'Unpublish-NsPort',
-        'Set-BridgeHairpin', 'Invoke-NsCommand', 'Invoke-NsSandbox', 'Clear-NetNsPS', 'Test-NsConnection'
+        'Set-BridgeHairpin', 'Invoke-NsCommand', 'Invoke-NsSandbox', 'Clear-NetNsPS'
     ) | ForEach-Object { @{ Case = $_ } }) {
         Invoke-ReliabilityCase -Kind 'Privilege' {
             $r = $script:results[$Case]
@@ -125,6 +125,7 @@ foreach (`$name in `$cases.Keys) {
 
     It '<Case>, which the kernel does not let it read, says that it needs root, once' -ForEach @(
         @{ Case = 'Get-NetNamespace' }, @{ Case = 'Get-VethPair' }, @{ Case = 'Get-NsPort' }, @{ Case = 'Get-NsMasquerade' }
+        @{ Case = 'Test-NsConnection' }
     ) {
         Invoke-ReliabilityCase -Kind 'Privilege' {
             $r = $script:results[$Case]
@@ -188,7 +189,7 @@ Describe 'Without the tools' -Tag 'Reliability' {
         @{ Missing = 'ip'; Name = 'Add-NsRoute'; Command = { Add-NsRoute -Namespace red -DestinationPrefix 10.9.0.0/16 -NextHop 192.168.15.1 }; Program = 'ip'; Package = 'iproute2' }
         @{ Missing = 'ip'; Name = 'Set-BridgeHairpin'; Command = { Set-BridgeHairpin veth-red-br -Enabled $false }; Program = 'ip'; Package = 'iproute2' }
         @{ Missing = 'ip'; Name = 'Publish-NsPort'; Command = { Publish-NsPort blue -InternalPort 80 -ExternalPort 8081 }; Program = 'ip'; Package = 'iproute2' }
-        @{ Missing = 'ip'; Name = 'Invoke-NsCommand'; Command = { Invoke-NsCommand red true }; Program = 'ip'; Package = 'iproute2' }
+        @{ Missing = 'ip'; Name = 'Invoke-NsCommand'; Command = { Invoke-NsCommand red /bin/true }; Program = 'ip'; Package = 'iproute2' }
         @{ Missing = 'ip'; Name = 'Get-NetBridge'; Command = { Get-NetBridge }; Program = 'ip'; Package = 'iproute2' }
         @{ Missing = 'ip'; Name = 'Clear-NetNsPS'; Command = { Clear-NetNsPS -Confirm:$false }; Program = 'ip'; Package = 'iproute2' }
         @{ Missing = 'sysctl'; Name = 'Disable-IpForward'; Command = { Disable-IpForward }; Program = 'sysctl'; Package = 'procps' }

@@ -136,9 +136,10 @@ function Format-Json {
     param($Json)
     $text = $Json -join "`n"
     $volatile = '"(\w*_timer|stats\w*|used|updated|expires|last_\w+|tentative|valid_life_time|preferred_life_time)":\s*("[^"]*"|[\d.]+|true|false|\{[^{}]*\})\s*,?'
-    # Carrier and what follows from it (LOWER_UP, NO-CARRIER, M-DOWN, operstate, a bridge port's STP state) are
-    # the kernel's conclusions, set late by linkwatch and by the bridge when ports come and go: not configuration.
-    $carrier = '"operstate":"\w+",?|"state":"(disabled|listening|learning|forwarding|blocking)",?|"(LOWER_UP|NO-CARRIER|M-DOWN)",?'
+    # Carrier and what follows from it (LOWER_UP, NO-CARRIER, M-DOWN, operstate, a bridge port's STP state), and the
+    # a route's linkdown flag, and the read-only TSO limits a bridge takes from its ports, are the kernel's conclusions, set late by linkwatch and by
+    # the bridge as ports come and go (a bridge starts at tso_max_size 65536 and ends at 524280): not configuration.
+    $carrier = '"operstate":"\w+",?|"state":"(disabled|listening|learning|forwarding|blocking)",?|"(LOWER_UP|NO-CARRIER|M-DOWN|linkdown)",?|"tso_max_(size|segs)":\d+,?'
     ((($text -replace $volatile, '') -replace $carrier, '') -replace ',\s*}', '}') -replace ',\s*\]', ']'
 }
 

@@ -40,6 +40,10 @@ public sealed class IptablesDriver : IFirewallDriver
         var result = runner.Run(new CommandSpec("iptables-save"), token);
         if (!result.Succeeded)
         {
+            if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
+            {
+                throw Privileges.ReadNeedsRoot("the firewall", "CAP_NET_ADMIN", $"iptables-save: {result.ErrorText}");
+            }
             throw new NetNsException($"iptables-save: {result.ErrorText}", "FirewallReadFailed", KernelErrors.Categorize(result.ErrorText), "iptables-save");
         }
         return Parse(result.StandardOutput);
