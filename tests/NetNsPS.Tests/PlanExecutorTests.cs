@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using NetNsPS.Linux;
 using Xunit;
 
@@ -85,4 +86,54 @@ public class PlanExecutorTests
     [InlineData("something else entirely", ErrorCategory.InvalidOperation)]
     public void KernelWords_MapToCategories(string message, ErrorCategory category) =>
         Assert.Equal(category, KernelErrors.Categorize(message));
+
+    [Fact]
+    public void CtrlC_DuringAStep_LetsItFinish_ThenUndoesItWithTheOthers()
+    {
+        // Ctrl+C arrives while "ip link set veth-red netns red" runs: the kernel does it, so it must be undone too.
+        using var cancel = new CancellationTokenSource();
+        CancellationToken seen = default;
+        var runner = new FakeRunner(c =>
+        {
+            if (c.Render().Contains("netns red"))
+            {
+                cancel.Cancel();
+            }
+            return new ProcessResult(0, "", "");
+        });
+        var plan = new Plan()
+            .Add(Ip.AddVeth("veth-red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
+            .Add(Ip.MoveToNamespace(null, "veth-red", "red"), Ip.MoveToNamespace("red", "veth-red", "1"))
+            .Add(Ip.SetMaster("veth-red-br", "bridge0"));
+        Assert.ThrowsAny<OperationCanceledException>(() => new PlanExecutor(new TokenSpy(runner, t => seen = t), _ => { }, cancel.Token).Execute(plan, _ => true));
+        Assert.Equal(new[]
+        {
+            "ip link add veth-red type veth peer name veth-red-br",
+            "ip link set veth-red netns red",
+            "ip -n red link set veth-red netns 1",
+            "ip link delete veth-red-br",
+        }, runner.Ran);
+        Assert.False(seen.IsCancellationRequested, "the step was not killed at once");
+    }
+
+    [Fact]
+    public void CtrlC_BeforeAStep_RunsNothingMore()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var runner = new FakeRunner();
+        Assert.ThrowsAny<OperationCanceledException>(() => new PlanExecutor(runner, _ => { }, cancel.Token).Execute(VethPlan(), _ => true));
+        Assert.Empty(runner.Ran);
+    }
+
+    /// <summary>Passes commands on, noting the token each was run with.</summary>
+    private sealed class TokenSpy(IProcessRunner inner, Action<CancellationToken> note) : IProcessRunner
+    {
+        public ProcessResult Run(CommandSpec command, CancellationToken cancellationToken)
+        {
+            var result = inner.Run(command, cancellationToken);
+            note(cancellationToken);
+            return result;
+        }
+    }
 }

@@ -11,6 +11,9 @@ public sealed class PlanExecutor
     /// <summary>For tests: "k" makes the k-th command of every operation fail as if the kernel refused it.</summary>
     public const string FaultInjectionVariable = "NETNSPS_TEST_FAIL_STEP";
 
+    /// <summary>How long a step may go on after Ctrl+C before it is killed (the commands take milliseconds).</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
+
     private readonly IProcessRunner _runner;
     private readonly Action<string> _verbose;
     private readonly CancellationToken _token;
@@ -30,6 +33,11 @@ public sealed class PlanExecutor
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             var step = plan.Steps[i];
+            if (_token.IsCancellationRequested)
+            {
+                Rollback(done);
+                _token.ThrowIfCancellationRequested();
+            }
             if (!confirm(step))
             {
                 Rollback(done);
@@ -41,7 +49,7 @@ public sealed class PlanExecutor
             {
                 result = i + 1 == failAt
                     ? new ProcessResult(2, string.Empty, $"injected fault at step {failAt} ({FaultInjectionVariable})")
-                    : _runner.Run(step.Command, _token);
+                    : RunStep(step.Command);
             }
             catch (Exception)
             {
@@ -57,6 +65,19 @@ public sealed class PlanExecutor
             }
             done.Add(step);
         }
+    }
+
+    /// <summary>
+    /// Runs one step. Ctrl+C does not kill it at once: killed mid-way, `ip link add` may have done its work in the
+    /// kernel without the step counting as done, so the rollback missed it and left a half-built veth pair. The step
+    /// gets <see cref="StopGrace"/> to finish; then its outcome is known, it is undone with the others, and the loop
+    /// stops before the next step. Only a step that hangs past the grace is killed.
+    /// </summary>
+    private ProcessResult RunStep(CommandSpec command)
+    {
+        using var grace = new CancellationTokenSource();
+        using var stop = _token.Register(() => grace.CancelAfter(StopGrace));
+        return _runner.Run(command, grace.Token);
     }
 
     private void Rollback(List<PlanStep> done)
