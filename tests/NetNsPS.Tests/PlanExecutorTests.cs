@@ -136,4 +136,15 @@ public class PlanExecutorTests
             return result;
         }
     }
+
+    [Fact]
+    public void APipelineStoppedWhileAsking_StillRollsBack_EvenWhenVerboseThrowsToo()
+    {
+        // PowerShell.Stop(): ShouldProcess and WriteVerbose throw PipelineStoppedException before the token is cancelled.
+        var runner = new FakeRunner();
+        var asked = 0;
+        Assert.Throws<PipelineStoppedException>(() => new PlanExecutor(runner, _ => throw new PipelineStoppedException(), default)
+            .Execute(VethPlan(), _ => ++asked < 2 ? true : throw new PipelineStoppedException()));
+        Assert.Equal(new[] { "ip link add veth-red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
+    }
 }

@@ -33,12 +33,20 @@ public sealed class PlanExecutor
         for (var i = 0; i < plan.Steps.Count; i++)
         {
             var step = plan.Steps[i];
-            if (_token.IsCancellationRequested)
+            bool confirmed;
+            try
             {
-                Rollback(done);
                 _token.ThrowIfCancellationRequested();
+                confirmed = confirm(step);
             }
-            if (!confirm(step))
+            catch (Exception)
+            {
+                // Ctrl+C: PowerShell stops a pipeline by throwing PipelineStoppedException from ShouldProcess and the
+                // Write* methods too, not only by cancelling the token: whichever comes first, undo what was done.
+                Rollback(done);
+                throw;
+            }
+            if (!confirmed)
             {
                 Rollback(done);
                 throw new NetNsException("The operation was declined; what it had done was undone.", "OperationDeclined",
@@ -89,13 +97,25 @@ public sealed class PlanExecutor
             {
                 continue;
             }
-            _verbose("Rollback: " + undo.Render());
+            Say("Rollback: " + undo.Render());
             // Rollback must finish even after Ctrl+C, so it does not take the cancelled token.
             var result = _runner.Run(undo, CancellationToken.None);
             if (!result.Succeeded)
             {
-                _verbose($"Rollback step failed: {undo.Render()}: {result.ErrorText}");
+                Say($"Rollback step failed: {undo.Render()}: {result.ErrorText}");
             }
+        }
+    }
+
+    /// <summary>Writes to -Verbose; while the pipeline is being stopped that throws, and the rollback must go on regardless.</summary>
+    private void Say(string text)
+    {
+        try
+        {
+            _verbose(text);
+        }
+        catch (Exception)
+        {
         }
     }
 
