@@ -49,4 +49,11 @@ public class FirewallLockTests : IDisposable
         var e = Assert.Throws<NetNsException>(() => FirewallLock.Acquire(default, "/nonexistent-dir/netnsps.lock"));
         Assert.Equal("FirewallLockFailed", e.ErrorId);
     }
+
+    [Fact]
+    public void TheDefaultLockIsOnePerNetworkNamespace()
+    {
+        Assert.Equal($"/run/netnsps/{FirewallLock.NetnsId()}.lock", FirewallLock.DefaultPath);
+        Assert.Matches("^[0-9]+$", FirewallLock.NetnsId());
+    }
 }

@@ -68,7 +68,7 @@ Set-Content -Path '$go.ready-$i' -Value ready
 while (-not (Test-Path '$go')) { Start-Sleep -Milliseconds 10 }
 `$errors = @()
 $Body
-foreach (`$e in `$errors) { "ERROR `$(`$e.FullyQualifiedErrorId): `$(`$e.Exception.Message)" }
+foreach (`$e in `$errors) { "ERROR `$(`$e.FullyQualifiedErrorId): `$(`$e.Exception.Message) [`$(`$e.GetType().Name)]" }
 'DONE'
 "@
                 Start-ChildScript -Path $path
@@ -183,7 +183,7 @@ foreach ($i in 1..50) {
     }
 
     It 'Ctrl+C (PowerShell.Stop) after <After> namespaces stops within 2 s and leaves nothing half-built and no child process' -ForEach @(
-        @{ After = 4 }, @{ After = 13 }, @{ After = 22 }
+        @{ After = 3 }, @{ After = 8 }, @{ After = 13 }, @{ After = 19 }, @{ After = 26 }
     ) {
         Invoke-ReliabilityCase -Kind 'Interruption' {
             $runspace = [runspacefactory]::CreateRunspace()
@@ -198,6 +198,7 @@ foreach ($i in 1..50) {
                     Start-Sleep -Milliseconds 5
                 }
                 $async.IsCompleted | Should -BeFalse -Because 'the pipeline is still running when it is stopped'
+                @(Get-ChildItem /run/netns -Filter 'int*').Count | Should -BeGreaterOrEqual $After -Because 'the pipeline was making progress'
                 $watch = [Diagnostics.Stopwatch]::StartNew()
                 $shell.Stop()
                 $watch.Stop()

@@ -65,7 +65,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
             var plan = new Plan();
             AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
             applied = Apply(plan);
-        });
+        }, IsWhatIf, CancellationToken);
         if (!applied)
         {
             return;

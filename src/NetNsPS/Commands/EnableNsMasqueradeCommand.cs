@@ -32,11 +32,16 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         Ipv4Cidr? given = SourcePrefix is null ? null : Ipv4Cidr.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         var source = given ?? DefaultPrefix(link, bridge);
-        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
-        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
-        var plan = new Plan();
-        Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
-        if (Apply(plan))
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice;
+        // released before the output, which runs whatever comes next in the pipeline.
+        bool applied;
+        using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
+        {
+            var plan = new Plan();
+            Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
+            applied = Apply(plan);
+        }
+        if (applied)
         {
             WriteObject(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
         }

@@ -30,10 +30,19 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
         var name = Names.Interface(Name, nameof(Name));
         Ipv4Cidr? address = IPAddress is null ? null : Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), null);
         // Scripts side by side may create the same bridge (or its address) at the same moment: converge on theirs.
-        Converge.OnRace(State, () => Ensure(name, address));
+        // The output is written after the lock is released: what comes next in the pipeline runs inside WriteObject.
+        var applied = false;
+        Converge.OnRace(State, () => applied = Ensure(name, address), IsWhatIf, CancellationToken);
+        if (!applied)
+        {
+            WhatIfLedger.RecordLink(null, name);
+            return;
+        }
+        WriteObject(ModelFactory.Bridge(State.Link(null, name)!, State.Links(null)));
     }
 
-    private void Ensure(string name, Ipv4Cidr? address)
+    /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
+    private bool Ensure(string name, Ipv4Cidr? address)
     {
         var plan = new Plan();
         var existing = State.Link(null, name);
@@ -63,12 +72,6 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
         {
             AddressPlanner.PlanAdd(State, null, name, a, plan, deviceIsPlanned: existing is null);
         }
-        if (!Apply(plan))
-        {
-            WhatIfLedger.RecordLink(null, name);
-            return;
-        }
-        var links = State.Links(null);
-        WriteObject(ModelFactory.Bridge(State.Link(null, name)!, links));
+        return Apply(plan);
     }
 }

@@ -26,11 +26,20 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
         {
             var name = Names.Namespace(raw, nameof(Name));
             // Scripts side by side may create the same namespace at the same moment: converge on theirs.
-            Converge.OnRace(State, () => Ensure(name));
+            // The output is written after the lock is released: what comes next in the pipeline runs inside WriteObject.
+            var applied = false;
+            Converge.OnRace(State, () => applied = Ensure(name), IsWhatIf, CancellationToken);
+            if (!applied)
+            {
+                WhatIfLedger.RecordNamespace(name);
+                continue;
+            }
+            WriteObject(ModelFactory.Namespace(name, State.Links(name)));
         }
     }
 
-    private void Ensure(string name)
+    /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
+    private bool Ensure(string name)
     {
         var plan = new Plan();
         if (!NetState.NamespaceExists(name))
@@ -44,11 +53,6 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
         {
             plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
         }
-        if (!Apply(plan))
-        {
-            WhatIfLedger.RecordNamespace(name);
-            return;
-        }
-        WriteObject(ModelFactory.Namespace(name, State.Links(name)));
+        return Apply(plan);
     }
 }

@@ -71,7 +71,24 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
             Bridge = hostEnd.Master!,
         };
 
-        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        if (!PublishUnderLock(mapping, hostEnd, external))
+        {
+            return;
+        }
+        if (Sysctl.Read(Sysctl.IpForward) != "1")
+        {
+            WriteWarning($"IP forwarding is off: other machines cannot reach {mapping.ExternalPort} until you run Enable-IpForward.");
+        }
+        WriteObject(mapping);
+    }
+
+    /// <summary>
+    /// Reads the firewall, plans and applies, under the module's lock, so scripts side by side do not plan the same
+    /// chain twice. The lock is released before anything is written to the pipeline: a command downstream (another
+    /// NetNsPS cmdlet, or a script block) runs inside WriteObject and must not find it held.
+    /// </summary>
+    private bool PublishUnderLock(NsPortMapping mapping, LinkRecord hostEnd, string external)
+    {
         using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         var clash = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).FirstOrDefault(p =>
@@ -98,15 +115,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             plan.Add(Ip.SetHairpin(hostEnd.Name, true), Ip.SetHairpin(hostEnd.Name, false));
         }
-        if (!Apply(plan))
-        {
-            return;
-        }
-        if (Sysctl.Read(Sysctl.IpForward) != "1")
-        {
-            WriteWarning($"IP forwarding is off: other machines cannot reach {mapping.ExternalPort} until you run Enable-IpForward.");
-        }
-        WriteObject(mapping);
+        return Apply(plan);
     }
 
     /// <summary>The host end of the namespace's bridged veth and the address to forward to.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Management.Automation;
 using NetNsPS.Linux;
 
@@ -27,6 +28,18 @@ internal static class Converge
                 state.Invalidate();
             }
         }
+    }
+
+    /// <summary>
+    /// The same under the module's lock (not under -WhatIf): NetNsPS processes side by side take turns, so one never
+    /// rolls back (deletes) a bridge that another has already taken as there; the retries remain for other tools.
+    /// </summary>
+    public static void OnRace(NetState state, Action ensure, bool whatIf, CancellationToken token)
+    {
+        using var moduleLock = whatIf ? null : FirewallLock.Acquire(token);
+        // What was read before the lock may be stale by now.
+        state.Invalidate();
+        OnRace(state, ensure);
     }
 
     private const int MaxAttempts = 4;
