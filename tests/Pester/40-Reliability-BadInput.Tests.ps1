@@ -7,6 +7,10 @@ BeforeAll {
     Assert-Sandbox
 }
 
+AfterAll {
+    Write-ReliabilityTable -Title 'Bad input'
+}
+
 Describe 'Bad input' -Tag 'Reliability' {
     BeforeAll {
         Reset-Sandbox
@@ -16,9 +20,6 @@ Describe 'Bad input' -Tag 'Reliability' {
         New-NetNamespace lonely | Out-Null
         New-NetBridge bridge1 | Out-Null
         $script:pristine = Get-StateDump
-    }
-    AfterAll {
-        Write-ReliabilityTable -Title 'Bad input'
     }
 
     It '<Case>' -ForEach @(

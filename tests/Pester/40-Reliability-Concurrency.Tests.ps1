@@ -46,6 +46,10 @@ BeforeAll {
     }
 }
 
+AfterAll {
+    Write-ReliabilityTable -Title 'Side by side and interrupted'
+}
+
 Describe 'Side by side' -Tag 'Reliability' {
     BeforeAll {
         Reset-Sandbox
@@ -98,9 +102,6 @@ Add-NsIPAddress "192.168.15.$(10 + $i)/24" -Namespace "c$i" -ErrorVariable +erro
 Publish-NsPort "c$i" -InternalPort 80 -ExternalPort (8000 + $i) -ErrorVariable +errors | Out-Null
 '@)
         $script:save = @(& iptables-save)
-    }
-    AfterAll {
-        Write-ReliabilityTable -Title 'Side by side and interrupted'
     }
 
     It '8 processes building at once all finish without an error' {

@@ -5,6 +5,10 @@ BeforeAll {
     Assert-Sandbox
 }
 
+AfterAll {
+    Write-ReliabilityTable -Title 'Privileges, tools, bad state'
+}
+
 Describe 'Without privileges' -Tag 'Reliability' {
     BeforeAll {
         Reset-Sandbox
@@ -76,9 +80,6 @@ foreach (`$name in `$cases.Keys) {
         }
         $script:raw = $out -join "`n"
         $script:after = Get-StateDump
-    }
-    AfterAll {
-        Write-ReliabilityTable -Title 'Without privileges'
     }
 
     It 'the child really ran without capabilities' {
@@ -170,7 +171,6 @@ Describe 'Without the tools' -Tag 'Reliability' {
     }
     AfterAll {
         $env:PATH = $script:savedPath
-        Write-ReliabilityTable -Title 'Without the tools'
     }
 
     It 'without <Missing>: <Name> names the program and the package, and changes nothing' -ForEach @(
@@ -226,9 +226,6 @@ Describe 'A state changed behind the module''s back' -Tag 'Reliability' {
             $spec = ($line -replace '^-A \S+ ', '') -replace '"', ''
             Invoke-Checked iptables -w -t $Table -D $Chain @($spec -split ' ')
         }
-    }
-    AfterAll {
-        Write-ReliabilityTable -Title 'Bad state'
     }
 
     It 'a namespace deleted by hand: the Get-* cmdlets report what is there, Remove-* and Unpublish-NsPort finish the job' {

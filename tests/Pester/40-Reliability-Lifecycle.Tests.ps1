@@ -45,15 +45,16 @@ BeforeAll {
     }
 }
 
+AfterAll {
+    Write-ReliabilityTable -Title 'Idempotency, rollback, teardown, others'' state'
+}
+
 Describe 'Idempotency, rollback, teardown and others'' state' -Tag 'Reliability' {
     BeforeAll {
         Reset-Sandbox
         Add-OtherToolState
         $script:pristine = Get-StateDump
         $script:others = Get-OtherToolDump
-    }
-    AfterAll {
-        Write-ReliabilityTable -Title 'Idempotency, rollback, teardown, others'' state'
     }
 
     Context 'The article twice' {

@@ -322,17 +322,31 @@ function Invoke-ReliabilityCase {
 }
 
 function Write-ReliabilityTable {
-    # The tally as a small table on the console (for an AfterAll).
+    # The tally of this file as a small table on the console (for a file-level AfterAll), then the tally of every
+    # reliability file run so far by the same build.ps1 (the files run one after another, each in a sandbox of its
+    # own, children of the same pwsh): the last file prints the whole run's table.
     param([string] $Title = 'Reliability')
     $rows = @($script:ReliabilityTally.Values)
+    Write-ReliabilityRows -Title "$Title cases" -Rows $rows
+    $parent = (Get-Process -Id $PID).Parent.Id
+    $file = Join-Path ([IO.Path]::GetTempPath()) "netnsps-reliability-$parent.tally"
+    foreach ($row in $rows) { Add-Content -Path $file -Value ($row | ConvertTo-Json -Compress) }
+    $all = @(Get-Content $file | ConvertFrom-Json | Group-Object Kind | ForEach-Object {
+            [pscustomobject]@{ Kind = $_.Name; Tried = ($_.Group | Measure-Object Tried -Sum).Sum; Held = ($_.Group | Measure-Object Held -Sum).Sum }
+        })
+    Write-ReliabilityRows -Title 'All reliability cases of this run so far' -Rows $all
+}
+
+function Write-ReliabilityRows {
+    param([string] $Title, [object[]] $Rows)
     Write-Host ''
-    Write-Host "$Title cases (tried / held):"
+    Write-Host "$Title (tried / held):"
     Write-Host ('  {0,-16} {1,6} {2,6}' -f 'kind', 'tried', 'held')
-    foreach ($row in $rows) {
+    foreach ($row in $Rows) {
         Write-Host ('  {0,-16} {1,6} {2,6}' -f $row.Kind, $row.Tried, $row.Held)
     }
-    $tried = ($rows | Measure-Object Tried -Sum).Sum
-    $held = ($rows | Measure-Object Held -Sum).Sum
+    $tried = ($Rows | Measure-Object Tried -Sum).Sum
+    $held = ($Rows | Measure-Object Held -Sum).Sum
     Write-Host ('  {0,-16} {1,6} {2,6}' -f 'total', [int]$tried, [int]$held)
 }
 
