@@ -16,14 +16,14 @@ public class FirewallLockTests : IDisposable
     public void Dispose() => File.Delete(_path);
 
     [Fact]
-    public void ASecondHolderWaits_AndGetsItOnceTheFirstLetsGo()
+    public async Task ASecondHolderWaits_AndGetsItOnceTheFirstLetsGo()
     {
         var first = FirewallLock.Acquire(default, _path);
         var second = Task.Run(() => FirewallLock.Acquire(default, _path, TimeSpan.FromSeconds(10)));
-        Assert.False(second.Wait(200));
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted);
         first.Dispose();
-        Assert.True(second.Wait(5000));
-        second.Result.Dispose();
+        using var taken = await second.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
