@@ -48,6 +48,7 @@ BeforeAll {
 
 AfterAll {
     Write-ReliabilityTable -Title 'Side by side and interrupted'
+    Remove-Item (Join-Path ([IO.Path]::GetTempPath()) "netnsps-side-by-side-$PID"), (Join-Path ([IO.Path]::GetTempPath()) "netnsps-interrupted-$PID") -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Side by side' -Tag 'Reliability' {

@@ -7,6 +7,7 @@ BeforeAll {
 
 AfterAll {
     Write-ReliabilityTable -Title 'Privileges, tools, bad state'
+    Remove-Item (Join-Path ([IO.Path]::GetTempPath()) "netnsps-unprivileged-$PID"), (Join-Path ([IO.Path]::GetTempPath()) "netnsps-path-$PID") -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Describe 'Without privileges' -Tag 'Reliability' {
