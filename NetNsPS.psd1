@@ -21,7 +21,7 @@
         'Enable-BridgeNetfilter', 'Get-BridgeNetfilter',
         'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',
         'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
-        'Set-BridgeHairpin'
+        'Set-BridgeHairpin', 'Clear-NetNsPS'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -152,7 +152,8 @@ public class FirewallTests
         var plan = new Plan();
         IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Where(r => r.Rule.Tag.Contains("hairpin")).ToList(), plan);
         Assert.Single(plan.Steps);
-        Assert.Equal("iptables -w -t nat -A NETNSPS-POSTROUTING -s 192.168.15.2/32 -d 192.168.15.2/32 -p tcp -m tcp --dport 80 -m comment --comment netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin -j MASQUERADE",
+        // The undo puts it back where it was (second, after the masquerade), not at the end.
+        Assert.Equal("iptables -w -t nat -I NETNSPS-POSTROUTING 2 -s 192.168.15.2/32 -d 192.168.15.2/32 -p tcp -m tcp --dport 80 -m comment --comment netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin -j MASQUERADE",
             plan.Steps[0].Undo!.Render());
     }
 

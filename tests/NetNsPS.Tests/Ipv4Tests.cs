@@ -32,6 +32,10 @@ public class Ipv4Tests
     [InlineData("::1", "IPv6NotSupported")]
     [InlineData("", "InvalidIPAddress")]
     [InlineData(" 10.0.0.1", "InvalidIPAddress")]
+    [InlineData("10.0.0.1\n", "InvalidIPAddress")]
+    [InlineData("10.0.0.1/24\n", "InvalidPrefixLength")]
+    [InlineData("\u0661\u0669\u0662.168.15.9/24", "InvalidIPAddress")]
+    [InlineData("192.168.15.9/\u0662\u0664", "InvalidPrefixLength")]
     public void Parse_Invalid_NamesTheValue(string text, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));
@@ -71,5 +75,27 @@ public class Ipv4Tests
         Assert.True(net.Contains(Ipv4Cidr.ParseAddress("192.168.15.200", "x")));
         Assert.False(net.Contains(Ipv4Cidr.ParseAddress("192.168.16.1", "x")));
         Assert.Equal("192.168.15.255", Ipv4Cidr.Format(net.BroadcastAddress));
+    }
+
+    [Theory]
+    [InlineData("\u001b[2J192.168.15.9/24", "\\u001b[2J192.168.15.9")]
+    [InlineData("192.168.15.9/2\u001b[0m4", "\\u001b[0m4")]
+    [InlineData("10.0.0.1\n", "10.0.0.1\\u000a")]
+    public void Parse_Invalid_ShowsControlCharactersEscaped(string text, string shown)
+    {
+        var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));
+        Assert.Contains(shown, e.Message);
+        Assert.DoesNotMatch(@"\p{Cc}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("$(touch /tmp/netnsps-pwned)", "InvalidIPAddress")]
+    [InlineData("fd00::9/64", "IPv6NotSupported")]
+    public void Parse_Invalid_NamesTheWholeValue_NotOnlyThePartBeforeTheSlash(string text, string errorId)
+    {
+        var e = Assert.Throws<NetNsException>(() => Ipv4Cidr.Parse(text, "IPAddress", 32));
+        Assert.Equal(errorId, e.ErrorId);
+        Assert.Contains($"'{text}'", e.Message);
+        Assert.Equal(text, e.Target);
     }
 }

@@ -29,6 +29,8 @@ public class NamesTests
     [InlineData("$(id)")]
     [InlineData("a\nb")]
     [InlineData("a\tb")]
+    [InlineData("br0\n")]
+    [InlineData("veth-red\r\n")]
     public void Interface_Invalid(string? name)
     {
         var e = Assert.Throws<NetNsException>(() => Names.Interface(name, "PeerName"));
@@ -37,6 +39,17 @@ public class NamesTests
         Assert.Contains("PeerName", e.Message);
         Assert.Contains("15", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Theory]
+    [InlineData("all")]
+    [InlineData("default")]
+    public void Interface_ReservedByTheKernel(string name)
+    {
+        var e = Assert.Throws<NetNsException>(() => Names.Interface(name, "Name"));
+        Assert.Equal("InvalidInterfaceName", e.ErrorId);
+        Assert.Contains("reserved", e.Message);
+        Assert.Contains($"'{name}'", e.Message);
     }
 
     [Theory]
@@ -53,6 +66,7 @@ public class NamesTests
     [InlineData("-n")]
     [InlineData("red;touch /tmp/pwned")]
     [InlineData("`id`")]
+    [InlineData("red\n")]
     public void Namespace_Invalid(string name)
     {
         var e = Assert.Throws<NetNsException>(() => Names.Namespace(name));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using NetNsPS.Linux;
 using Xunit;
 
@@ -85,4 +86,65 @@ public class PlanExecutorTests
     [InlineData("something else entirely", ErrorCategory.InvalidOperation)]
     public void KernelWords_MapToCategories(string message, ErrorCategory category) =>
         Assert.Equal(category, KernelErrors.Categorize(message));
+
+    [Fact]
+    public void CtrlC_DuringAStep_LetsItFinish_ThenUndoesItWithTheOthers()
+    {
+        // Ctrl+C arrives while "ip link set veth-red-br master bridge0" runs: the kernel does it, so it must be undone too.
+        using var cancel = new CancellationTokenSource();
+        CancellationToken seen = default;
+        var runner = new FakeRunner(c =>
+        {
+            if (c.Render().Contains("master bridge0"))
+            {
+                cancel.Cancel();
+            }
+            return new ProcessResult(0, "", "");
+        });
+        var plan = new Plan()
+            .Add(Ip.AddVethInNamespace("veth-red", "red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
+            .Add(Ip.SetMaster("veth-red-br", "bridge0"), Ip.SetNoMaster("veth-red-br"))
+            .Add(Ip.SetUp(null, "veth-red-br"));
+        Assert.ThrowsAny<OperationCanceledException>(() => new PlanExecutor(new TokenSpy(runner, t => seen = t), _ => { }, cancel.Token).Execute(plan, _ => true));
+        Assert.Equal(new[]
+        {
+            "ip link add veth-red netns red type veth peer name veth-red-br",
+            "ip link set veth-red-br master bridge0",
+            "ip link set veth-red-br nomaster",
+            "ip link delete veth-red-br",
+        }, runner.Ran);
+        Assert.False(seen.IsCancellationRequested, "the step was not killed at once");
+    }
+
+    [Fact]
+    public void CtrlC_BeforeAStep_RunsNothingMore()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var runner = new FakeRunner();
+        Assert.ThrowsAny<OperationCanceledException>(() => new PlanExecutor(runner, _ => { }, cancel.Token).Execute(VethPlan(), _ => true));
+        Assert.Empty(runner.Ran);
+    }
+
+    /// <summary>Passes commands on, noting the token each was run with.</summary>
+    private sealed class TokenSpy(IProcessRunner inner, Action<CancellationToken> note) : IProcessRunner
+    {
+        public ProcessResult Run(CommandSpec command, CancellationToken cancellationToken)
+        {
+            var result = inner.Run(command, cancellationToken);
+            note(cancellationToken);
+            return result;
+        }
+    }
+
+    [Fact]
+    public void APipelineStoppedWhileAsking_StillRollsBack_EvenWhenVerboseThrowsToo()
+    {
+        // PowerShell.Stop(): ShouldProcess and WriteVerbose throw PipelineStoppedException before the token is cancelled.
+        var runner = new FakeRunner();
+        var asked = 0;
+        Assert.Throws<PipelineStoppedException>(() => new PlanExecutor(runner, _ => throw new PipelineStoppedException(), default)
+            .Execute(VethPlan(), _ => ++asked < 2 ? true : throw new PipelineStoppedException()));
+        Assert.Equal(new[] { "ip link add veth-red netns red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
+    }
 }

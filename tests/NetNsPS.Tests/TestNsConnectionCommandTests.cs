@@ -36,14 +36,14 @@ public class TestNsConnectionCommandTests
     }
 
     [Theory]
-    [InlineData("-Port 0")]
-    [InlineData("-TimeoutSeconds 0")]
-    [InlineData("-TimeoutSeconds 61")]
-    [InlineData("-InformationLevel Loud")]
-    public void RejectsOutOfRangeParameters(string arguments)
+    [InlineData("-Port 0", "ParameterArgumentTransformationError")]
+    [InlineData("-TimeoutSeconds 0", "ParameterArgumentValidationError")]
+    [InlineData("-TimeoutSeconds 61", "ParameterArgumentValidationError")]
+    [InlineData("-InformationLevel Loud", "ParameterArgumentValidationError")]
+    public void RejectsOutOfRangeParameters(string arguments, string errorId)
     {
         var errors = Run($"Test-NsConnection -Namespace {Missing} 192.168.15.1 {arguments}");
-        Assert.Equal("ParameterArgumentValidationError,NetNsPS.Commands.TestNsConnectionCommand", Assert.Single(errors).FullyQualifiedErrorId);
+        Assert.Equal(errorId + ",NetNsPS.Commands.TestNsConnectionCommand", Assert.Single(errors).FullyQualifiedErrorId);
     }
 
     [Fact]

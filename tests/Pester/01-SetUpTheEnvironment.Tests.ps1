@@ -129,7 +129,10 @@ Add-VethPair blue -Bridge bridge0 -WhatIf
         $whatIf | Should -Be @(
             'What if: ip netns add red'
             'What if: ip -n red link set dev lo up'
+            'What if: ip -n red link set dev lo alias netnsps'
             'What if: ip link add bridge0 type bridge'
+            "What if: ip link set bridge0 address $([NetNsPS.Linux.BridgeMac]::For('bridge0'))"
+            'What if: ip link set bridge0 alias netnsps'
             'What if: ip link set bridge0 up'
             'What if: ip link add veth-red netns red type veth peer name veth-red-br'
             'What if: ip link set veth-red-br master bridge0'

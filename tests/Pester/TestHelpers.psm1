@@ -25,7 +25,7 @@ function Reset-Sandbox {
         if ($link.ifname -ne 'lo') { & ip link delete $link.ifname 2>$null }
     }
     if (Get-Command iptables -ErrorAction SilentlyContinue) {
-        foreach ($table in 'nat', 'filter', 'raw') {
+        foreach ($table in 'nat', 'filter', 'raw', 'mangle') {
             & iptables -w -t $table -F 2>$null
             & iptables -w -t $table -X 2>$null
         }
@@ -59,8 +59,12 @@ function Get-StateDump {
         $parts.Add('iptables ' + (Get-IptablesDump))
     }
     foreach ($key in 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables') {
-        $parts.Add("$key=" + (& sysctl -n $key 2>&1))
+        $parts.Add("$key=" + (Read-Sysctl $key))
     }
+    # route_localnet of every interface of the host (Publish-NsPort sets it on bridges), all and default included.
+    $localnet = Get-ChildItem /proc/sys/net/ipv4/conf -Directory -ErrorAction SilentlyContinue | Sort-Object Name |
+        ForEach-Object { "$($_.Name)=$(Read-Sysctl "net/ipv4/conf/$($_.Name)/route_localnet")" }
+    $parts.Add('route_localnet: ' + ($localnet -join ','))
     $parts.Add('sysctl.d: ' + ((Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | ForEach-Object { "$($_.Name):$(Get-Content $_ -Raw)" }) -join ';'))
     $parts -join "`n"
 }
@@ -120,13 +124,31 @@ function Get-Page {
     if ($LASTEXITCODE -eq 0) { "$out".Trim() } else { $null }
 }
 
+function Read-Sysctl {
+    # A kernel parameter of this network namespace, read from /proc/sys (dots or slashes); '<absent>' when it does not exist.
+    param([Parameter(Mandatory)][string] $Key)
+    $path = '/proc/sys/' + $(if ($Key.Contains('/')) { $Key } else { $Key.Replace('.', '/') })
+    if (Test-Path -LiteralPath $path) { (Get-Content -LiteralPath $path -Raw).Trim() } else { '<absent>' }
+}
+
 function Format-Json {
     # Drops fields that change on their own (timers, statistics, IPv6 duplicate address detection)
     # so two dumps of the same state are equal.
     param($Json)
     $text = $Json -join "`n"
     $volatile = '"(\w*_timer|stats\w*|used|updated|expires|last_\w+|tentative|valid_life_time|preferred_life_time)":\s*("[^"]*"|[\d.]+|true|false|\{[^{}]*\})\s*,?'
-    ($text -replace $volatile, '') -replace ',\s*}', '}'
+    # Carrier and what follows from it (LOWER_UP, NO-CARRIER, M-DOWN, operstate, a bridge port's STP state), and the
+    # a route's linkdown flag, and the read-only TSO limits a bridge takes from its ports, are the kernel's conclusions, set late by linkwatch and by
+    # the bridge as ports come and go (a bridge starts at tso_max_size 65536 and ends at 524280): not configuration.
+    $carrier = '"operstate":"\w+",?|"state":"(disabled|listening|learning|forwarding|blocking)",?|"(LOWER_UP|NO-CARRIER|M-DOWN|linkdown)",?|"tso_max_(size|segs)":\d+,?'
+    ((($text -replace $volatile, '') -replace $carrier, '') -replace ',\s*}', '}') -replace ',\s*\]', ']'
+}
+
+function Get-PwshCommandLine {
+    # How to start another pwsh like this one: its executable, plus pwsh.dll when it runs as the dotnet tool.
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    @($exe) + $prefix
 }
 
 function Invoke-ChildPwsh {
@@ -146,6 +168,187 @@ function New-ArticleSetup {
     Add-NsIPAddress 192.168.15.2/24 -Namespace red -InterfaceName veth-red | Out-Null
     Add-NsIPAddress 192.168.15.3/24 -Namespace blue -InterfaceName veth-blue | Out-Null
     Add-NsIPAddress 192.168.15.1/24 -InterfaceName bridge0 | Out-Null
+}
+
+function Invoke-ArticleSetup {
+    # The whole article through the cmdlets, both halves (outbound NAT, forwarding persisted, port 8080 to red:80,
+    # bridge netfilter, hairpin); returns every object the cmdlets wrote, in order.
+    New-NetNamespace red, blue
+    New-NetBridge bridge0 -IPAddress 192.168.15.1/24
+    'red', 'blue' | Add-VethPair -Bridge bridge0
+    Add-NsIPAddress 192.168.15.2/24 -Namespace red -InterfaceName veth-red
+    Add-NsIPAddress 192.168.15.3/24 -Namespace blue -InterfaceName veth-blue
+    'red', 'blue' | ForEach-Object { Add-NsRoute -Namespace $_ -NextHop 192.168.15.1 }
+    Enable-NsMasquerade bridge0
+    Enable-IpForward -Persist
+    Enable-BridgeNetfilter
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080
+    Set-BridgeHairpin veth-red-br
+}
+
+function Remove-ArticleSetup {
+    # Undoes Invoke-ArticleSetup through the cmdlets, in reverse order.
+    Get-NsPort | Unpublish-NsPort
+    Get-NsMasquerade | Disable-NsMasquerade
+    Disable-IpForward
+    'red', 'blue' | ForEach-Object { Remove-NsRoute -Namespace $_ }
+    Remove-VethPair red
+    Remove-VethPair blue
+    Remove-NetNamespace red, blue -Confirm:$false
+    Remove-NetBridge bridge0 -Confirm:$false
+}
+
+function Get-NetNsPSResidue {
+    # Whatever NetNsPS could have left in the firewall: its chains, jumps and tagged rules (empty when clean).
+    @(& iptables-save 2>$null | Where-Object { $_ -match 'NETNSPS|netnsps' })
+}
+
+function Add-OtherToolState {
+    # Plants what "another tool" owns before NetNsPS runs: chains, rules and jumps in every table the module uses,
+    # a namespace with a veth on a bridge of its own, a veth pair with route_localnet on, a file under /etc/sysctl.d.
+    Assert-Sandbox
+    Invoke-Checked iptables -w -t nat -N OTHER-NAT
+    Invoke-Checked iptables -w -t nat -A OTHER-NAT -i other0 -j RETURN
+    Invoke-Checked iptables -w -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j OTHER-NAT
+    Invoke-Checked iptables -w -t nat -A POSTROUTING -s 10.88.0.0/16 ! -o other0 -j MASQUERADE
+    Invoke-Checked iptables -w -t nat -A OUTPUT -p tcp --dport 9999 -j DNAT --to-destination 10.88.0.2:99
+    Invoke-Checked iptables -w -t filter -N OTHER-FWD
+    Invoke-Checked iptables -w -t filter -A OTHER-FWD -i other0 -j ACCEPT
+    Invoke-Checked iptables -w -t filter -A FORWARD -j OTHER-FWD
+    Invoke-Checked iptables -w -t filter -A INPUT -p tcp --dport 22 -j ACCEPT
+    Invoke-Checked iptables -w -t raw -A PREROUTING -i other0 -d 127.0.0.0/8 -j DROP
+    Invoke-Checked ip netns add othertool
+    Invoke-Checked ip -n othertool link set lo up
+    Invoke-Checked ip link add other0 type bridge
+    Invoke-Checked ip link set other0 up
+    Invoke-Checked ip addr add 10.88.0.1/16 dev other0
+    Invoke-Checked ip link add veth-ot type veth peer name veth-ot-h
+    Invoke-Checked ip link set veth-ot netns othertool
+    Invoke-Checked ip link set veth-ot-h master other0
+    Invoke-Checked ip link set veth-ot-h up
+    Invoke-Checked ip -n othertool addr add 10.88.0.2/16 dev veth-ot
+    Invoke-Checked ip -n othertool link set veth-ot up
+    Invoke-Checked ip link add other7 type veth peer name other7p
+    Invoke-Checked sysctl -q -w net.ipv4.conf.other7.route_localnet=1
+    Set-Content /etc/sysctl.d/50-othertool.conf 'net.core.somaxconn=1024'
+    # The bridge's operstate settles (UNKNOWN, then UP once its port forwards) on its own: wait, so dumps compare.
+    foreach ($i in 1..100) {
+        if ((& ip -j link show other0 | ConvertFrom-Json).operstate -eq 'UP') { break }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Get-DumpDiff {
+    # Where two state dumps differ, line by line in order (rule order matters), long JSON lines cut per interface.
+    param([string] $Expected, [string] $Actual)
+    $split = { param($text) @($text -split "`n" | ForEach-Object { $_ -split '(?=\{"ifindex")' }) }
+    $a = & $split $Expected
+    $b = & $split $Actual
+    $out = [System.Collections.Generic.List[string]]::new()
+    $n = [Math]::Max($a.Count, $b.Count)
+    for ($i = 0; $i -lt $n -and $out.Count -lt 16; $i++) {
+        $x = if ($i -lt $a.Count) { $a[$i] } else { '<none>' }
+        $y = if ($i -lt $b.Count) { $b[$i] } else { '<none>' }
+        if ($x -ne $y) {
+            # Show where they part: from a little before the first difference.
+            $at = 0
+            while ($at -lt $x.Length -and $at -lt $y.Length -and $x[$at] -eq $y[$at]) { $at++ }
+            $from = [Math]::Max(0, $at - 80)
+            $cut = { param($t) $t = $t.Substring([Math]::Min($from, $t.Length)); if ($t.Length -gt 300) { $t.Substring(0, 300) + '...' } else { $t } }
+            $out.Add('- ...' + (& $cut $x))
+            $out.Add('+ ...' + (& $cut $y))
+        }
+    }
+    "`n" + ($out -join "`n")
+}
+
+function Get-OtherToolDump {
+    # Only what Add-OtherToolState planted, in order (iptables rule order matters), to compare before and after.
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $table = ''
+    foreach ($line in (& iptables-save 2>&1)) {
+        if ($line -match '^\*(\w+)') { $table = $Matches[1]; continue }
+        if ($line -match 'OTHER|other0|dport 22|dport 9999|10\.88\.') { $lines.Add("$table $($line -replace '\[\d+:\d+\]', '')") }
+    }
+    $lines.Add('netns othertool: ' + (Test-Path /run/netns/othertool))
+    foreach ($ns in @($null, 'othertool')) {
+        $prefix = if ($ns) { @('-n', $ns) } else { @() }
+        foreach ($link in (& ip @prefix -d -j addr show | ConvertFrom-Json | Where-Object { $_.ifname -in 'other0', 'veth-ot', 'veth-ot-h', 'other7', 'other7p' })) {
+            $addresses = ($link.addr_info | Where-Object family -eq inet | ForEach-Object { "$($_.local)/$($_.prefixlen)" }) -join ','
+            $lines.Add("[$ns] $($link.ifname) $($link.linkinfo.info_kind) master=$($link.master) flags=$($link.flags -join '|') alias=$($link.ifalias) $addresses")
+        }
+    }
+    $lines.Add('other7 route_localnet=' + (Read-Sysctl net/ipv4/conf/other7/route_localnet))
+    $lines.Add('50-othertool.conf: ' + (Get-Content /etc/sysctl.d/50-othertool.conf -Raw -ErrorAction SilentlyContinue))
+    $lines -join "`n"
+}
+
+function Invoke-Capture {
+    # Runs a block and returns the ErrorRecords it produced, written (non-terminating) or thrown (terminating);
+    # wrap the call in @() to count them.
+    param([Parameter(Mandatory)][scriptblock] $Block)
+    $errors = [System.Collections.Generic.List[object]]::new()
+    try {
+        & $Block 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $errors.Add($_) } }
+    } catch {
+        $errors.Add($_)
+    }
+    $errors.ToArray()
+}
+
+# ---- the reliability tally: how many cases of each kind were tried and how many held ----
+
+$script:ReliabilityTally = [ordered]@{}
+
+function Add-ReliabilityResult {
+    # Counts one case of a kind; Held says whether it held.
+    param([Parameter(Mandatory)][string] $Kind, [Parameter(Mandatory)][bool] $Held)
+    if (-not $script:ReliabilityTally.Contains($Kind)) {
+        $script:ReliabilityTally[$Kind] = [pscustomobject]@{ Kind = $Kind; Tried = 0; Held = 0 }
+    }
+    $script:ReliabilityTally[$Kind].Tried++
+    if ($Held) { $script:ReliabilityTally[$Kind].Held++ }
+}
+
+function Invoke-ReliabilityCase {
+    # Runs the checks of one case and counts it: held when no check threw (the exception still fails the test).
+    param([Parameter(Mandatory)][string] $Kind, [Parameter(Mandatory)][scriptblock] $Check)
+    try {
+        & $Check
+    } catch {
+        Add-ReliabilityResult -Kind $Kind -Held $false
+        throw
+    }
+    Add-ReliabilityResult -Kind $Kind -Held $true
+}
+
+function Write-ReliabilityTable {
+    # The tally of this file as a small table on the console (for a file-level AfterAll), then the tally of every
+    # reliability file run so far by the same build.ps1 (the files run one after another, each in a sandbox of its
+    # own, children of the same pwsh): the last file prints the whole run's table.
+    param([string] $Title = 'Reliability')
+    $rows = @($script:ReliabilityTally.Values)
+    Write-ReliabilityRows -Title "$Title cases" -Rows $rows
+    $parent = (Get-Process -Id $PID).Parent.Id
+    $file = Join-Path ([IO.Path]::GetTempPath()) "netnsps-reliability-$parent.tally"
+    foreach ($row in $rows) { Add-Content -Path $file -Value ($row | ConvertTo-Json -Compress) }
+    $all = @(Get-Content $file | ConvertFrom-Json | Group-Object Kind | ForEach-Object {
+            [pscustomobject]@{ Kind = $_.Name; Tried = ($_.Group | Measure-Object Tried -Sum).Sum; Held = ($_.Group | Measure-Object Held -Sum).Sum }
+        })
+    Write-ReliabilityRows -Title 'All reliability cases of this run so far' -Rows $all
+}
+
+function Write-ReliabilityRows {
+    param([string] $Title, [object[]] $Rows)
+    Write-Host ''
+    Write-Host "$Title (tried / held):"
+    Write-Host ('  {0,-16} {1,6} {2,6}' -f 'kind', 'tried', 'held')
+    foreach ($row in $Rows) {
+        Write-Host ('  {0,-16} {1,6} {2,6}' -f $row.Kind, $row.Tried, $row.Held)
+    }
+    $tried = ($Rows | Measure-Object Tried -Sum).Sum
+    $held = ($Rows | Measure-Object Held -Sum).Sum
+    Write-Host ('  {0,-16} {1,6} {2,6}' -f 'total', [int]$tried, [int]$held)
 }
 
 Export-ModuleMember -Function *

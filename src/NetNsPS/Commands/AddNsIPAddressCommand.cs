@@ -15,6 +15,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
 {
     /// <summary>The address, alone or in CIDR form (192.168.15.2/24).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 
     /// <summary>The prefix length when IPAddress has none; without either, 32 (as `ip addr add` does).</summary>
@@ -59,9 +60,15 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         {
             device = InterfaceChooser.Resolve(State, ns, InterfaceName);
         }
-        var plan = new Plan();
-        AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
-        if (!Apply(plan))
+        // Scripts side by side may add the same address at the same moment: converge on theirs.
+        var applied = false;
+        Converge.OnRace(State, () =>
+        {
+            var plan = new Plan();
+            AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
+            applied = Apply(plan);
+        }, IsWhatIf, CancellationToken);
+        if (!applied)
         {
             return;
         }

@@ -26,6 +26,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
     /// <summary>The gateway address, such as the bridge's 192.168.15.1.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Gateway", "Via")]
+    [AllowEmptyString]
     public string NextHop { get; set; } = "";
 
     /// <summary>The interface to send through; without it the kernel picks the one that reaches NextHop.</summary>
@@ -62,8 +63,9 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
                 if (existing.Gateway != nextHop || (device is not null && existing.Device != device))
                 {
                     var shown = existing.Gateway is null ? $"dev {existing.Device}" : $"via {existing.Gateway} dev {existing.Device}";
+                    var wanted = device is null ? $"via {nextHop}" : $"via {nextHop} dev {device}";
                     throw new NetNsException(
-                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
+                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}, not {wanted}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
                         "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
                 }
                 if (!IsWhatIf)

@@ -17,6 +17,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
     /// <summary>The namespace that gets the Name end; takes NetNamespace objects or names from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The end inside the namespace; default veth-NAMESPACE.</summary>

@@ -14,6 +14,7 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
+    [AllowEmptyString]
     public string Bridge { get; set; } = "";
 
     protected override bool ChangesState => true;
@@ -21,6 +22,8 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
     protected override void Process()
     {
         var bridge = Names.Interface(Bridge, nameof(Bridge));
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         var rules = snapshot.Rules.Where(r => NatRules.IsMasqueradeTag(r.Rule.Tag, bridge)).ToList();
         if (rules.Count == 0)
@@ -29,7 +32,7 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
             return;
         }
         var plan = new Plan();
-        Firewall.PlanRemove(snapshot, rules, plan);
+        Firewall.PlanRemove(snapshot, rules, plan, NatRules.MasqueradeHooks);
         Apply(plan);
     }
 }

@@ -18,6 +18,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
+    [AllowEmptyString]
     public string Bridge { get; set; } = "";
 
     /// <summary>The source network to masquerade; default: the bridge's subnet (from its IPv4 address).</summary>
@@ -32,9 +33,16 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         Ipv4Cidr? given = SourcePrefix is null ? null : Ipv4Cidr.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         var source = given ?? DefaultPrefix(link, bridge);
-        var plan = new Plan();
-        Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
-        if (Apply(plan))
+        // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice;
+        // released before the output, which runs whatever comes next in the pipeline.
+        bool applied;
+        using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
+        {
+            var plan = new Plan();
+            Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
+            applied = Apply(plan);
+        }
+        if (applied)
         {
             Emit(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
         }

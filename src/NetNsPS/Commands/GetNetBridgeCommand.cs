@@ -23,9 +23,18 @@ public sealed class GetNetBridgeCommand : NetNsCmdlet
         var bridges = links.Where(l => l.IsBridge).ToList();
         foreach (var pattern in Name ?? new[] { "*" })
         {
-            if (WildcardPattern.ContainsWildcardCharacters(pattern))
+            WildcardPattern? wildcard;
+            try
             {
-                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                wildcard = Patterns.Interface(pattern, nameof(Name));
+            }
+            catch (NetNsException e)
+            {
+                WriteError(e.ToErrorRecord());
+                continue;
+            }
+            if (wildcard is not null)
+            {
                 foreach (var bridge in bridges.Where(b => wildcard.IsMatch(b.Name)))
                 {
                     Emit(ModelFactory.Bridge(bridge, links));

@@ -22,9 +22,19 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
         var all = NetState.NamespaceNames();
         foreach (var pattern in Name ?? new[] { "*" })
         {
-            if (WildcardPattern.ContainsWildcardCharacters(pattern))
+            WildcardPattern? wildcard;
+            try
             {
-                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                wildcard = Patterns.Namespace(pattern, nameof(Name));
+            }
+            catch (NetNsException e)
+            {
+                // One malformed name is one error; the other names of the same call are still shown.
+                WriteError(e.ToErrorRecord());
+                continue;
+            }
+            if (wildcard is not null)
+            {
                 foreach (var name in all.Where(n => wildcard.IsMatch(n)))
                 {
                     Emit(ModelFactory.Namespace(name, State.Links(name)));

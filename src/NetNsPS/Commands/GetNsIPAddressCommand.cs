@@ -29,8 +29,8 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var addressFilter = new WildcardPattern(IPAddress ?? "*");
-        var interfaceFilter = new WildcardPattern(InterfaceName ?? "*");
+        var addressFilter = Patterns.Wildcard(IPAddress ?? "*", nameof(IPAddress));
+        var interfaceFilter = Patterns.Wildcard(InterfaceName ?? "*", nameof(InterfaceName));
         foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
         {
             foreach (var link in State.Links(ns).Where(l => interfaceFilter.IsMatch(l.Name)))

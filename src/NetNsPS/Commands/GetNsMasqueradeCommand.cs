@@ -17,7 +17,7 @@ public sealed class GetNsMasqueradeCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var filter = new WildcardPattern(Bridge ?? "*");
+        var filter = Patterns.Wildcard(Bridge ?? "*", nameof(Bridge));
         foreach (var masquerade in NatRules.ReadMasquerades(ReadFirewall()))
         {
             if (filter.IsMatch(masquerade.Bridge))

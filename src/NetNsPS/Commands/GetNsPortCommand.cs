@@ -17,6 +17,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
     /// <summary>Only this host port.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
+    [PortNumber]
     public ushort? ExternalPort { get; set; }
 
     /// <summary>Only this protocol.</summary>
@@ -25,7 +26,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var filter = new WildcardPattern(Namespace ?? "*");
+        var filter = Patterns.Wildcard(Namespace ?? "*", nameof(Namespace));
         foreach (var (mapping, _) in NatRules.ReadPorts(ReadFirewall()))
         {
             if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)

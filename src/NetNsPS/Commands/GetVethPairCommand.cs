@@ -25,12 +25,21 @@ public sealed class GetVethPairCommand : NetNsCmdlet
     protected override void Process()
     {
         var names = NetState.NamespaceNames();
-        var nameFilter = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        var nameFilter = Patterns.Wildcard(Name ?? "*", nameof(Name), WildcardOptions.IgnoreCase);
         foreach (var pattern in Namespace ?? new[] { "*" })
         {
-            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-            var matched = names.Where(n => wildcard.IsMatch(n)).ToList();
-            if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
+            WildcardPattern? wildcard;
+            try
+            {
+                wildcard = Patterns.Namespace(pattern, nameof(Namespace));
+            }
+            catch (NetNsException e)
+            {
+                WriteError(e.ToErrorRecord());
+                continue;
+            }
+            var matched = names.Where(n => wildcard is null ? n == pattern : wildcard.IsMatch(n)).ToList();
+            if (matched.Count == 0 && wildcard is null)
             {
                 WriteError(Errors.NamespaceNotFound(pattern).ToErrorRecord());
                 continue;

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
@@ -17,10 +19,12 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
     /// <summary>The namespace to run in.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The program, such as ping or curl.</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [AllowEmptyString]
     public string Command { get; set; } = "";
 
     /// <summary>The program's arguments, passed as they are (no shell).</summary>
@@ -38,6 +42,14 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
             throw new NetNsException("Command is empty: name the program to run, such as ping.", "EmptyCommand", ErrorCategory.InvalidArgument, Command);
         }
         RequireNamespace(ns);
+        if (!IsProgram(Command))
+        {
+            // Checked here rather than left to ip netns exec, whose "exec of ... failed" came back as a
+            // NativeCommandFailed error of category FromStdErr that did not say what the parameter takes.
+            throw new NetNsException(
+                $"Command '{Names.Show(Command)}' is not a program on PATH nor an executable file: give the program's name, such as ping, or its full path, and its arguments after it (Invoke-NsCommand {ns} ping -c 1 192.168.15.1); no shell is involved.",
+                "CommandNotFound", ErrorCategory.ObjectNotFound, Command);
+        }
         var command = new CommandSpec("ip", new[] { "netns", "exec", ns, Command }.Concat(ArgumentList));
         var line = command.Render();
         if (!ShouldProcess(line, line, MyInvocation.MyCommand.Name))
@@ -53,8 +65,19 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
         if (exitCode != 0)
         {
             var detail = errors.Count == 0 ? "" : ": " + string.Join(" ", errors.TakeLast(5));
-            throw new NetNsException($"'{Command}' in namespace '{ns}' exited with code {exitCode}{detail}",
+            throw new NetNsException($"'{Names.Show(Command)}' in namespace '{ns}' exited with code {exitCode}{detail}",
                 "NativeCommandFailed", ErrorCategory.FromStdErr, line);
         }
+    }
+
+    /// <summary>What `ip netns exec` can run: a file given by path, or a name found on PATH as execvp looks it up.</summary>
+    internal static bool IsProgram(string command)
+    {
+        if (command.Contains('/'))
+        {
+            return File.Exists(command);
+        }
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Combine(dir, command)));
     }
 }

@@ -16,6 +16,7 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     /// <summary>The bridge's interface name (1 to 15 characters), such as bridge0.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Bridge")]
+    [AllowEmptyString]
     public string Name { get; set; } = "";
 
     /// <summary>An IPv4 address with prefix for the bridge interface, such as 192.168.15.1/24.</summary>
@@ -28,11 +29,30 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     {
         var name = Names.Interface(Name, nameof(Name));
         Ipv4Cidr? address = IPAddress is null ? null : Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), null);
+        // Scripts side by side may create the same bridge (or its address) at the same moment: converge on theirs.
+        // The output is written after the lock is released: what comes next in the pipeline runs inside Emit.
+        var applied = false;
+        Converge.OnRace(State, () => applied = Ensure(name, address), IsWhatIf, CancellationToken);
+        if (!applied)
+        {
+            WhatIfLedger.RecordLink(null, name);
+            return;
+        }
+        Emit(ModelFactory.Bridge(State.Link(null, name)!, State.Links(null)));
+    }
+
+    /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
+    private bool Ensure(string name, Ipv4Cidr? address)
+    {
         var plan = new Plan();
         var existing = State.Link(null, name);
         if (existing is null)
         {
             plan.Add(Ip.AddBridge(name), Ip.DeleteLink(null, name));
+            // A MAC of its own, so the bridge's address does not follow its ports (see BridgeMac).
+            plan.Add(Ip.SetMacAddress(name, BridgeMac.For(name)));
+            // Only a bridge this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
+            plan.Add(Ownership.MarkBridge(name));
             plan.Add(Ip.SetUp(null, name));
         }
         else
@@ -52,12 +72,6 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
         {
             AddressPlanner.PlanAdd(State, null, name, a, plan, deviceIsPlanned: existing is null);
         }
-        if (!Apply(plan))
-        {
-            WhatIfLedger.RecordLink(null, name);
-            return;
-        }
-        var links = State.Links(null);
-        Emit(ModelFactory.Bridge(State.Link(null, name)!, links));
+        return Apply(plan);
     }
 }

@@ -15,6 +15,7 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
     /// <summary>Names of the namespaces to create, as `ip netns add` takes them.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     protected override bool ChangesState => true;
@@ -24,22 +25,34 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
         ForEachItem(Name, raw =>
         {
             var name = Names.Namespace(raw, nameof(Name));
-            var plan = new Plan();
-            if (!NetState.NamespaceExists(name))
-            {
-                plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
-                plan.Add(Ip.SetUp(name, "lo"));
-            }
-            else if (State.Link(name, "lo") is { IsUp: false })
-            {
-                plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
-            }
-            if (!Apply(plan))
+            // Scripts side by side may create the same namespace at the same moment: converge on theirs.
+            // The output is written after the lock is released: what comes next in the pipeline runs inside WriteObject.
+            var applied = false;
+            Converge.OnRace(State, () => applied = Ensure(name), IsWhatIf, CancellationToken);
+            if (!applied)
             {
                 WhatIfLedger.RecordNamespace(name);
                 return;
             }
             Emit(ModelFactory.Namespace(name, State.Links(name)));
         });
+    }
+
+    /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
+    private bool Ensure(string name)
+    {
+        var plan = new Plan();
+        if (!NetState.NamespaceExists(name))
+        {
+            plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
+            plan.Add(Ip.SetUp(name, "lo"));
+            // Only a namespace this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
+            plan.Add(Ownership.MarkNamespace(name));
+        }
+        else if (State.Link(name, "lo") is { IsUp: false })
+        {
+            plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
+        }
+        return Apply(plan);
     }
 }

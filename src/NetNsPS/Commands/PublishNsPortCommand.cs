@@ -20,16 +20,17 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
     /// <summary>The namespace that serves the port.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The port the service listens on inside the namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort InternalPort { get; set; }
 
     /// <summary>The port on the host.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort ExternalPort { get; set; }
 
     /// <summary>Tcp (default) or Udp.</summary>
@@ -86,6 +87,29 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return;
         }
+        var accepted = PublishUnderLock();
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+        if (Sysctl.Read(Sysctl.IpForward) != "1")
+        {
+            WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
+        }
+        foreach (var (mapping, _) in accepted)
+        {
+            Emit(mapping);
+        }
+    }
+
+    /// <summary>
+    /// Reads the firewall, plans and applies under the module's lock, so scripts side by side do not plan the same
+    /// chain twice. The lock is released before anything is written to the pipeline: a command downstream runs
+    /// inside the write and must not find it held. Returns the mappings applied (none under -WhatIf).
+    /// </summary>
+    private List<(NsPortMapping Mapping, LinkRecord HostEnd)> PublishUnderLock()
+    {
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
         var accepted = new List<(NsPortMapping Mapping, LinkRecord HostEnd)>();
         var published = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).ToList();
@@ -103,7 +127,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         }
         if (accepted.Count == 0)
         {
-            return;
+            return accepted;
         }
 
         var plan = new Plan();
@@ -123,18 +147,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
         }
-        if (!Apply(plan))
-        {
-            return;
-        }
-        if (Sysctl.Read(Sysctl.IpForward) != "1")
-        {
-            WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
-        }
-        foreach (var (mapping, _) in accepted)
-        {
-            Emit(mapping);
-        }
+        return Apply(plan) ? accepted : new List<(NsPortMapping Mapping, LinkRecord HostEnd)>();
     }
 
     private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>

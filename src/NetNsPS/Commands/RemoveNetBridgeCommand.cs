@@ -16,6 +16,7 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Bridge")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     protected override bool ChangesState => true;

@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -19,9 +17,10 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Namespace")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
+    [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
-    private readonly List<string> _hostEnds = new();
+    private readonly List<int> _hostEnds = new();
 
     protected override bool ChangesState => true;
 
@@ -35,7 +34,8 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 return;
             }
-            var hostEnds = State.Links(name).Where(l => l.IsVeth).Select(l => VethPairs.HostEnd(State, l)?.Name).OfType<string>().ToList();
+            // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
+            var hostEnds = IsWhatIf ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
             if (Apply(new Plan().Add(Ip.DeleteNamespace(name))))
             {
                 _hostEnds.AddRange(hostEnds);
@@ -44,27 +44,8 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     }
 
     /// <summary>
-    /// The kernel dismantles a deleted namespace in the background; wait (once, for the whole pipeline) until the
-    /// host ends of its veths are gone, so what runs next sees the teardown finished.
+    /// Waits once, for the whole pipeline, until the host ends of the deleted namespaces' veths are gone, so the next
+    /// command (make the pair again, delete the bridge, compare the state) finds the teardown finished.
     /// </summary>
-    protected override void End()
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (_hostEnds.Count > 0)
-        {
-            State.Invalidate();
-            var present = State.Links(null).Select(l => l.Name).ToHashSet();
-            _hostEnds.RemoveAll(n => !present.Contains(n));
-            if (_hostEnds.Count == 0)
-            {
-                return;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                WriteWarning($"The kernel is still removing {string.Join(", ", _hostEnds)}; they disappear when the deleted namespaces are released.");
-                return;
-            }
-            CancellationToken.WaitHandle.WaitOne(2);
-        }
-    }
+    protected override void End() => NamespaceRemoval.WaitGone(State, _hostEnds, CancellationToken);
 }

@@ -13,6 +13,7 @@ public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
     /// <summary>The address, alone or in CIDR form; takes Get-NsIPAddress output from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.IPAddressCompleter))]
+    [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 
     /// <summary>Only remove it from this interface.</summary>

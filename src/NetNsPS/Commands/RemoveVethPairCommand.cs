@@ -15,6 +15,7 @@ public sealed class RemoveVethPairCommand : NetNsCmdlet
     /// <summary>The namespace that holds the pair's inner end; takes NetNamespace objects or names from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "ByName")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
+    [AllowEmptyString]
     public string Namespace { get; set; } = "";
 
     /// <summary>The inner end's name; default veth-NAMESPACE.</summary>

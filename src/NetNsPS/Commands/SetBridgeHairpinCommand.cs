@@ -16,6 +16,7 @@ public sealed class SetBridgeHairpinCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("PeerName")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgePortCompleter))]
+    [AllowEmptyString]
     public string InterfaceName { get; set; } = "";
 
     /// <summary>On ($true, the default) or off.</summary>

@@ -32,12 +32,13 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     /// <summary>IPv4 addresses to test; 'localhost' means 127.0.0.1. Other host names are not resolved (no DNS query leaves the machine).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("RemoteAddress", "IPAddress")]
+    [AllowEmptyString]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     /// <summary>A TCP port to connect to as well; without it, only the ping is tested.</summary>
     [Parameter]
     [Alias("RemotePort")]
-    [ValidateRange(1, 65535)]
+    [PortNumber]
     public ushort? Port { get; set; }
 
     /// <summary>How long each target may take to answer, in seconds (1 to 60; default 2). A closed port answers at once.</summary>

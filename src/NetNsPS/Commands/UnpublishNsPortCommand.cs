@@ -19,6 +19,7 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
+    [PortNumber]
     public ushort ExternalPort { get; set; }
 
     /// <summary>Tcp (default) or Udp.</summary>
@@ -46,60 +47,31 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
         _requests.Add((Protocol, ExternalPort, external, ns));
     }
 
+    /// <summary>One firewall read and one plan for every request of the pipeline, under the module's firewall lock.</summary>
     protected override void End()
     {
         if (_requests.Count == 0)
         {
             return;
         }
+        using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
         var snapshot = ReadFirewall();
-        var all = NatRules.ReadPorts(snapshot).ToList();
-        var gone = all.Where(p => _requests.Any(r => p.Mapping.Protocol == r.Protocol && p.Mapping.ExternalPort == r.Port
-            && (r.External is null || p.Mapping.ExternalIPAddress == r.External) && (r.Namespace is null || p.Mapping.Namespace == r.Namespace))).ToList();
-        foreach (var r in _requests.Where(r => !gone.Any(p => p.Mapping.Protocol == r.Protocol && p.Mapping.ExternalPort == r.Port)))
+        // By tag, not by the DNAT rule: a mapping whose DNAT rules were deleted by hand is still removed whole.
+        var all = NatRules.ReadPortTags(snapshot);
+        bool Matches(NatRules.MappingTag p, (NsProtocol Protocol, ushort Port, string? External, string? Namespace) r) =>
+            p.Protocol == r.Protocol && p.ExternalPort == r.Port
+            && (r.External is null || p.ExternalIPAddress == r.External) && (r.Namespace is null || p.Namespace == r.Namespace);
+        foreach (var r in _requests.Where(r => !all.Any(p => Matches(p, r))))
         {
             WriteVerbose($"{r.Protocol.ToString().ToLowerInvariant()} port {r.Port} is not published; nothing to remove.");
         }
+        var gone = all.Where(p => _requests.Any(r => Matches(p, r))).ToList();
         if (gone.Count == 0)
         {
             return;
         }
-        var remaining = all.Except(gone).Select(p => p.Mapping).ToList();
-        var rules = snapshot.Rules.Where(r => gone.Any(p => NatRules.IsPortTagOf(r.Rule.Tag, p.Id))).ToList();
-        var shared = new Plan();
-        foreach (var bridge in gone.Select(p => p.Mapping.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
-        {
-            rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Rule.Tag, bridge)));
-            var key = Sysctl.RouteLocalnet(bridge);
-            if (Sysctl.Read(key) == "1")
-            {
-                shared.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
-            }
-        }
-        foreach (var (mappingNs, bridge) in gone.Select(p => (p.Mapping.Namespace, p.Mapping.Bridge)).Distinct()
-                     .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
-        {
-            PlanHairpinOff(mappingNs, bridge, shared);
-        }
         var plan = new Plan();
-        Firewall.PlanRemove(snapshot, rules, plan);
-        plan.Append(shared);
+        PortTeardown.Plan(State, snapshot, Firewall, gone, all, plan);
         Apply(plan);
-    }
-
-    /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
-    private void PlanHairpinOff(string ns, string bridge, Plan plan)
-    {
-        if (!NetState.NamespaceExists(ns))
-        {
-            return;
-        }
-        foreach (var inside in State.Links(ns).Where(l => l.IsVeth))
-        {
-            if (VethPairs.HostEnd(State, inside) is { Hairpin: true } hostEnd && hostEnd.Master == bridge)
-            {
-                plan.Add(Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
-            }
-        }
     }
 }

@@ -24,7 +24,17 @@ internal static class NamespaceScope
                 yield return null;
                 continue;
             }
-            if (!WildcardPattern.ContainsWildcardCharacters(pattern))
+            WildcardPattern? wildcard;
+            try
+            {
+                wildcard = Patterns.Namespace(pattern, "Namespace");
+            }
+            catch (NetNsException e)
+            {
+                writeError(e.ToErrorRecord());
+                continue;
+            }
+            if (wildcard is null)
             {
                 if (names.Contains(pattern))
                 {
@@ -36,7 +46,6 @@ internal static class NamespaceScope
                 }
                 continue;
             }
-            var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
             foreach (var name in names.Where(n => wildcard.IsMatch(n)))
             {
                 yield return name;

@@ -32,6 +32,10 @@ internal static class NatRules
         { OutInterface = bridge, EstablishedOnly = true };
     }
 
+    /// <summary>The chains masquerading uses (where an empty one of the module's is debris once it is disabled).</summary>
+    public static IEnumerable<(FirewallTable, FirewallHook)> MasqueradeHooks =>
+        Masquerade("bridge0", "0.0.0.0/0").Select(r => (r.Table, r.Hook)).Distinct();
+
     public static bool IsMasqueradeTag(string tag, string? bridge) =>
         bridge is null ? tag.StartsWith(Prefix + "masq:", StringComparison.Ordinal)
                        : tag == MasqueradeTag(bridge) || tag.StartsWith(MasqueradeTag(bridge) + ":", StringComparison.Ordinal);
@@ -69,6 +73,14 @@ internal static class NatRules
         { Destination = inside, OutInterface = m.Bridge, Protocol = protocol, DestinationPort = m.InternalPort };
     }
 
+    /// <summary>The chains a port mapping uses.</summary>
+    public static IEnumerable<(FirewallTable, FirewallHook)> PortHooks =>
+        Port(new NsPortMapping { InternalIPAddress = AnyAddress, Bridge = "bridge0" }).Select(r => (r.Table, r.Hook)).Distinct();
+
+    /// <summary>The chains of a bridge's shared localhost rules.</summary>
+    public static IEnumerable<(FirewallTable, FirewallHook)> LocalnetHooks =>
+        Localnet("bridge0").Select(r => (r.Table, r.Hook)).Distinct();
+
     public static string LocalnetTag(string bridge) => $"{Prefix}localnet:{bridge}";
 
     /// <summary>Shared by every mapping on a bridge: localhost access and its guard.</summary>
@@ -86,11 +98,20 @@ internal static class NatRules
     public static bool IsLocalnetTag(string tag, string bridge) =>
         tag == LocalnetTag(bridge) || tag == LocalnetTag(bridge) + ":guard";
 
-    /// <summary>The live port mappings, read from the DNAT rules of PREROUTING (each mapping has exactly one).</summary>
+    /// <summary>
+    /// The live port mappings, read from their DNAT rules: the one in PREROUTING, or the one in OUTPUT when the first
+    /// was deleted by hand (the mapping still answers on the host then, and Unpublish-NsPort must still find it).
+    /// </summary>
     public static IEnumerable<(NsPortMapping Mapping, string Id)> ReadPorts(FirewallSnapshot snapshot)
     {
-        foreach (var rule in snapshot.AllRules.Where(r => r.Table == FirewallTable.Nat && r.Hook == FirewallHook.Prerouting && r.Action == FirewallAction.Dnat))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var dnat = snapshot.AllRules.Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Dnat);
+        foreach (var rule in dnat.Where(r => r.Hook == FirewallHook.Prerouting).Concat(dnat.Where(r => r.Hook == FirewallHook.Output)))
         {
+            if (!seen.Add(rule.Tag))
+            {
+                continue;
+            }
             // netnsps:port:PROTO:EXTIP:EXTPORT:NS:BRIDGE:dnat
             var parts = rule.Tag.Split(':');
             if (parts.Length != 8 || parts[0] + ":" != Prefix || parts[1] != "port" || parts[7] != "dnat" || rule.DnatTo is null)
@@ -119,6 +140,34 @@ internal static class NatRules
     }
 
     public static bool IsPortTagOf(string tag, string portId) => tag.StartsWith(portId, StringComparison.Ordinal);
+
+    /// <summary>What a port rule's tag says of its mapping: netnsps:port:PROTO:EXTIP:EXTPORT:NS:BRIDGE:ROLE.</summary>
+    public sealed record MappingTag(NsProtocol Protocol, string ExternalIPAddress, ushort ExternalPort, string Namespace, string Bridge)
+    {
+        public string Id => PortId(Protocol, ExternalIPAddress, ExternalPort);
+
+        /// <summary>The start of the tags of exactly this mapping's rules.</summary>
+        public string TagPrefix => $"{Id}{Namespace}:{Bridge}:";
+    }
+
+    public static MappingTag? ParsePortTag(string tag)
+    {
+        var parts = tag.Split(':');
+        if (parts.Length != 8 || parts[0] + ":" != Prefix || parts[1] != "port"
+            || !Enum.TryParse<NsProtocol>(parts[2], ignoreCase: true, out var protocol)
+            || !ushort.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return null;
+        }
+        return new MappingTag(protocol, parts[3], port, parts[5], parts[6]);
+    }
+
+    /// <summary>
+    /// Every mapping that has at least one rule left, whichever: found by tag, so a mapping whose DNAT rules were
+    /// deleted by hand is still found, and removed whole, by Unpublish-NsPort and Clear-NetNsPS.
+    /// </summary>
+    public static List<MappingTag> ReadPortTags(FirewallSnapshot snapshot) =>
+        snapshot.AllRules.Select(r => ParsePortTag(r.Tag)).OfType<MappingTag>().Distinct().ToList();
 
     public static bool IsAnyPortTag(string tag) => tag.StartsWith(Prefix + "port:", StringComparison.Ordinal);
 }

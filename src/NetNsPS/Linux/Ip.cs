@@ -86,6 +86,12 @@ public static class Ip
         action(target.Value);
     }
 
+    public static CommandSpec SetAlias(string? ns, string name, string alias) =>
+        Link(ns, "set", "dev", name, "alias", alias) with { Native = s => RtNetlink.SetAlias(s.For(ns), name, alias) };
+
+    public static CommandSpec SetMacAddress(string name, string mac) =>
+        Link(null, "set", "dev", name, "address", mac) with { Native = s => RtNetlink.SetMacAddress(s.For(null), name, mac) };
+
     public static CommandSpec SetMaster(string name, string bridge) =>
         Link(null, "set", "dev", name, "master", bridge) with { Native = s => RtNetlink.SetMaster(s.For(null), name, bridge) };
 

@@ -45,7 +45,10 @@ public static class IpJson
                 // Both ends in one namespace: iproute2 names the peer ("link") instead of giving its index.
                 PeerNameSameNamespace: Str(item, "link"),
                 Hairpin: Bool(slaveData, "hairpin"),
-                Addresses: addresses));
+                Addresses: addresses)
+            {
+                Alias = Str(item, "ifalias"),
+            });
         }
         return links;
     }

@@ -20,6 +20,9 @@ public sealed record LinkRecord(
     bool? Hairpin,
     IReadOnlyList<AddressRecord> Addresses)
 {
+    /// <summary>The interface's alias (`ip link set NAME alias TEXT`); NetNsPS marks what it creates with one.</summary>
+    public string? Alias { get; init; }
+
     /// <summary>Administratively up (`ip link set X up`), whatever the carrier.</summary>
     public bool IsUp => Flags.Contains("UP");
     public bool IsVeth => Kind == "veth";

@@ -9,7 +9,9 @@ namespace NetNsPS.Linux;
 /// <summary>An IPv4 address with a prefix length: an interface address (host bits allowed) or a network (host bits zero).</summary>
 public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
 {
-    private static readonly Regex DottedQuad = new(@"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$", RegexOptions.CultureInvariant);
+    // \z, not $: '$' also matches before a final newline, so "192.168.15.1\n" passed as an address.
+    // [0-9], not \d: \d matches any Unicode digit ("١٩٢"), which int.Parse then rejects with a FormatException.
+    private static readonly Regex DottedQuad = new(@"^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\z", RegexOptions.CultureInvariant);
 
     public uint Mask => PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
     public uint NetworkAddress => Address & Mask;
@@ -55,7 +57,10 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         return true;
     }
 
-    public static uint ParseAddress(string? text, string parameterName)
+    public static uint ParseAddress(string? text, string parameterName) => ParseAddress(text, parameterName, text);
+
+    /// <summary>Parses the address part of <paramref name="shown"/>; errors name all of <paramref name="shown"/>, as the user wrote it.</summary>
+    private static uint ParseAddress(string? text, string parameterName, string? shown)
     {
         if (TryParseAddress(text, out var address))
         {
@@ -64,12 +69,12 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (text is not null && IPAddress.TryParse(text, out var other) && other.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
             throw new NetNsException(
-                $"{parameterName} '{text}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
-                "IPv6NotSupported", ErrorCategory.InvalidArgument, text);
+                $"{parameterName} '{Names.Show(shown)}' is an IPv6 address; NetNsPS supports IPv4 only for now.",
+                "IPv6NotSupported", ErrorCategory.InvalidArgument, shown);
         }
         throw new NetNsException(
-            $"{parameterName} '{text}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
-            "InvalidIPAddress", ErrorCategory.InvalidArgument, text);
+            $"{parameterName} '{Names.Show(shown)}' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
+            "InvalidIPAddress", ErrorCategory.InvalidArgument, shown);
     }
 
     /// <summary>Parses "a.b.c.d/len"; without "/len", <paramref name="defaultPrefix"/> is used (null: the prefix is required).</summary>
@@ -82,12 +87,12 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         }
         var slash = text.IndexOf('/');
         var addressPart = slash < 0 ? text : text[..slash];
-        var address = ParseAddress(addressPart, parameterName);
+        var address = ParseAddress(addressPart, parameterName, text);
         byte prefix;
         if (slash < 0)
         {
             prefix = defaultPrefix ?? throw new NetNsException(
-                $"{parameterName} '{text}' has no prefix length: write it as a.b.c.d/len, such as 192.168.15.0/24.",
+                $"{parameterName} '{Names.Show(text)}' has no prefix length: write it as a.b.c.d/len, such as 192.168.15.0/24.",
                 "InvalidPrefix", ErrorCategory.InvalidArgument, text);
         }
         else
@@ -96,7 +101,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
             if (!byte.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > 32 || (lengthText.Length > 1 && lengthText[0] == '0'))
             {
                 throw new NetNsException(
-                    $"{parameterName} '{text}' has an invalid prefix length '{lengthText}': use a number from 0 to 32.",
+                    $"{parameterName} '{Names.Show(text)}' has an invalid prefix length '{Names.Show(lengthText)}': use a number from 0 to 32.",
                     "InvalidPrefixLength", ErrorCategory.InvalidArgument, text);
             }
         }
@@ -114,7 +119,7 @@ public readonly record struct Ipv4Cidr(uint Address, byte PrefixLength)
         if (cidr.HasHostBits)
         {
             throw new NetNsException(
-                $"{parameterName} '{text}' has host bits set; the network is {cidr.Network}.",
+                $"{parameterName} '{Names.Show(text)}' has host bits set; the network is {cidr.Network}.",
                 "HostBitsSet", ErrorCategory.InvalidArgument, text);
         }
         return cidr;

@@ -7,14 +7,23 @@ namespace NetNsPS.Linux;
 public static class Names
 {
     // The kernel allows more, but these keep names safe to paste into a shell and to read in a table.
-    private static readonly Regex InterfacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,14}$", RegexOptions.CultureInvariant);
-    private static readonly Regex NamespacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$", RegexOptions.CultureInvariant);
+    // \z, not $: in .NET '$' also matches before a final newline, which let "red\n" through to `ip netns add`.
+    private static readonly Regex InterfacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,14}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex NamespacePattern = new(@"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}\z", RegexOptions.CultureInvariant);
 
     public const int MaxInterfaceName = 15;
     public const int MaxNamespaceName = 64;
 
     public static string Interface(string? name, string parameterName = "InterfaceName")
     {
+        if (name is "all" or "default")
+        {
+            // net.ipv4.conf.all and .default are the kernel's own settings, not interfaces: the kernel refuses these
+            // names with a bare "Invalid argument", and a sysctl written for them would change every interface.
+            throw new NetNsException(
+                $"{parameterName} '{name}' is not a valid interface name: 'all' and 'default' are reserved by the kernel (net.ipv4.conf.all, net.ipv4.conf.default); choose another name.",
+                "InvalidInterfaceName", ErrorCategory.InvalidArgument, name);
+        }
         if (name is not null && InterfacePattern.IsMatch(name))
         {
             return name;

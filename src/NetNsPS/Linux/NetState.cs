@@ -97,6 +97,11 @@ public sealed class NetState
             {
                 throw Errors.NamespaceNotFound(ns);
             }
+            if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
+            {
+                throw Privileges.ReadNeedsRoot(ns is null ? "the host's interfaces" : $"network namespace '{ns}'",
+                    ns is null ? "CAP_NET_ADMIN" : "CAP_SYS_ADMIN, to enter it", $"{command.Render()}: {result.ErrorText}");
+            }
             throw new NetNsException($"{command.Render()}: {result.ErrorText}", "IpQueryFailed",
                 KernelErrors.Categorize(result.ErrorText), command.Render());
         }

@@ -35,6 +35,14 @@ public static class Privileges
         return false;
     }
 
+    /// <summary>
+    /// A read the kernel refused because this process lacks the capabilities (entering a namespace, reading the
+    /// firewall): one error that says so and stops the pipeline, as the root check of state-changing cmdlets does.
+    /// </summary>
+    public static NetNsException ReadNeedsRoot(string what, string capability, string detail) => new(
+        $"Reading {what} needs root ({capability}); this pwsh does not have it: {detail}. Run pwsh as root (sudo pwsh).",
+        "RootRequired", ErrorCategory.PermissionDenied, what);
+
     public static void RequireNetworkAdmin(string commandName)
     {
         if (!HasNetworkAdmin())

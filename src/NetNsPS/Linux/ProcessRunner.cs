@@ -13,7 +13,7 @@ public sealed class ProcessRunner : IProcessRunner
 {
     public static readonly ProcessRunner Instance = new();
 
-    private static readonly ConcurrentDictionary<(string Program, string Path), string?> Resolved = new();
+    private static readonly ConcurrentDictionary<(string Program, string Path), string> Resolved = new();
 
     public ProcessResult Run(CommandSpec command, CancellationToken cancellationToken)
     {
@@ -105,19 +105,23 @@ public sealed class ProcessRunner : IProcessRunner
             return program;
         }
         var pathVariable = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        var found = Resolved.GetOrAdd((program, pathVariable), key =>
+        // Only a hit is remembered, and only while the file is still there: a program installed or removed while
+        // pwsh runs (apt-get in another shell) is seen at once, never reported as missing, or as there, from memory.
+        if (Resolved.TryGetValue((program, pathVariable), out var known) && File.Exists(known))
         {
-            foreach (var dir in key.Path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+            return known;
+        }
+        foreach (var dir in pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate))
             {
-                var candidate = Path.Combine(dir, key.Program);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
+                Resolved[(program, pathVariable)] = candidate;
+                return candidate;
             }
-            return null;
-        });
-        return found ?? throw MissingProgram(program);
+        }
+        Resolved.TryRemove((program, pathVariable), out _);
+        throw MissingProgram(program);
     }
 
     public static NetNsException MissingProgram(string program)

@@ -7,7 +7,7 @@ namespace NetNsPS.Linux;
 
 /// <summary>
 /// The throwaway network + mount namespace that Invoke-NsSandbox and the tests run in: fresh tmpfs
-/// over /run/netns and /etc/sysctl.d, sysfs of its own, lo up. Nothing done inside reaches the host.
+/// over /run/netns, /etc/sysctl.d and /run/netnsps (lock files), sysfs of its own, lo up. Nothing done inside reaches the host.
 /// </summary>
 public static class Sandbox
 {
@@ -64,6 +64,9 @@ public static class Sandbox
         {
             Mount(token, "-t", "tmpfs", "-o", "mode=0755", "netnsps-sysctl", "/etc/sysctl.d");
         }
+        // The module's lock files: the sandbox's stay in the sandbox (the empty directory is the mount point).
+        Directory.CreateDirectory(FirewallLock.Directory);
+        Mount(token, "-t", "tmpfs", "-o", "mode=0755", "netnsps-locks", FirewallLock.Directory);
         // A sysfs of this namespace, so /sys/class/net shows the sandbox's interfaces, not the host's.
         Mount(token, "-t", "sysfs", "netnsps-sys", "/sys");
         Run(token, Ip.SetUp(null, "lo"));

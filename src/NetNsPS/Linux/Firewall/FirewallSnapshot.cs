@@ -10,12 +10,20 @@ public sealed record LiveRule(FirewallRule Rule, IReadOnlyList<string> NativeSpe
 public sealed class FirewallSnapshot
 {
     public FirewallSnapshot(IEnumerable<LiveRule> rules, IEnumerable<(FirewallTable, FirewallHook)> chains,
-        IEnumerable<(FirewallTable, FirewallHook, IReadOnlyList<string>)> jumps)
+        IEnumerable<(FirewallTable, FirewallHook, IReadOnlyList<string>)> jumps,
+        IDictionary<(FirewallTable, string), List<IReadOnlyList<string>>>? order = null)
     {
         Rules = rules.ToList();
         Chains = chains.ToHashSet();
         Jumps = jumps.ToList();
+        Order = order is null ? new() : new(order);
     }
+
+    /// <summary>
+    /// Every rule of every chain the driver read, in order, in the driver's words (others' rules included), so a
+    /// deleted rule can be put back where it was. Planning keeps it current as it plans deletions and additions.
+    /// </summary>
+    public Dictionary<(FirewallTable Table, string Chain), List<IReadOnlyList<string>>> Order { get; }
 
     public List<LiveRule> Rules { get; }
     public HashSet<(FirewallTable Table, FirewallHook Hook)> Chains { get; }

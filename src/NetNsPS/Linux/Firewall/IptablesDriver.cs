@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Management.Automation;
 using System.Text;
 using System.Threading;
 
@@ -39,6 +40,10 @@ public sealed class IptablesDriver : IFirewallDriver
         var result = runner.Run(new CommandSpec("iptables-save"), token);
         if (!result.Succeeded)
         {
+            if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
+            {
+                throw Privileges.ReadNeedsRoot("the firewall", "CAP_NET_ADMIN", $"iptables-save: {result.ErrorText}");
+            }
             throw new NetNsException($"iptables-save: {result.ErrorText}", "FirewallReadFailed", KernelErrors.Categorize(result.ErrorText), "iptables-save");
         }
         return Parse(result.StandardOutput);
@@ -50,6 +55,7 @@ public sealed class IptablesDriver : IFirewallDriver
         var rules = new List<LiveRule>();
         var chains = new List<(FirewallTable, FirewallHook)>();
         var jumps = new List<(FirewallTable, FirewallHook, IReadOnlyList<string>)>();
+        var order = new Dictionary<(FirewallTable, string), List<IReadOnlyList<string>>>();
         FirewallTable? table = null;
         foreach (var rawLine in save.Split('\n'))
         {
@@ -79,6 +85,11 @@ public sealed class IptablesDriver : IFirewallDriver
             var tokens = Tokenize(line);
             var chain = tokens[1];
             var spec = tokens.Skip(2).ToList();
+            if (!order.TryGetValue((tbl, chain), out var inChain))
+            {
+                order[(tbl, chain)] = inChain = new List<IReadOnlyList<string>>();
+            }
+            inChain.Add(spec);
             if (HookOf(chain) is { } own)
             {
                 rules.Add(new LiveRule(ParseRule(tbl, own, spec), spec));
@@ -89,7 +100,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 jumps.Add((tbl, builtin, spec));
             }
         }
-        return new FirewallSnapshot(rules, chains, jumps) { Ruleset = ParseRuleset(save) };
+        return new FirewallSnapshot(rules, chains, jumps, order) { Ruleset = ParseRuleset(save) };
     }
 
     /// <summary>Parses all of iptables-save's output: every table, chain policy and rule, whoever wrote them.</summary>
@@ -383,8 +394,7 @@ public sealed class IptablesDriver : IFirewallDriver
             // A rule of ours that was edited by hand: replace it rather than add a second one.
             foreach (var stale in snapshot.Rules.Where(r => r.Rule.Tag == rule.Tag && r.Rule.Table == rule.Table && r.Rule.Hook == rule.Hook).ToList())
             {
-                plan.Add(Iptables(stale.Rule.Table, "-D", OwnChain(stale.Rule.Hook), stale.NativeSpec),
-                    Iptables(stale.Rule.Table, "-A", OwnChain(stale.Rule.Hook), stale.NativeSpec));
+                PlanDelete(snapshot, plan, stale.Rule.Table, OwnChain(stale.Rule.Hook), stale.NativeSpec);
                 snapshot.Rules.Remove(stale);
             }
             var key = (rule.Table, rule.Hook);
@@ -392,31 +402,32 @@ public sealed class IptablesDriver : IFirewallDriver
             {
                 plan.Add(Iptables(rule.Table, "-N", OwnChain(rule.Hook)), Iptables(rule.Table, "-X", OwnChain(rule.Hook)));
                 snapshot.Chains.Add(key);
+                snapshot.Order[(rule.Table, OwnChain(rule.Hook))] = new List<IReadOnlyList<string>>();
             }
             if (!snapshot.Jumps.Any(j => j.Table == rule.Table && j.Hook == rule.Hook))
             {
                 var jump = JumpSpec(rule.Table, rule.Hook);
-                plan.Add(Iptables(rule.Table, "-A", BuiltinChain(rule.Hook), jump), Iptables(rule.Table, "-D", BuiltinChain(rule.Hook), jump));
+                PlanAppend(snapshot, plan, rule.Table, BuiltinChain(rule.Hook), jump);
                 snapshot.Jumps.Add((rule.Table, rule.Hook, jump));
             }
             var spec = Spec(rule);
-            plan.Add(Iptables(rule.Table, "-A", OwnChain(rule.Hook), spec), Iptables(rule.Table, "-D", OwnChain(rule.Hook), spec));
+            PlanAppend(snapshot, plan, rule.Table, OwnChain(rule.Hook), spec);
             snapshot.Rules.Add(new LiveRule(rule, spec));
         }
     }
 
-    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan)
+    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var touched = new HashSet<(FirewallTable, FirewallHook)>();
         foreach (var live in rules.OrderBy(r => r.Rule.Table).ToList())
         {
-            var chain = OwnChain(live.Rule.Hook);
-            plan.Add(Iptables(live.Rule.Table, "-D", chain, live.NativeSpec), Iptables(live.Rule.Table, "-A", chain, live.NativeSpec));
+            PlanDelete(snapshot, plan, live.Rule.Table, OwnChain(live.Rule.Hook), live.NativeSpec);
             snapshot.Rules.Remove(live);
             touched.Add((live.Rule.Table, live.Rule.Hook));
         }
-        // A module chain left empty goes, with its jump, so teardown leaves the firewall as it was found.
-        foreach (var (table, hook) in touched)
+        // A module chain left empty goes, with its jump, so teardown leaves the firewall as it was found; so does one the
+        // caller names that was empty already (flushed by hand, or left by a run killed between -N and -A).
+        foreach (var (table, hook) in touched.Concat(alsoIfEmpty ?? Enumerable.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList())
         {
             if (snapshot.Rules.Any(r => r.Rule.Table == table && r.Rule.Hook == hook))
             {
@@ -424,14 +435,50 @@ public sealed class IptablesDriver : IFirewallDriver
             }
             foreach (var jump in snapshot.Jumps.Where(j => j.Table == table && j.Hook == hook).ToList())
             {
-                plan.Add(Iptables(table, "-D", BuiltinChain(hook), jump.NativeSpec), Iptables(table, "-A", BuiltinChain(hook), jump.NativeSpec));
+                PlanDelete(snapshot, plan, table, BuiltinChain(hook), jump.NativeSpec);
                 snapshot.Jumps.Remove(jump);
             }
             if (snapshot.Chains.Remove((table, hook)))
             {
                 plan.Add(Iptables(table, "-X", OwnChain(hook)), Iptables(table, "-N", OwnChain(hook)));
+                snapshot.Order.Remove((table, OwnChain(hook)));
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes a rule; its undo inserts it back at the position it had (`-I CHAIN N`), not at the end: a rollback
+    /// that appended reordered the chain, which for a jump in a built-in chain also moved it past other tools' rules.
+    /// The position is the one the rule has when its deletion runs, after the deletions planned before it; undone
+    /// newest first, each insertion then finds the chain as it was.
+    /// </summary>
+    private static void PlanDelete(FirewallSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
+    {
+        var delete = Iptables(table, "-D", chain, spec);
+        if (snapshot.Order.TryGetValue((table, chain), out var rules))
+        {
+            // iptables -D removes the first rule that matches, so that is the one whose place is kept.
+            var index = rules.FindIndex(r => r.SequenceEqual(spec));
+            if (index >= 0)
+            {
+                rules.RemoveAt(index);
+                var position = (index + 1).ToString(CultureInfo.InvariantCulture);
+                plan.Add(delete, Iptables(table, new[] { "-I", chain, position }.Concat(spec).ToArray()));
+                return;
+            }
+        }
+        plan.Add(delete, Iptables(table, "-A", chain, spec));
+    }
+
+    /// <summary>Appends a rule (undo: delete it), keeping the planned order current for deletions planned after it.</summary>
+    private static void PlanAppend(FirewallSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
+    {
+        plan.Add(Iptables(table, "-A", chain, spec), Iptables(table, "-D", chain, spec));
+        if (!snapshot.Order.TryGetValue((table, chain), out var rules))
+        {
+            snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
+        }
+        rules.Add(spec);
     }
 
     /// <summary>Splits an iptables-save line into arguments, honouring its double quotes.</summary>

@@ -9,7 +9,7 @@ namespace NetNsPS.Linux.Netlink;
 internal static class RtNetlink
 {
     private const ushort NewLink = 16, DelLink = 17, GetLink = 18, NewAddr = 20, DelAddr = 21, GetAddr = 22, NewRoute = 24, DelRoute = 25, GetRoute = 26;
-    private const ushort IflaAddress = 1, IflaIfname = 3, IflaMtu = 4, IflaLink = 5, IflaMaster = 10, IflaOperstate = 16, IflaLinkinfo = 18,
+    private const ushort IflaAddress = 1, IflaIfname = 3, IflaMtu = 4, IflaLink = 5, IflaMaster = 10, IflaOperstate = 16, IflaLinkinfo = 18, IflaIfalias = 20,
         IflaNetNsPid = 19, IflaNetNsFd = 28, IflaLinkNetnsid = 37;
     private const ushort InfoKind = 1, InfoData = 2, InfoSlaveKind = 4, InfoSlaveData = 5, VethPeer = 1, BridgePortMode = 4;
     private const ushort IfaAddress = 1, IfaLocal = 2;
@@ -54,6 +54,14 @@ internal static class RtNetlink
         m = namespaceFd is { } fd ? m.U32(IflaNetNsFd, (uint)fd) : m.U32(IflaNetNsPid, (uint)pid!.Value);
         socket.Execute(m);
     }
+
+    public static void SetAlias(NetlinkSocket socket, string name, string alias) =>
+        socket.Execute(new NetlinkMessage(NewLink, Change, NetlinkMessage.InterfaceInfo()).String(IflaIfname, name).String(IflaIfalias, alias));
+
+    /// <summary>Sets a link's MAC address, given as "aa:bb:cc:dd:ee:ff".</summary>
+    public static void SetMacAddress(NetlinkSocket socket, string name, string mac) =>
+        socket.Execute(new NetlinkMessage(NewLink, Change, NetlinkMessage.InterfaceInfo()).String(IflaIfname, name)
+            .Bytes(IflaAddress, mac.Split(':').Select(b => Convert.ToByte(b, 16)).ToArray()));
 
     public static void SetHairpin(NetlinkSocket socket, string port, bool on) =>
         socket.Execute(new NetlinkMessage(NewLink, Change, NetlinkMessage.InterfaceInfo()).String(IflaIfname, port)
@@ -134,7 +142,10 @@ internal static class RtNetlink
             PeerNetnsId: r.Link.PeerNetnsId,
             PeerNameSameNamespace: r.Link.PeerNetnsId is null && r.Link.Peer is { } p && p != r.Index && names.TryGetValue(p, out var peer) ? peer : null,
             Hairpin: r.Link.Hairpin,
-            Addresses: addresses.TryGetValue(r.Index, out var list) ? list : new List<AddressRecord>())).ToList();
+            Addresses: addresses.TryGetValue(r.Index, out var list) ? list : new List<AddressRecord>())
+        {
+            Alias = r.Link.Alias,
+        }).ToList();
     }
 
     private static Dictionary<int, List<AddressRecord>> Ipv4Addresses(NetlinkSocket socket)
@@ -223,7 +234,7 @@ internal static class RtNetlink
         return names.ToArray();
     }
 
-    private sealed record ParsedLink(string? Kind, string? SlaveKind, byte OperState, uint Mtu, string? Mac, uint? Master, int? Peer, int? PeerNetnsId, bool? Hairpin)
+    private sealed record ParsedLink(string? Kind, string? SlaveKind, byte OperState, uint Mtu, string? Mac, uint? Master, int? Peer, int? PeerNetnsId, bool? Hairpin, string? Alias)
     {
         public static ParsedLink From(NetlinkAttributes a)
         {
@@ -239,7 +250,8 @@ internal static class RtNetlink
                 a.U32(IflaMaster),
                 a.S32(IflaLink),
                 a.S32(IflaLinkNetnsid),
-                slave.U8(BridgePortMode) is { } mode ? mode != 0 : null);
+                slave.U8(BridgePortMode) is { } mode ? mode != 0 : null,
+                a.String(IflaIfalias));
         }
     }
 }

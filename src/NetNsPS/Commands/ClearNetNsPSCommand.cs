@@ -1,0 +1,166 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
+
+namespace NetNsPS.Commands;
+
+/// <summary>
+/// Removes everything NetNsPS made on this host, and only that: every rule in its NETNSPS-* chains (port mappings,
+/// masquerades, the localhost rules and their guard), those chains and their jumps, the route_localnet and hairpin
+/// settings its port mappings turned on, /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and
+/// bridges New-NetNamespace and New-NetBridge created (they carry its mark, an interface alias; ones they merely
+/// found are not touched). The firewall part is one operation, rolled back whole on failure, and nothing else is
+/// removed then; each namespace and bridge is removed on its own, going on after an error. A bridge that still has
+/// ports NetNsPS did not make is left in place. net.ipv4.ip_forward is left as it is (other software may need the
+/// host to route): Disable-IpForward turns it off. -WhatIf lists every command.
+/// </summary>
+[Cmdlet(VerbsCommon.Clear, "NetNsPS", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class ClearNetNsPSCommand : NetNsCmdlet
+{
+    protected override bool ChangesState => true;
+
+    protected override void Process()
+    {
+        var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
+        Plan firewall;
+        List<string> namespaces, bridges;
+        try
+        {
+            var snapshot = ReadFirewall();
+            var ruleCount = snapshot.Rules.Count;
+            firewall = PlanFirewall(snapshot);
+            namespaces = NetState.NamespaceNames().Where(IsMarkedNamespace).ToList();
+            bridges = State.Links(null).Where(l => l.IsBridge && Ownership.IsMarked(l)).Select(l => l.Name).ToList();
+            if (firewall.IsEmpty && namespaces.Count == 0 && bridges.Count == 0)
+            {
+                WriteVerbose("NetNsPS has made nothing here that is still there; nothing to remove.");
+                return;
+            }
+            if (IsWhatIf)
+            {
+                Apply(firewall);
+                namespaces.ForEach(ns => Apply(new Plan().Add(Ip.DeleteNamespace(ns))));
+                bridges.ForEach(b => Apply(new Plan().Add(Ip.DeleteLink(null, b))));
+                return;
+            }
+            var what = $"{ruleCount} firewall rule(s) in NETNSPS-* chains; namespaces: {List(namespaces)}; bridges: {List(bridges)}";
+            if (!ShouldProcess(what, $"Remove everything NetNsPS made ({what})?", MyInvocation.MyCommand.Name))
+            {
+                return;
+            }
+            Run(firewall);
+        }
+        finally
+        {
+            firewallLock?.Dispose();
+        }
+
+        foreach (var ns in namespaces)
+        {
+            Teardown(() =>
+            {
+                var hostEnds = NamespaceRemoval.HostEnds(State, ns);
+                Run(new Plan().Add(Ip.DeleteNamespace(ns)));
+                NamespaceRemoval.WaitGone(State, hostEnds, CancellationToken);
+            });
+        }
+        foreach (var bridge in bridges)
+        {
+            Teardown(() =>
+            {
+                State.Invalidate();
+                var ports = State.Links(null).Where(l => l.Master == bridge).Select(l => l.Name).ToList();
+                if (ports.Count > 0)
+                {
+                    WriteWarning($"Bridge '{bridge}' still has ports NetNsPS did not make ({string.Join(", ", ports)}); it was left in place.");
+                    return;
+                }
+                Run(new Plan().Add(Ip.DeleteLink(null, bridge)));
+            });
+        }
+        if (Sysctl.Read(Sysctl.IpForward) == "1")
+        {
+            WriteWarning($"{Sysctl.IpForward} is still 1: Clear-NetNsPS leaves it, as other software may need the host to route. Disable-IpForward turns it off.");
+        }
+    }
+
+    /// <summary>All of the module's firewall state and the settings tied to its port mappings, as one operation.</summary>
+    private Plan PlanFirewall(FirewallSnapshot snapshot)
+    {
+        var plan = new Plan();
+        var ports = NatRules.ReadPortTags(snapshot);
+        // Port mappings first, as Unpublish-NsPort removes them: with route_localnet and hairpin mode turned off.
+        PortTeardown.Plan(State, snapshot, Firewall, ports, ports, plan);
+        // route_localnet of a bridge whose localhost rules outlived its mappings.
+        foreach (var bridge in snapshot.Rules.Select(r => r.Rule.Tag.Split(':'))
+                     .Where(t => t.Length >= 3 && t[0] == "netnsps" && t[1] == "localnet").Select(t => t[2]).Distinct())
+        {
+            var key = Sysctl.RouteLocalnet(bridge);
+            if (Sysctl.Read(key) == "1" && !plan.Steps.Any(s => s.Command.Equals(Sysctl.Write(key, "0"))))
+            {
+                plan.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
+            }
+        }
+        // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
+        Firewall.PlanRemove(snapshot, snapshot.Rules.ToList(), plan, snapshot.Chains.ToList());
+        if (Sysctl.PersistFileIsOurs())
+        {
+            plan.Add(Sysctl.RemovePersistFile(), new CommandSpec("tee", new[] { Sysctl.PersistFile }, File.ReadAllText(Sysctl.PersistFile)));
+        }
+        return plan;
+    }
+
+    private bool IsMarkedNamespace(string ns)
+    {
+        try
+        {
+            return Ownership.IsMarked(State.Link(ns, "lo"));
+        }
+        catch (NetNsException e) when (e.ErrorId is not ("ProgramNotFound" or "RootRequired"))
+        {
+            // A namespace that cannot be read (a stale file in /run/netns) cannot be proved to be ours.
+            return false;
+        }
+    }
+
+    /// <summary>Runs a plan after the one confirmation for the whole call, each command to -Verbose; rolls back on failure.</summary>
+    private void Run(Plan plan)
+    {
+        if (plan.IsEmpty)
+        {
+            return;
+        }
+        try
+        {
+            new PlanExecutor(Runner, WriteVerbose, CancellationToken).Execute(plan, step =>
+            {
+                WriteVerbose(step.Command.Render());
+                return true;
+            });
+        }
+        finally
+        {
+            State.Invalidate();
+        }
+    }
+
+    /// <summary>Removes one namespace or bridge; an error is reported and the teardown goes on with the next.</summary>
+    private void Teardown(System.Action remove)
+    {
+        try
+        {
+            remove();
+        }
+        catch (NetNsException e) when (e.ErrorId is not ("ProgramNotFound" or "RootRequired"))
+        {
+            WriteError(e.ToErrorRecord());
+        }
+    }
+
+    private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+}
