@@ -137,7 +137,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         }
         try
         {
-            new PlanExecutor(Runner, WriteVerbose, CancellationToken).Execute(plan, step =>
+            new PlanExecutor(CommandRunner, WriteVerbose, CancellationToken).Execute(plan, step =>
             {
                 WriteVerbose(step.Command.Render());
                 return true;
