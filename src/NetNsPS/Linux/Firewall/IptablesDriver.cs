@@ -321,57 +321,44 @@ public sealed class IptablesDriver : IFirewallDriver
         return args;
     }
 
+    /// <summary>
+    /// A rule of a module chain in the module's own model, read by the one iptables-save parser (ParseChainRule).
+    /// Whatever the model cannot say (a negation it does not use, a goto, another module) goes to Unrecognized,
+    /// so a rule edited by hand never equals a wanted one.
+    /// </summary>
     public static FirewallRule ParseRule(FirewallTable table, FirewallHook hook, IReadOnlyList<string> spec)
     {
-        string? source = null, destination = null, input = null, output = null, protocol = null, tag = null, dnat = null, target = null;
-        int? port = null;
-        bool notOut = false, local = false, established = false, negate = false;
-        var unknown = new StringBuilder();
-        for (var i = 0; i < spec.Count; i++)
+        var c = ParseChainRule(TableName(table), OwnChain(hook), spec);
+        var unknown = new List<string>();
+        if (c.Unrecognized is not null) unknown.Add(c.Unrecognized);
+        if (c.NotSource) unknown.Add("! -s");
+        if (c.NotDestination) unknown.Add("! -d");
+        if (c.NotInInterface) unknown.Add("! -i");
+        if (c.NotProtocol) unknown.Add("! -p");
+        if (c.NotDestinationPort) unknown.Add("! --dport");
+        if (c.SourceIsLocal == false) unknown.Add("! --src-type LOCAL");
+        if (c.DestinationIsLocal is not null) unknown.Add("--dst-type LOCAL");
+        if (c.IsGoto) unknown.Add("-g");
+        var established = c.States is { Count: 2 } states && !c.NotStates && states.Contains("RELATED") && states.Contains("ESTABLISHED");
+        if (c.States is not null && !established) unknown.Add("--ctstate " + string.Join(",", c.States));
+        if (!Enum.TryParse<FirewallAction>(c.Target, ignoreCase: true, out var action))
         {
-            var token = spec[i];
-            string Next() => i + 1 < spec.Count ? spec[++i] : "";
-            switch (token)
-            {
-                case "!": negate = true; continue;
-                case "-s": source = Next(); break;
-                case "-d": destination = Next(); break;
-                case "-i": input = Next(); break;
-                case "-o": output = Next(); notOut = negate; negate = false; continue;
-                case "-p": protocol = Next(); break;
-                case "-m": Next(); break;
-                case "--src-type" when spec.ElementAtOrDefault(i + 1) == "LOCAL": local = true; i++; break;
-                case "--ctstate" when spec.ElementAtOrDefault(i + 1) == "RELATED,ESTABLISHED": established = true; i++; break;
-                case "--dport": port = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : -1; break;
-                case "--comment": tag = Next(); break;
-                case "-j": target = Next(); break;
-                case "--to-destination": dnat = Next(); break;
-                default: unknown.Append(token).Append(' '); break;
-            }
-            if (negate)
-            {
-                unknown.Append("! ");
-                negate = false;
-            }
+            unknown.Add("-j " + c.Target);
+            action = FirewallAction.Accept;
         }
-        var action = Enum.TryParse<FirewallAction>(target, ignoreCase: true, out var a) ? a : FirewallAction.Accept;
-        if (!Enum.TryParse<FirewallAction>(target, ignoreCase: true, out _))
+        return new FirewallRule(table, hook, c.Comment ?? "", action)
         {
-            unknown.Append("-j ").Append(target);
-        }
-        return new FirewallRule(table, hook, tag ?? "", action)
-        {
-            Source = source,
-            Destination = destination,
-            InInterface = input,
-            OutInterface = output,
-            NotOutInterface = notOut,
-            Protocol = protocol,
-            DestinationPort = port,
-            SourceIsLocal = local,
+            Source = c.Source,
+            Destination = c.Destination,
+            InInterface = c.InInterface,
+            OutInterface = c.OutInterface,
+            NotOutInterface = c.NotOutInterface,
+            Protocol = c.Protocol,
+            DestinationPort = c.DestinationPort,
+            SourceIsLocal = c.SourceIsLocal == true,
             EstablishedOnly = established,
-            DnatTo = dnat,
-            Unrecognized = unknown.Length == 0 ? null : unknown.ToString().Trim(),
+            DnatTo = c.ToDestination,
+            Unrecognized = unknown.Count == 0 ? null : string.Join(' ', unknown),
         };
     }
 
