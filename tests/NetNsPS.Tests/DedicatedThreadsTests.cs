@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using NetNsPS.Internal;
+using NetNsPS.Linux;
 using Xunit;
 
 namespace NetNsPS.Tests;

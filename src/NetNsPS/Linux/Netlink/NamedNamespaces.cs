@@ -102,28 +102,15 @@ internal static class NamedNamespaces
         throw Failed($"mount --make-shared {dir} failed");
     }
 
+    /// <summary>Runs one piece of work on a thread of its own that ends with it (setns and unshare change only that thread).</summary>
     private static T OnOwnThread<T>(Func<T> work)
     {
-        T result = default!;
-        Exception? error = null;
-        var thread = new Thread(() =>
+        var result = DedicatedThreads.Run(new[] { work }, w => w(), maxParallel: 1, CancellationToken.None)[0];
+        if (result.Error is not null)
         {
-            try
-            {
-                result = work();
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-        }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "netnsps-netns" };
-        thread.Start();
-        thread.Join();
-        if (error is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(result.Error).Throw();
         }
-        return result;
+        return result.Value!;
     }
 
     private static NativeCommandException Failed(string what) => new($"{what}: {Libc.ErrorText(Libc.LastError)}");

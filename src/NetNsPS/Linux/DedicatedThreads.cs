@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace NetNsPS.Internal;
+namespace NetNsPS.Linux;
 
 /// <summary>The value a work item returned, or the exception it threw (kept for the pipeline thread to report).</summary>
 internal readonly record struct WorkResult<T>(T? Value, Exception? Error);
