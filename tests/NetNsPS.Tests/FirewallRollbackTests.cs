@@ -1,3 +1,5 @@
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
 using System;
 using System.Collections.Generic;
 using System.Linq;

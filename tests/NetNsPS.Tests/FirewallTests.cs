@@ -1,3 +1,5 @@
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
 using System.Linq;
 using NetNsPS.Internal;
 using NetNsPS.Linux;

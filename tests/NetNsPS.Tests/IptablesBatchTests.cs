@@ -1,3 +1,5 @@
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
 using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;

@@ -1,3 +1,4 @@
+using NetNsPS.Linux.Firewall.Iptables;
 using System.Management.Automation;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;

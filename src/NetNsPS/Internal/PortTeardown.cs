@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Linux;

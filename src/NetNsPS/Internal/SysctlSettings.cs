@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using NetNsPS.Linux;
 
 namespace NetNsPS.Internal;

@@ -1,3 +1,4 @@
+using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Globalization;

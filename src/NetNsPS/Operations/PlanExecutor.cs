@@ -1,10 +1,12 @@
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 
-namespace NetNsPS.Linux;
+namespace NetNsPS.Operations;
 
 /// <summary>Runs a plan step by step; when a step fails, undoes the steps already done, newest first.</summary>
 public sealed class PlanExecutor

@@ -1,8 +1,11 @@
+using NetNsPS.Linux.Firewall;
+using NetNsPS.Operations;
+using NetNsPS.Linux;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace NetNsPS.Linux;
+namespace NetNsPS.Linux.Firewall.Iptables;
 
 /// <summary>
 /// Turns a run of `iptables -w -t TABLE ...` commands into one `iptables-restore -w --noflush` call: one

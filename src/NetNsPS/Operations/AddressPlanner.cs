@@ -1,8 +1,9 @@
+using NetNsPS.Internal;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Linux;
 
-namespace NetNsPS.Internal;
+namespace NetNsPS.Operations;
 
 /// <summary>Ensure-semantics for an interface address, shared by New-NetBridge -IPAddress and Add-NsIPAddress.</summary>
 internal static class AddressPlanner

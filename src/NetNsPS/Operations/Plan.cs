@@ -1,6 +1,7 @@
+using NetNsPS.Linux;
 using System.Collections.Generic;
 
-namespace NetNsPS.Linux;
+namespace NetNsPS.Operations;
 
 /// <summary>One command of an operation and the command that undoes it (null: nothing to undo).</summary>
 public sealed record PlanStep(CommandSpec Command, CommandSpec? Undo);

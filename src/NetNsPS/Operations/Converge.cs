@@ -3,7 +3,7 @@ using System.Threading;
 using System.Management.Automation;
 using NetNsPS.Linux;
 
-namespace NetNsPS.Internal;
+namespace NetNsPS.Operations;
 
 /// <summary>Ensure-semantics that hold when another process creates the same object at the same moment.</summary>
 internal static class Converge

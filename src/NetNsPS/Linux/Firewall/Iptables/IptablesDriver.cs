@@ -1,3 +1,6 @@
+using NetNsPS.Linux.Firewall;
+using NetNsPS.Operations;
+using NetNsPS.Linux;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -6,7 +9,7 @@ using System.Management.Automation;
 using System.Text;
 using System.Threading;
 
-namespace NetNsPS.Linux.Firewall;
+namespace NetNsPS.Linux.Firewall.Iptables;
 
 /// <summary>
 /// iptables: module rules live in NETNSPS-* chains, each reached by one jump from its built-in chain.
