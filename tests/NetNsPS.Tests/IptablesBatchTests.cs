@@ -21,19 +21,19 @@ public class IptablesBatchTests
     public void ConsecutiveChangesToOneTable_FormOneGroup()
     {
         var steps = MixedPlan().Steps;
-        Assert.Equal(3, IptablesBatch.GroupLength(steps, 0, failAt: 0));
-        Assert.Equal(1, IptablesBatch.GroupLength(steps, 3, failAt: 0));
-        Assert.Equal(1, IptablesBatch.GroupLength(steps, 4, failAt: 0));
+        Assert.Equal(3, PlanExecutor.GroupLength(steps, 0, failAt: 0));
+        Assert.Equal(1, PlanExecutor.GroupLength(steps, 3, failAt: 0));
+        Assert.Equal(1, PlanExecutor.GroupLength(steps, 4, failAt: 0));
     }
 
     [Fact]
     public void AnInjectedFault_SplitsTheGroupAtThatStep() =>
-        Assert.Equal(1, IptablesBatch.GroupLength(MixedPlan().Steps, 0, failAt: 2));
+        Assert.Equal(1, PlanExecutor.GroupLength(MixedPlan().Steps, 0, failAt: 2));
 
     [Fact]
     public void Restore_WritesOneTableWithQuotesWhereNeeded()
     {
-        var restore = IptablesBatch.Restore(MixedPlan().Steps.Take(3).Select(s => s.Command));
+        var restore = IptablesBatch.Restore(MixedPlan().Steps.Take(3).Select(s => s.Command).ToList());
         Assert.Equal("iptables-restore", restore.Program);
         Assert.Equal(new[] { "-w", "--noflush" }, restore.Arguments);
         Assert.Equal("*nat\n-N NETNSPS-POSTROUTING\n-A POSTROUTING -j NETNSPS-POSTROUTING\n-A NETNSPS-POSTROUTING -m comment --comment \"a b\" -j MASQUERADE\nCOMMIT\n", restore.StandardInput);

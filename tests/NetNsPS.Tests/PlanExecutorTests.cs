@@ -17,6 +17,27 @@ public class PlanExecutorTests
         .Add(Ip.SetUp("red", "veth-red"))
         .Add(Ip.SetUp(null, "veth-red-br"));
 
+    /// <summary>The same plan as two objects: the pair (created and attached), then its ends brought up.</summary>
+    private static Plan TwoObjectPlan() => new Plan()
+        .About("veth pair 'veth-red'")
+        .Add(Ip.AddVethInNamespace("veth-red", "red", "veth-red-br"), Ip.DeleteLink(null, "veth-red-br"))
+        .Add(Ip.SetMaster("veth-red-br", "bridge0"))
+        .About("its ends")
+        .Add(Ip.SetUp("red", "veth-red"))
+        .Add(Ip.SetUp(null, "veth-red-br"));
+
+    [Fact]
+    public void Confirm_IsAskedOncePerObject_WithAllItsCommands_AndVerboseShowsEachCommand()
+    {
+        var runner = new FakeRunner();
+        var asked = new List<PlanObject>();
+        var verbose = new List<string>();
+        new PlanExecutor(runner, verbose.Add, default).Execute(TwoObjectPlan(), o => { asked.Add(o); return true; });
+        Assert.Equal(new[] { "veth pair 'veth-red'", "its ends" }, asked.ConvertAll(o => o.Subject));
+        Assert.Equal(2, asked[0].Steps.Count);
+        Assert.Equal(runner.Ran, verbose);
+    }
+
     [Fact]
     public void AllStepsSucceed_RunsThemInOrder()
     {
@@ -52,7 +73,7 @@ public class PlanExecutorTests
     {
         var runner = new FakeRunner();
         var asked = 0;
-        var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, _ => { }, default).Execute(VethPlan(), _ => ++asked < 3));
+        var e = Assert.Throws<NetNsException>(() => new PlanExecutor(runner, _ => { }, default).Execute(TwoObjectPlan(), _ => ++asked < 2));
         Assert.Equal("OperationDeclined", e.ErrorId);
         Assert.Equal(new[]
         {
@@ -143,9 +164,17 @@ public class PlanExecutorTests
     {
         // PowerShell.Stop(): ShouldProcess and WriteVerbose throw PipelineStoppedException before the token is cancelled.
         var runner = new FakeRunner();
-        var asked = 0;
-        Assert.Throws<PipelineStoppedException>(() => new PlanExecutor(runner, _ => throw new PipelineStoppedException(), default)
-            .Execute(VethPlan(), _ => ++asked < 2 ? true : throw new PipelineStoppedException()));
-        Assert.Equal(new[] { "ip link add veth-red netns red type veth peer name veth-red-br", "ip link delete veth-red-br" }, runner.Ran);
+        var stopped = false;
+        Assert.Throws<PipelineStoppedException>(() => new PlanExecutor(runner, _ => { if (stopped) throw new PipelineStoppedException(); }, default)
+            .Execute(TwoObjectPlan(), o =>
+            {
+                if (o.Subject == "its ends")
+                {
+                    stopped = true;
+                    throw new PipelineStoppedException();
+                }
+                return true;
+            }));
+        Assert.Equal(new[] { "ip link add veth-red netns red type veth peer name veth-red-br", "ip link set veth-red-br master bridge0", "ip link delete veth-red-br" }, runner.Ran);
     }
 }

@@ -130,25 +130,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
     }
 
     /// <summary>Runs a plan after the one confirmation for the whole call, each command to -Verbose; rolls back on failure.</summary>
-    private void Run(Plan plan)
-    {
-        if (plan.IsEmpty)
-        {
-            return;
-        }
-        try
-        {
-            new PlanExecutor(CommandRunner, WriteVerbose, CancellationToken).Execute(plan, step =>
-            {
-                WriteVerbose(step.Command.Render());
-                return true;
-            });
-        }
-        finally
-        {
-            State.Invalidate();
-        }
-    }
+    private void Run(Plan plan) => Run(plan, _ => true);
 
     /// <summary>Removes one namespace or bridge; an error is reported and the teardown goes on with the next.</summary>
     private void Teardown(System.Action remove)

@@ -1,6 +1,7 @@
 using NetNsPS.Linux.Firewall.Iptables;
 using NetNsPS.Operations;
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using NetNsPS.Linux;
@@ -137,8 +138,9 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// Runs a plan: under -WhatIf prints each raw command and returns false; otherwise runs each after
-    /// ShouldProcess (which writes it to -Verbose) and rolls back everything on the first failure.
+    /// Runs a plan: under -WhatIf prints each raw command and returns false; otherwise asks ShouldProcess once per
+    /// object (naming it and listing its commands), writes each command to -Verbose as it runs, and rolls back
+    /// everything on the first failure.
     /// </summary>
     protected bool Apply(Plan plan)
     {
@@ -156,20 +158,30 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
             }
             return false;
         }
-        var executor = new PlanExecutor(CommandRunner, WriteVerbose, _cancel.Token);
+        Run(plan, o =>
+        {
+            var subject = o.Subject ?? MyInvocation.MyCommand.Name;
+            var commands = string.Concat(o.Steps.Select(s => "\n  " + s.Command.Render()));
+            return ShouldProcess($"{subject} ({o.Steps.Count} command{(o.Steps.Count == 1 ? "" : "s")})",
+                $"{subject}, with these commands:{commands}", MyInvocation.MyCommand.Name);
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a plan outside -WhatIf, each command to -Verbose as it runs, asking <paramref name="confirm"/> once per
+    /// object; rolls back everything on the first failure.
+    /// </summary>
+    protected void Run(Plan plan, Func<PlanObject, bool> confirm)
+    {
         try
         {
-            executor.Execute(plan, step =>
-            {
-                var line = step.Command.Render();
-                return ShouldProcess(line, $"Run: {line}", MyInvocation.MyCommand.Name);
-            });
+            new PlanExecutor(CommandRunner, WriteVerbose, _cancel.Token).Execute(plan, confirm);
         }
         finally
         {
             State.Invalidate();
         }
-        return true;
     }
 
     private void Guard(Action action, bool terminating)

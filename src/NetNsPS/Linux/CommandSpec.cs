@@ -5,6 +5,14 @@ using System.Text;
 
 namespace NetNsPS.Linux;
 
+/// <summary>A kind of command that runs in batches: its key, and how a run of such commands becomes one.</summary>
+public sealed record CommandBatch(string Key, Func<IReadOnlyList<CommandSpec>, CommandSpec> Combine)
+{
+    public bool Equals(CommandBatch? other) => other is not null && Key == other.Key;
+
+    public override int GetHashCode() => Key.GetHashCode();
+}
+
 /// <summary>One external program call: the program and its argument array, never a shell string.</summary>
 public sealed record CommandSpec
 {
@@ -28,6 +36,12 @@ public sealed record CommandSpec
     /// command has no such form. The rendered command stays what -WhatIf and -Verbose show.
     /// </summary>
     public Action<Netlink.NetlinkSession>? Native { get; init; }
+
+    /// <summary>
+    /// Consecutive commands of one plan with the same batch run as the one command the batch makes of them (an
+    /// iptables-restore per table, an nft transaction): fewer processes, and all or nothing. Null: runs alone.
+    /// </summary>
+    public CommandBatch? Batch { get; init; }
 
     /// <summary>The command as a user could paste it into bash.</summary>
     public string Render()

@@ -1,29 +1,62 @@
-using NetNsPS.Linux;
 using System.Collections.Generic;
+using NetNsPS.Linux;
 
 namespace NetNsPS.Operations;
 
-/// <summary>One command of an operation and the command that undoes it (null: nothing to undo).</summary>
-public sealed record PlanStep(CommandSpec Command, CommandSpec? Undo);
+/// <summary>
+/// One command of an operation and the command that undoes it (null: nothing to undo). Subject names the object the
+/// step builds or changes ("bridge 'bridge0'"): -Confirm asks once per object, listing its commands.
+/// </summary>
+public sealed record PlanStep(CommandSpec Command, CommandSpec? Undo)
+{
+    public string? Subject { get; init; }
+}
+
+/// <summary>The consecutive steps of a plan that concern one object, as -Confirm asks about them.</summary>
+public sealed record PlanObject(string? Subject, IReadOnlyList<PlanStep> Steps);
 
 /// <summary>An operation as an ordered list of commands: -WhatIf prints them, -Verbose shows them, rollback runs the undos.</summary>
 public sealed class Plan
 {
     private readonly List<PlanStep> _steps = new();
+    private string? _subject;
 
     public IReadOnlyList<PlanStep> Steps => _steps;
     public bool IsEmpty => _steps.Count == 0;
 
-    public Plan Add(CommandSpec command, CommandSpec? undo = null)
+    /// <summary>The steps added from now on concern this object (until the next call).</summary>
+    public Plan About(string subject)
     {
-        _steps.Add(new PlanStep(command, undo));
+        _subject = subject;
         return this;
     }
 
-    /// <summary>Adds another plan's steps after this one's.</summary>
+    public Plan Add(CommandSpec command, CommandSpec? undo = null)
+    {
+        _steps.Add(new PlanStep(command, undo) { Subject = _subject });
+        return this;
+    }
+
+    /// <summary>Adds another plan's steps after this one's, each keeping its subject.</summary>
     public Plan Append(Plan other)
     {
         _steps.AddRange(other.Steps);
         return this;
+    }
+
+    /// <summary>The plan's steps as runs of one object each, in order.</summary>
+    public IReadOnlyList<PlanObject> Objects()
+    {
+        var objects = new List<PlanObject>();
+        var start = 0;
+        for (var i = 1; i <= _steps.Count; i++)
+        {
+            if (i == _steps.Count || _steps[i].Subject != _steps[start].Subject)
+            {
+                objects.Add(new PlanObject(_steps[start].Subject, _steps.GetRange(start, i - start)));
+                start = i;
+            }
+        }
+        return objects;
     }
 }

@@ -1,5 +1,4 @@
 using NetNsPS.Linux;
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -28,33 +27,45 @@ public sealed class PlanExecutor
         _token = token;
     }
 
-    /// <summary>Runs every step; on failure rolls back and throws the first step's error with the kernel's words.</summary>
-    public void Execute(Plan plan, Func<PlanStep, bool> confirm)
+    /// <summary>
+    /// Runs every step; on failure rolls back and throws the first step's error with the kernel's words.
+    /// <paramref name="confirm"/> is asked once per object (<see cref="Plan.Objects"/>), before its first step runs.
+    /// </summary>
+    public void Execute(Plan plan, Func<PlanObject, bool> confirm)
     {
         var failAt = FaultInjectionStep();
+        var objects = plan.Objects();
+        var firstStepOf = new Dictionary<int, PlanObject>();
+        var index = 0;
+        foreach (var o in objects)
+        {
+            firstStepOf[index] = o;
+            index += o.Steps.Count;
+        }
         var done = new List<PlanStep>();
         var i = 0;
         while (i < plan.Steps.Count)
         {
-            // Consecutive iptables changes to one table go to the kernel as one atomic iptables-restore.
-            var count = IptablesBatch.GroupLength(plan.Steps, i, failAt);
+            // Consecutive commands of one batch (an iptables-restore per table, ...) go to the kernel as one.
+            var count = GroupLength(plan.Steps, i, failAt);
             var group = plan.Steps.Skip(i).Take(count).ToList();
-            var command = count == 1 ? group[0].Command : IptablesBatch.Restore(group.Select(g => g.Command));
+            var command = count == 1 ? group[0].Command : group[0].Command.Batch!.Combine(group.Select(g => g.Command).ToList());
             try
             {
-                foreach (var step in group)
+                for (var k = i; k < i + count; k++)
                 {
                     _token.ThrowIfCancellationRequested();
-                    if (!confirm(step))
+                    if (firstStepOf.TryGetValue(k, out var o) && !confirm(o))
                     {
                         Rollback(done);
                         throw new NetNsException("The operation was declined; what it had done was undone.", "OperationDeclined",
-                            System.Management.Automation.ErrorCategory.OperationStopped, step.Command.Render());
+                            System.Management.Automation.ErrorCategory.OperationStopped, o.Subject ?? o.Steps[0].Command.Render());
                     }
+                    _verbose(plan.Steps[k].Command.Render());
                 }
                 if (count > 1)
                 {
-                    _verbose($"(the {count} iptables commands above run as one: iptables-restore -w --noflush)");
+                    _verbose($"(the {count} commands above run as one: {command.Program} {string.Join(' ', command.Arguments)})");
                 }
             }
             catch (Exception e) when (e is not NetNsException)
@@ -86,6 +97,23 @@ public sealed class PlanExecutor
             done.AddRange(group);
             i += count;
         }
+    }
+
+    /// <summary>How many steps from <paramref name="start"/> run as one: a run of the same batch, never spanning an injected fault.</summary>
+    public static int GroupLength(IReadOnlyList<PlanStep> steps, int start, int failAt)
+    {
+        var batch = steps[start].Command.Batch;
+        if (batch is null)
+        {
+            return 1;
+        }
+        var end = start + 1;
+        // A fault injected at step k must hit exactly step k, so a batch never spans it.
+        while (end < steps.Count && batch.Equals(steps[end].Command.Batch) && end + 1 != failAt)
+        {
+            end++;
+        }
+        return end - start;
     }
 
     /// <summary>

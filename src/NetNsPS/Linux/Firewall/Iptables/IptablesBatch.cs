@@ -13,32 +13,27 @@ namespace NetNsPS.Linux.Firewall.Iptables;
 /// </summary>
 public static class IptablesBatch
 {
-    /// <summary>How many steps from <paramref name="start"/> form one batch (1 when the step is not batchable).</summary>
-    public static int GroupLength(IReadOnlyList<PlanStep> steps, int start, int failAt)
+    private static readonly Dictionary<string, CommandBatch> Batches = new();
+
+    /// <summary>The batch of plain `iptables -w -t TABLE -A/-D/-N/-X` changes to one table.</summary>
+    public static CommandBatch For(string table)
     {
-        var table = TableOf(steps[start].Command);
-        if (table is null)
+        lock (Batches)
         {
-            return 1;
+            if (!Batches.TryGetValue(table, out var batch))
+            {
+                Batches[table] = batch = new CommandBatch("iptables-restore:" + table, Restore);
+            }
+            return batch;
         }
-        var end = start + 1;
-        // A fault injected at step k must hit exactly step k, so a batch never spans it.
-        while (end < steps.Count && TableOf(steps[end].Command) == table && end + 1 != failAt)
-        {
-            end++;
-        }
-        return end - start;
     }
 
-    /// <summary>The table of a plain `iptables -w -t TABLE` change, or null for anything else.</summary>
-    public static string? TableOf(CommandSpec command) =>
-        command.Program == "iptables" && command.StandardInput is null && command.Native is null && command.Arguments.Count > 4
-        && command.Arguments[0] == "-w" && command.Arguments[1] == "-t" && command.Arguments[3] is "-A" or "-D" or "-N" or "-X"
-            ? command.Arguments[2] : null;
+    /// <summary>Whether an iptables argument list (after -w -t TABLE) is a change iptables-restore can carry.</summary>
+    public static bool Batchable(IReadOnlyList<string> args) => args.Count > 1 && args[0] is "-A" or "-D" or "-N" or "-X";
 
-    public static CommandSpec Restore(IEnumerable<CommandSpec> commands)
+    public static CommandSpec Restore(IReadOnlyList<CommandSpec> commands)
     {
-        var list = commands.ToList();
+        var list = commands;
         var text = new StringBuilder().Append('*').Append(list[0].Arguments[2]).Append('\n');
         foreach (var command in list)
         {

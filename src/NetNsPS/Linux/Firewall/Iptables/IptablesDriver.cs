@@ -33,7 +33,10 @@ public sealed class IptablesDriver : IFirewallDriver
             : new[] { "-j", OwnChain(hook) };
 
     public static CommandSpec Iptables(FirewallTable table, params string[] args) =>
-        new("iptables", new[] { "-w", "-t", TableName(table) }.Concat(args));
+        new("iptables", new[] { "-w", "-t", TableName(table) }.Concat(args))
+        {
+            Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(TableName(table)) : null,
+        };
 
     private static CommandSpec Iptables(FirewallTable table, string op, string chain, IEnumerable<string> spec) =>
         Iptables(table, new[] { op, chain }.Concat(spec).ToArray());
