@@ -58,7 +58,7 @@ public class BadStateTests
         var snapshot = IptablesDriver.Parse(Save);
         var all = NatRules.ReadPortTags(snapshot);
         var plan = new Plan();
-        PortTeardown.Plan(new NetState(new FakeRunner(), default), snapshot, IptablesDriver.Instance, all.Where(t => t.ExternalPort == 8081).ToList(), all, plan);
+        PortTeardown.Plan(new FakeSystemView(), snapshot, IptablesDriver.Instance, all.Where(t => t.ExternalPort == 8081).ToList(), all, plan);
         var lines = plan.Steps.Select(s => s.Command.Render()).ToList();
         Assert.Contains(lines, l => l.StartsWith("iptables -w -t nat -D NETNSPS-POSTROUTING") && l.Contains("8081:blue:bridge0:hairpin"));
         Assert.DoesNotContain(lines, l => l.Contains(":8080:"));
@@ -71,7 +71,7 @@ public class BadStateTests
         var snapshot = IptablesDriver.Parse(Save);
         var all = NatRules.ReadPortTags(snapshot);
         var plan = new Plan();
-        PortTeardown.Plan(new NetState(new FakeRunner(), default), snapshot, IptablesDriver.Instance, all, all, plan);
+        PortTeardown.Plan(new FakeSystemView(), snapshot, IptablesDriver.Instance, all, all, plan);
         var lines = plan.Steps.Select(s => s.Command.Render()).ToList();
         Assert.Contains("iptables -w -t raw -X NETNSPS-PREROUTING", lines);
         Assert.Contains("iptables -w -t nat -X NETNSPS-PREROUTING", lines);

@@ -9,7 +9,7 @@ namespace NetNsPS.Tests;
 /// <summary>An ensure operation that loses a race to another process converges instead of failing.</summary>
 public class ConvergeTests
 {
-    private static readonly NetState State = new(new FakeRunner(), default);
+    private static readonly FakeSystemView State = new();
 
     private static NetNsException Kernel(string words) =>
         new($"ip link add bridge0 type bridge: {words}", "CommandFailed", KernelErrors.Categorize(words), null);

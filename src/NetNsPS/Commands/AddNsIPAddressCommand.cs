@@ -50,7 +50,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         {
             RequireNamespace(ns);
         }
-        var planned = ns is not null && !NetState.NamespaceExists(ns);
+        var planned = ns is not null && !State.NamespaceExists(ns);
         string device;
         if (planned || (InterfaceName is not null && IsWhatIf && State.Link(ns, InterfaceName) is null && WhatIfLedger.HasLink(ns, InterfaceName)))
         {

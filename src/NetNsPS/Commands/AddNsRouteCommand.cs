@@ -48,7 +48,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
             RequireNamespace(ns);
         }
         var plan = new Plan();
-        if (ns is not null && !NetState.NamespaceExists(ns))
+        if (ns is not null && !State.NamespaceExists(ns))
         {
             plan.Add(Ip.AddRoute(ns, destination, nextHop, device));
         }

@@ -53,7 +53,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
             BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         }
 
-        var nsPlanned = !NetState.NamespaceExists(ns);
+        var nsPlanned = !State.NamespaceExists(ns);
         var inside = nsPlanned ? null : State.Link(ns, name);
         var hostSame = State.Link(null, name);
         var hostPeer = State.Link(null, peer);

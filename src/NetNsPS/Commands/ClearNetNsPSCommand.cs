@@ -35,7 +35,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
             var snapshot = ReadFirewall();
             var ruleCount = snapshot.Rules.Count;
             firewall = PlanFirewall(snapshot);
-            namespaces = NetState.NamespaceNames().Where(IsMarkedNamespace).ToList();
+            namespaces = State.NamespaceNames().Where(IsMarkedNamespace).ToList();
             bridges = State.Links(null).Where(l => l.IsBridge && Ownership.IsMarked(l)).Select(l => l.Name).ToList();
             if (firewall.IsEmpty && namespaces.Count == 0 && bridges.Count == 0)
             {

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
@@ -19,7 +20,7 @@ public sealed class GetNetNamespaceCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var all = NetState.NamespaceNames();
+        var all = State.NamespaceNames();
         foreach (var pattern in Name ?? new[] { "*" })
         {
             WildcardPattern? wildcard;

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -49,7 +50,7 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        if (ns is not null && !NetState.NamespaceExists(ns))
+        if (ns is not null && !State.NamespaceExists(ns))
         {
             throw Errors.NamespaceNotFound(ns);
         }

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
@@ -24,7 +25,7 @@ public sealed class GetVethPairCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var names = NetState.NamespaceNames();
+        var names = State.NamespaceNames();
         var nameFilter = Patterns.Wildcard(Name ?? "*", nameof(Name), WildcardOptions.IgnoreCase);
         foreach (var pattern in Namespace ?? new[] { "*" })
         {

@@ -43,7 +43,7 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
     private bool Ensure(string name)
     {
         var plan = new Plan();
-        if (!NetState.NamespaceExists(name))
+        if (!State.NamespaceExists(name))
         {
             plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
             plan.Add(Ip.SetUp(name, "lo"));

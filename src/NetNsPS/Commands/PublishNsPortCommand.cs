@@ -56,7 +56,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         var ns = Names.Namespace(Namespace, nameof(Namespace));
         var external = ExternalIPAddress is null ? NatRules.AnyAddress : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var wantedInternal = InternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(InternalIPAddress, nameof(InternalIPAddress)));
-        if (!NetState.NamespaceExists(ns))
+        if (!State.NamespaceExists(ns))
         {
             throw Errors.NamespaceNotFound(ns);
         }

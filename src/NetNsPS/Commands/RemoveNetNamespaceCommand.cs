@@ -30,7 +30,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
         ForEachItem(Name, raw =>
         {
             var name = Names.Namespace(raw, nameof(Name));
-            if (!NetState.NamespaceExists(name))
+            if (!State.NamespaceExists(name))
             {
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 return;

@@ -34,7 +34,7 @@ public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
         var given = Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), 32);
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
-        if (ns is not null && !NetState.NamespaceExists(ns))
+        if (ns is not null && !State.NamespaceExists(ns))
         {
             WriteVerbose($"Namespace '{ns}' does not exist, so neither does address {given.AddressText} in it.");
             return;

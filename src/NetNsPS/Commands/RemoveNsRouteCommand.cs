@@ -37,7 +37,7 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
         var destination = Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         var nextHop = NextHop is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(NextHop, nameof(NextHop)));
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
-        if (ns is not null && !NetState.NamespaceExists(ns))
+        if (ns is not null && !State.NamespaceExists(ns))
         {
             WriteVerbose($"Namespace '{ns}' does not exist, so neither do its routes.");
             return;

@@ -34,7 +34,7 @@ public sealed class RemoveVethPairCommand : NetNsCmdlet
     {
         var ns = Names.Namespace(InputObject?.Namespace ?? Namespace, nameof(Namespace));
         var name = Names.Interface(InputObject?.Name ?? Name ?? $"veth-{ns}", nameof(Name));
-        if (!NetState.NamespaceExists(ns))
+        if (!State.NamespaceExists(ns))
         {
             WriteVerbose($"Namespace '{ns}' does not exist, so neither does its veth '{name}'.");
             return;

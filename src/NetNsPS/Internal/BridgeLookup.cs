@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Management.Automation;
 using NetNsPS.Linux;
 
@@ -7,7 +8,7 @@ namespace NetNsPS.Internal;
 internal static class BridgeLookup
 {
     /// <summary>The bridge's link; null only when it does not exist but <paramref name="plannedUnderWhatIf"/> says a -WhatIf run announced it.</summary>
-    public static LinkRecord? Require(NetState state, string name, bool plannedUnderWhatIf = false)
+    public static LinkRecord? Require(ISystemView state, string name, bool plannedUnderWhatIf = false)
     {
         var link = state.Link(null, name);
         if (link is null)

@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Linux;
@@ -7,7 +8,7 @@ namespace NetNsPS.Internal;
 /// <summary>Resolves -InterfaceName: checks a given one exists, or picks a namespace's only interface besides lo.</summary>
 internal static class InterfaceChooser
 {
-    public static string Resolve(NetState state, string? ns, string? given)
+    public static string Resolve(ISystemView state, string? ns, string? given)
     {
         if (given is not null)
         {

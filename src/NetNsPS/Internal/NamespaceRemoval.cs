@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -16,7 +17,7 @@ internal static class NamespaceRemoval
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     /// <summary>The host ends of the namespace's veth pairs, read before it is deleted (none when it cannot be read).</summary>
-    public static List<int> HostEnds(NetState state, string ns)
+    public static List<int> HostEnds(ISystemView state, string ns)
     {
         try
         {
@@ -32,7 +33,7 @@ internal static class NamespaceRemoval
     }
 
     /// <summary>Waits (at most 5 s) until none of these host interfaces exists any more.</summary>
-    public static void WaitGone(NetState state, IReadOnlyCollection<int> hostIndexes, CancellationToken token)
+    public static void WaitGone(ISystemView state, IReadOnlyCollection<int> hostIndexes, CancellationToken token)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (hostIndexes.Count > 0)

@@ -17,7 +17,7 @@ namespace NetNsPS.Internal;
 public abstract class NetNsCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
-    private NetState? _state;
+    private LiveSystemView? _state;
     private NetlinkSession? _session;
 
     internal IProcessRunner Runner { get; set; } = ProcessRunner.Instance;
@@ -30,8 +30,8 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     /// <summary>The live state of the module's firewall chains, read once per call.</summary>
     protected FirewallSnapshot ReadFirewall() => Firewall.Read(Runner, _cancel.Token);
 
-    /// <summary>The live state, read lazily and cached for one record.</summary>
-    protected NetState State => _state ??= new NetState(Runner, _cancel.Token, Session);
+    /// <summary>The live system as planners see it, read lazily and cached for one record.</summary>
+    protected ISystemView State => _state ??= new LiveSystemView(Runner, _cancel.Token, Session, Firewall);
 
     /// <summary>rtnetlink sockets for this record (null with the iproute2 backend); they keep namespaces alive, so they never outlive it.</summary>
     private NetlinkSession? Session => NetlinkSession.Enabled ? _session ??= new NetlinkSession() : null;
@@ -208,7 +208,7 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     /// <summary>Validates that a namespace exists (or that a -WhatIf run before announced it).</summary>
     protected void RequireNamespace(string name)
     {
-        if (!NetState.NamespaceExists(name) && !(IsWhatIf && WhatIfLedger.HasNamespace(name)))
+        if (!State.NamespaceExists(name) && !(IsWhatIf && WhatIfLedger.HasNamespace(name)))
         {
             throw Errors.NamespaceNotFound(name);
         }

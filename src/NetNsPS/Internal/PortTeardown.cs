@@ -13,7 +13,7 @@ namespace NetNsPS.Internal;
 internal static class PortTeardown
 {
     /// <summary>Plans the removal of the mappings <paramref name="gone"/>, given all mappings now live.</summary>
-    public static void Plan(NetState state, FirewallSnapshot snapshot, IFirewallDriver firewall,
+    public static void Plan(ISystemView state, FirewallSnapshot snapshot, IFirewallDriver firewall,
         IReadOnlyCollection<NatRules.MappingTag> gone, IReadOnlyCollection<NatRules.MappingTag> all, Plan plan)
     {
         var remaining = all.Except(gone).ToList();
@@ -40,9 +40,9 @@ internal static class PortTeardown
     }
 
     /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
-    private static void PlanHairpinOff(NetState state, string ns, string bridge, Plan plan)
+    private static void PlanHairpinOff(ISystemView state, string ns, string bridge, Plan plan)
     {
-        if (!NetState.NamespaceExists(ns))
+        if (!state.NamespaceExists(ns))
         {
             return;
         }

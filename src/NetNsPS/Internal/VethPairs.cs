@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using System.Linq;
 using NetNsPS.Linux;
 
@@ -7,17 +8,17 @@ namespace NetNsPS.Internal;
 internal static class VethPairs
 {
     /// <summary>The host end of a namespace's veth, or null.</summary>
-    public static LinkRecord? HostEnd(NetState state, LinkRecord inside) =>
+    public static LinkRecord? HostEnd(ISystemView state, LinkRecord inside) =>
         state.Links(null).FirstOrDefault(h => inside.IsPairedWith(h, acrossNamespaces: true));
 
     /// <summary>The namespace and inner end of a veth whose host end is given, or null when it is not a namespace's veth.</summary>
-    public static (string Namespace, LinkRecord Inside)? FromHostEnd(NetState state, LinkRecord hostEnd)
+    public static (string Namespace, LinkRecord Inside)? FromHostEnd(ISystemView state, LinkRecord hostEnd)
     {
         if (!hostEnd.IsVeth || hostEnd.PeerNetnsId is null)
         {
             return null;
         }
-        foreach (var ns in NetState.NamespaceNames())
+        foreach (var ns in state.NamespaceNames())
         {
             var inside = state.Links(ns).FirstOrDefault(l => hostEnd.IsPairedWith(l, acrossNamespaces: true));
             if (inside is not null)

@@ -9,7 +9,7 @@ namespace NetNsPS.Operations;
 internal static class AddressPlanner
 {
     /// <summary>Validates the address and adds `ip addr add` to the plan unless it is already there.</summary>
-    public static void PlanAdd(NetState state, string? ns, string device, Ipv4Cidr address, Plan plan, bool deviceIsPlanned)
+    public static void PlanAdd(ISystemView state, string? ns, string device, Ipv4Cidr address, Plan plan, bool deviceIsPlanned)
     {
         if (address.PrefixLength < 31 && (address.Address == address.NetworkAddress || address.Address == address.BroadcastAddress))
         {

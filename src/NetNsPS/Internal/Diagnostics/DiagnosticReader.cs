@@ -1,3 +1,4 @@
+using NetNsPS.Operations;
 using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
@@ -16,11 +17,11 @@ namespace NetNsPS.Internal.Diagnostics;
 internal sealed class DiagnosticReader
 {
     private readonly IProcessRunner _runner;
-    private readonly NetState _state;
+    private readonly ISystemView _state;
     private readonly IFirewallDriver _firewall;
     private readonly CancellationToken _token;
 
-    public DiagnosticReader(IProcessRunner runner, NetState state, IFirewallDriver firewall, CancellationToken token)
+    public DiagnosticReader(IProcessRunner runner, ISystemView state, IFirewallDriver firewall, CancellationToken token)
     {
         _runner = runner;
         _state = state;

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
+
+namespace NetNsPS.Operations;
+
+/// <summary>
+/// Everything a planner may read of the system, and nothing it may change: named namespaces, links with their
+/// addresses, routes, sysctls and the persist file, and the module's own firewall objects. The live implementation
+/// reads the kernel (targeted where it can: one link by name, not a dump of the host); tests give an in-memory one,
+/// so convergence is tested without root. Reads are cached until <see cref="Invalidate"/>.
+/// </summary>
+public interface ISystemView
+{
+    /// <summary>A named network namespace: an nsfs mount under /run/netns, as `ip netns` makes.</summary>
+    bool NamespaceExists(string name);
+
+    /// <summary>Every named network namespace, sorted by name.</summary>
+    IReadOnlyList<string> NamespaceNames();
+
+    /// <summary>All links of a namespace (null: the host), with their addresses.</summary>
+    IReadOnlyList<LinkRecord> Links(string? ns);
+
+    /// <summary>One link by name, or null.</summary>
+    LinkRecord? Link(string? ns, string name);
+
+    /// <summary>One link by interface index, or null.</summary>
+    LinkRecord? LinkByIndex(string? ns, int index);
+
+    /// <summary>The main routing table of a namespace (null: the host).</summary>
+    IReadOnlyList<RouteRecord> Routes(string? ns);
+
+    /// <summary>A kernel parameter of the host's network namespace, or null where it does not exist.</summary>
+    string? Sysctl(string key);
+
+    /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
+    string? PersistFileText();
+
+    /// <summary>What the module owns in the firewall right now, read once until invalidated.</summary>
+    FirewallSnapshot Firewall();
+
+    /// <summary>Forgets what was read (of one namespace, or of everything), so the next read sees the kernel's truth.</summary>
+    void Invalidate(string? ns = null);
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
+
+namespace NetNsPS.Tests;
+
+/// <summary>
+/// An in-memory system for planners: namespaces, links (with addresses), routes, sysctls, the persist file and the
+/// firewall, set up by a test. Counts its reads, so a test can show what a planner looked at.
+/// </summary>
+public sealed class FakeSystemView : ISystemView
+{
+    private readonly SortedSet<string> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LinkRecord>> _links = new();
+    private readonly Dictionary<string, List<RouteRecord>> _routes = new();
+    private int _nextIndex = 2;
+
+    public Dictionary<string, string> Sysctls { get; } = new();
+    public string? PersistFile { get; set; }
+    public FirewallSnapshot Snapshot { get; set; } = IptablesDriver.Parse("");
+
+    /// <summary>How often each kind of read was made ("Links:red", "Link:red/veth-red", ...).</summary>
+    public List<string> Reads { get; } = new();
+
+    public FakeSystemView Namespace(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            _namespaces.Add(name);
+            AddLink(name, new LinkRecord(1, "lo", null, null, new[] { "LOOPBACK", "UP" }, "UNKNOWN", 65536, "00:00:00:00:00:00", null, null, null, null, null, Array.Empty<AddressRecord>()));
+        }
+        return this;
+    }
+
+    public FakeSystemView Bridge(string name, bool up = true, string? address = null)
+    {
+        AddLink(null, Link(name, "bridge", null, up, null, address));
+        return this;
+    }
+
+    /// <summary>A veth pair with one end in <paramref name="ns"/> (null: both on the host) and the other on the host.</summary>
+    public FakeSystemView Veth(string? ns, string name, string peer, string? master = null, bool up = true, string? address = null, bool? hairpin = null)
+    {
+        var inside = Link(name, "veth", null, up, null, address);
+        var hostEnd = Link(peer, "veth", master is null ? null : "bridge", up, master, null) with { Hairpin = master is null ? null : hairpin ?? false };
+        if (ns is null)
+        {
+            inside = inside with { PeerNameSameNamespace = peer };
+            hostEnd = hostEnd with { PeerNameSameNamespace = name };
+        }
+        else
+        {
+            inside = inside with { PeerIndex = hostEnd.Index, PeerNetnsId = 0 };
+            hostEnd = hostEnd with { PeerIndex = inside.Index, PeerNetnsId = 1 };
+        }
+        AddLink(ns, inside);
+        AddLink(null, hostEnd);
+        return this;
+    }
+
+    public FakeSystemView Device(string? ns, string name, string kind = "dummy", string? address = null)
+    {
+        AddLink(ns, Link(name, kind, null, true, null, address));
+        return this;
+    }
+
+    public FakeSystemView Route(string? ns, RouteRecord route)
+    {
+        Routes(ns);
+        _routes[ns ?? ""].Add(route);
+        return this;
+    }
+
+    private LinkRecord Link(string name, string kind, string? slaveKind, bool up, string? master, string? address)
+    {
+        var addresses = address is null ? Array.Empty<AddressRecord>() : new[] { Address(address) };
+        return new LinkRecord(_nextIndex++, name, kind, slaveKind, up ? new[] { "BROADCAST", "MULTICAST", "UP" } : new[] { "BROADCAST", "MULTICAST" },
+            up ? "UP" : "DOWN", 1500, "02:00:00:00:00:" + _nextIndex.ToString("x2"), master, null, null, null, null, addresses);
+    }
+
+    private static AddressRecord Address(string cidr)
+    {
+        var parts = cidr.Split('/');
+        return new AddressRecord(parts[0].Contains(':') ? "inet6" : "inet", parts[0], byte.Parse(parts[1]), "global");
+    }
+
+    private void AddLink(string? ns, LinkRecord link)
+    {
+        var key = ns ?? "";
+        if (!_links.TryGetValue(key, out var list))
+        {
+            _links[key] = list = new List<LinkRecord>();
+        }
+        list.Add(link);
+    }
+
+    public bool NamespaceExists(string name)
+    {
+        Reads.Add("NamespaceExists:" + name);
+        return _namespaces.Contains(name);
+    }
+
+    public IReadOnlyList<string> NamespaceNames()
+    {
+        Reads.Add("NamespaceNames");
+        return _namespaces.ToList();
+    }
+
+    public IReadOnlyList<LinkRecord> Links(string? ns)
+    {
+        Reads.Add("Links:" + (ns ?? "host"));
+        if (ns is not null && !_namespaces.Contains(ns))
+        {
+            throw Errors.NamespaceNotFound(ns);
+        }
+        return _links.TryGetValue(ns ?? "", out var list) ? list : Array.Empty<LinkRecord>();
+    }
+
+    public LinkRecord? Link(string? ns, string name)
+    {
+        Reads.Add($"Link:{ns ?? "host"}/{name}");
+        return ns is not null && !_namespaces.Contains(ns) ? throw Errors.NamespaceNotFound(ns)
+            : _links.TryGetValue(ns ?? "", out var list) ? list.FirstOrDefault(l => l.Name == name) : null;
+    }
+
+    public LinkRecord? LinkByIndex(string? ns, int index)
+    {
+        Reads.Add($"LinkByIndex:{ns ?? "host"}/{index}");
+        return _links.TryGetValue(ns ?? "", out var list) ? list.FirstOrDefault(l => l.Index == index) : null;
+    }
+
+    public IReadOnlyList<RouteRecord> Routes(string? ns)
+    {
+        Reads.Add("Routes:" + (ns ?? "host"));
+        var key = ns ?? "";
+        if (!_routes.TryGetValue(key, out var list))
+        {
+            _routes[key] = list = new List<RouteRecord>();
+        }
+        return list;
+    }
+
+    public string? Sysctl(string key)
+    {
+        Reads.Add("Sysctl:" + key);
+        return Sysctls.TryGetValue(key, out var value) ? value : null;
+    }
+
+    public string? PersistFileText() => PersistFile;
+
+    public FirewallSnapshot Firewall()
+    {
+        Reads.Add("Firewall");
+        return Snapshot;
+    }
+
+    public void Invalidate(string? ns = null) => Reads.Add("Invalidate");
+}
