@@ -68,6 +68,15 @@ public sealed class FakeSystemView : ISystemView
         return this;
     }
 
+    /// <summary>Sets the namespace's lo down (as a namespace made by another tool may have it).</summary>
+    public FakeSystemView WithLoDown(string ns)
+    {
+        var list = _links[ns];
+        var i = list.FindIndex(l => l.Name == "lo");
+        list[i] = list[i] with { Flags = new[] { "LOOPBACK" }, OperState = "DOWN" };
+        return this;
+    }
+
     public FakeSystemView Route(string? ns, RouteRecord route)
     {
         Routes(ns);
@@ -151,6 +160,9 @@ public sealed class FakeSystemView : ISystemView
     }
 
     public string? PersistFileText() => PersistFile;
+
+    /// <summary>A fixed machine id, so bridge MACs in golden plans are the same on every machine.</summary>
+    public string MachineId() => "0123456789abcdef0123456789abcdef";
 
     public FirewallSnapshot Firewall()
     {

@@ -65,9 +65,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         var applied = false;
         Converge.OnRace(State, () =>
         {
-            var plan = new Plan();
-            AddressPlanner.PlanAdd(State, ns, device, address, plan, deviceIsPlanned: planned);
-            applied = Apply(plan);
+            applied = Apply(AddressPlanner.Add(State, ns, device, address, deviceIsPlanned: planned));
         }, IsWhatIf, CancellationToken);
         if (!applied)
         {

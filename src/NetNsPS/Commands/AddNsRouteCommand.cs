@@ -47,35 +47,16 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
         {
             RequireNamespace(ns);
         }
-        var plan = new Plan();
-        if (ns is not null && !State.NamespaceExists(ns))
+        var nsPlanned = ns is not null && !State.NamespaceExists(ns);
+        var devicePlanned = device is not null && IsWhatIf && WhatIfLedger.HasLink(ns, device);
+        var plan = RoutePlanner.Add(State, ns, destination, nextHop, device, nsPlanned, devicePlanned, out var existing);
+        if (existing is not null)
         {
-            plan.Add(Ip.AddRoute(ns, destination, nextHop, device));
-        }
-        else
-        {
-            if (device is not null && State.Link(ns, device) is null && !(IsWhatIf && WhatIfLedger.HasLink(ns, device)))
+            if (!IsWhatIf)
             {
-                throw Errors.InterfaceNotFound(ns, device);
+                Emit(ModelFactory.Route(ns, existing));
             }
-            var existing = State.Routes(ns).FirstOrDefault(r => r.DestinationPrefix == destination.ToString());
-            if (existing is not null)
-            {
-                if (existing.Gateway != nextHop || (device is not null && existing.Device != device))
-                {
-                    var shown = existing.Gateway is null ? $"dev {existing.Device}" : $"via {existing.Gateway} dev {existing.Device}";
-                    var wanted = device is null ? $"via {nextHop}" : $"via {nextHop} dev {device}";
-                    throw new NetNsException(
-                        $"{Errors.Where(ns)} already has a route to {destination.ToRouteDestination()} {shown}, not {wanted}; remove it first (Remove-NsRoute{(ns is null ? "" : " -Namespace " + ns)} -DestinationPrefix {destination}).",
-                        "RouteExists", ErrorCategory.ResourceExists, destination.ToString());
-                }
-                if (!IsWhatIf)
-                {
-                    Emit(ModelFactory.Route(ns, existing));
-                }
-                return;
-            }
-            plan.Add(Ip.AddRoute(ns, destination, nextHop, device), Ip.DeleteRoute(ns, destination, nextHop, device));
+            return;
         }
         if (!Apply(plan))
         {

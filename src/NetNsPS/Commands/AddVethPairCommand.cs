@@ -53,65 +53,7 @@ public sealed class AddVethPairCommand : NetNsCmdlet
             BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         }
 
-        var nsPlanned = !State.NamespaceExists(ns);
-        var inside = nsPlanned ? null : State.Link(ns, name);
-        var hostSame = State.Link(null, name);
-        var hostPeer = State.Link(null, peer);
-        var plan = new Plan();
-        var preexisting = true;
-
-        if (inside is not null)
-        {
-            if (hostPeer is null || !inside.IsPairedWith(hostPeer, acrossNamespaces: true))
-            {
-                throw new NetNsException(
-                    $"Interface '{name}' already exists in namespace '{ns}' but is not a veth paired with '{peer}' on the host. Remove it or choose another -Name.",
-                    "VethConflict", ErrorCategory.ResourceExists, name);
-            }
-        }
-        else if (hostSame is not null)
-        {
-            // Both ends still on the host: an earlier run stopped between create and move.
-            if (hostPeer is null || !hostSame.IsPairedWith(hostPeer, acrossNamespaces: false))
-            {
-                throw new NetNsException(
-                    $"Interface '{name}' already exists on the host and is not a veth paired with '{peer}'. Remove it or choose another -Name.",
-                    "InterfaceExists", ErrorCategory.ResourceExists, name);
-            }
-            var self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            plan.Add(Ip.MoveToNamespace(null, name, ns), Ip.MoveToNamespace(ns, name, self));
-        }
-        else
-        {
-            if (hostPeer is not null)
-            {
-                throw new NetNsException(
-                    $"Interface '{peer}' already exists on the host (it is not the peer of '{name}' in '{ns}'). Remove it or choose another -PeerName.",
-                    "InterfaceExists", ErrorCategory.ResourceExists, peer);
-            }
-            preexisting = false;
-            // Created with its inner end already in the namespace; deleting the host end deletes the pair.
-            plan.Add(Ip.AddVethInNamespace(name, ns, peer), Ip.DeleteLink(null, peer));
-        }
-
-        if (bridge is not null && hostPeer?.Master != bridge)
-        {
-            if (hostPeer?.Master is { } other)
-            {
-                throw new NetNsException(
-                    $"'{peer}' is already attached to bridge '{other}', not '{bridge}'. Remove the pair (Remove-VethPair {ns}) or use -Bridge {other}.",
-                    "AttachedToOtherBridge", ErrorCategory.ResourceExists, peer);
-            }
-            plan.Add(Ip.SetMaster(peer, bridge), preexisting ? Ip.SetNoMaster(peer) : null);
-        }
-        if (inside is not { IsUp: true })
-        {
-            plan.Add(Ip.SetUp(ns, name), preexisting && inside is not null ? Ip.SetDown(ns, name) : null);
-        }
-        if (hostPeer is not { IsUp: true })
-        {
-            plan.Add(Ip.SetUp(null, peer), preexisting ? Ip.SetDown(null, peer) : null);
-        }
+        var plan = VethPlanner.Ensure(State, new VethIntent(ns, name, peer, bridge), Environment.ProcessId);
         if (!Apply(plan))
         {
             WhatIfLedger.RecordLink(ns, name);

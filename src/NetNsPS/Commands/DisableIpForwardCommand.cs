@@ -21,16 +21,7 @@ public sealed class DisableIpForwardCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var plan = new Plan();
-        var current = Sysctl.Read(Sysctl.IpForward);
-        if (current != "0")
-        {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
-        }
-        if (Sysctl.PersistFileIsOurs())
-        {
-            plan.Add(Sysctl.RemovePersistFile(), Sysctl.WritePersistFile());
-        }
+        var plan = SysctlPlanner.DisableIpForward(State);
         if (Apply(plan) && PassThru)
         {
             Emit(SysctlSettings.IpForward());

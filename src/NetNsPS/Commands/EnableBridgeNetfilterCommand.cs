@@ -17,9 +17,7 @@ public sealed class EnableBridgeNetfilterCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var plan = new Plan();
-        SysctlSettings.PlanBridgeNetfilter(plan);
-        if (Apply(plan))
+        if (Apply(SysctlPlanner.BridgeNetfilter(State)))
         {
             Emit(SysctlSettings.BridgeNetfilter());
         }

@@ -21,21 +21,7 @@ public sealed class EnableIpForwardCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        var plan = new Plan();
-        var current = Sysctl.Read(Sysctl.IpForward);
-        if (current != "1")
-        {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, "1"), Sysctl.Write(Sysctl.IpForward, current ?? "0"));
-        }
-        if (Persist && !Sysctl.PersistFileIsOurs())
-        {
-            if (System.IO.File.Exists(Sysctl.PersistFile))
-            {
-                throw new NetNsException($"{Sysctl.PersistFile} exists and was not written by NetNsPS; it was left alone.",
-                    "PersistFileNotOurs", ErrorCategory.ResourceExists, Sysctl.PersistFile);
-            }
-            plan.Add(Sysctl.WritePersistFile(), Sysctl.RemovePersistFile());
-        }
+        var plan = SysctlPlanner.EnableIpForward(State, Persist);
         if (Apply(plan))
         {
             Emit(SysctlSettings.IpForward());

@@ -43,36 +43,5 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     }
 
     /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
-    private bool Ensure(string name, Ipv4Cidr? address)
-    {
-        var plan = new Plan();
-        var existing = State.Link(null, name);
-        if (existing is null)
-        {
-            plan.Add(Ip.AddBridge(name), Ip.DeleteLink(null, name));
-            // A MAC of its own, so the bridge's address does not follow its ports (see BridgeMac).
-            plan.Add(Ip.SetMacAddress(name, BridgeMac.For(name)));
-            // Only a bridge this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
-            plan.Add(Ownership.MarkBridge(name));
-            plan.Add(Ip.SetUp(null, name));
-        }
-        else
-        {
-            if (!existing.IsBridge)
-            {
-                throw new NetNsException(
-                    $"Interface '{name}' already exists on the host and is a {existing.Kind ?? "device"}, not a bridge.",
-                    "InterfaceExistsNotBridge", ErrorCategory.ResourceExists, name);
-            }
-            if (!existing.IsUp)
-            {
-                plan.Add(Ip.SetUp(null, name), Ip.SetDown(null, name));
-            }
-        }
-        if (address is { } a)
-        {
-            AddressPlanner.PlanAdd(State, null, name, a, plan, deviceIsPlanned: existing is null);
-        }
-        return Apply(plan);
-    }
+    private bool Ensure(string name, Ipv4Cidr? address) => Apply(BridgePlanner.Ensure(State, name, address));
 }

@@ -40,20 +40,5 @@ public sealed class NewNetNamespaceCommand : NetNsCmdlet
     }
 
     /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
-    private bool Ensure(string name)
-    {
-        var plan = new Plan();
-        if (!State.NamespaceExists(name))
-        {
-            plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
-            plan.Add(Ip.SetUp(name, "lo"));
-            // Only a namespace this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
-            plan.Add(Ownership.MarkNamespace(name));
-        }
-        else if (State.Link(name, "lo") is { IsUp: false })
-        {
-            plan.Add(Ip.SetUp(name, "lo"), Ip.SetDown(name, "lo"));
-        }
-        return Apply(plan);
-    }
+    private bool Ensure(string name) => Apply(NamespacePlanner.Ensure(State, name));
 }

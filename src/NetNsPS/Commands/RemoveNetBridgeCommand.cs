@@ -27,19 +27,13 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
         ForEachItem(Name, raw =>
         {
             var name = Names.Interface(raw, nameof(Name));
-            var link = State.Link(null, name);
-            if (link is null)
+            var plan = BridgePlanner.Remove(State, name);
+            if (plan.IsEmpty)
             {
                 WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");
                 return;
             }
-            if (!link.IsBridge)
-            {
-                WriteError(new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
-                    "NotABridge", ErrorCategory.InvalidArgument, name).ToErrorRecord());
-                return;
-            }
-            Apply(new Plan().Add(Ip.DeleteLink(null, name)));
+            Apply(plan);
         });
     }
 }

@@ -37,7 +37,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
             }
             // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
             var hostEnds = IsWhatIf ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
-            if (Apply(new Plan().Add(Ip.DeleteNamespace(name))))
+            if (Apply(NamespacePlanner.Remove(State, name)))
             {
                 _hostEnds.AddRange(hostEnds);
             }

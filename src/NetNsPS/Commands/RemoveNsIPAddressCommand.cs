@@ -39,15 +39,7 @@ public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
             WriteVerbose($"Namespace '{ns}' does not exist, so neither does address {given.AddressText} in it.");
             return;
         }
-        var plan = new Plan();
-        foreach (var link in State.Links(ns).Where(l => device is null || l.Name == device))
-        {
-            foreach (var a in link.Ipv4Addresses.Where(a => a.Address == given.AddressText))
-            {
-                var cidr = new Ipv4Cidr(given.Address, a.PrefixLength);
-                plan.Add(Ip.DeleteAddress(ns, cidr, link.Name), Ip.AddAddress(ns, cidr, link.Name));
-            }
-        }
+        var plan = AddressPlanner.Remove(State, ns, device, given);
         if (plan.IsEmpty)
         {
             WriteVerbose($"Address {given.AddressText} is not on {(device is null ? "any interface" : device)} in {Errors.Where(ns)}; nothing to remove.");

@@ -42,13 +42,7 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
             WriteVerbose($"Namespace '{ns}' does not exist, so neither do its routes.");
             return;
         }
-        var plan = new Plan();
-        foreach (var r in State.Routes(ns).Where(r => r.DestinationPrefix == destination.ToString()
-            && (nextHop is null || r.Gateway == nextHop) && (device is null || r.Device == device)))
-        {
-            var undo = r.Gateway is null ? null : Ip.AddRoute(ns, destination, r.Gateway, r.Device);
-            plan.Add(Ip.DeleteRoute(ns, destination, r.Gateway, r.Device), undo);
-        }
+        var plan = RoutePlanner.Remove(State, ns, destination, nextHop, device);
         if (plan.IsEmpty)
         {
             WriteVerbose($"No route to {destination} matches in {Errors.Where(ns)}; nothing to remove.");

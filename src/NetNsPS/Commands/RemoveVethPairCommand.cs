@@ -39,17 +39,12 @@ public sealed class RemoveVethPairCommand : NetNsCmdlet
             WriteVerbose($"Namespace '{ns}' does not exist, so neither does its veth '{name}'.");
             return;
         }
-        var link = State.Link(ns, name);
-        if (link is null)
+        var plan = VethPlanner.Remove(State, ns, name);
+        if (plan.IsEmpty)
         {
             WriteVerbose($"'{name}' does not exist in namespace '{ns}'; nothing to remove.");
             return;
         }
-        if (!link.IsVeth)
-        {
-            throw new NetNsException($"'{name}' in namespace '{ns}' is a {link.Kind ?? "device"}, not a veth; it was left alone.",
-                "NotAVeth", ErrorCategory.InvalidArgument, name);
-        }
-        Apply(new Plan().Add(Ip.DeleteLink(ns, name)));
+        Apply(plan);
     }
 }

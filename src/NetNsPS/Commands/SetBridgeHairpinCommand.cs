@@ -29,18 +29,7 @@ public sealed class SetBridgeHairpinCommand : NetNsCmdlet
     protected override void Process()
     {
         var name = Names.Interface(InterfaceName, nameof(InterfaceName));
-        var port = State.Link(null, name) ?? throw Errors.InterfaceNotFound(null, name);
-        if (port.SlaveKind != "bridge")
-        {
-            throw new NetNsException($"Interface '{name}' is not attached to a bridge, so it has no hairpin mode. Attach it first (Add-VethPair ... -Bridge).",
-                "NotABridgePort", ErrorCategory.InvalidArgument, name);
-        }
-        var plan = new Plan();
-        if (port.Hairpin != Enabled)
-        {
-            plan.Add(Ip.SetHairpin(name, Enabled), Ip.SetHairpin(name, !Enabled));
-        }
-        if (!Apply(plan))
+        if (!Apply(HairpinPlanner.Set(State, name, Enabled)))
         {
             return;
         }

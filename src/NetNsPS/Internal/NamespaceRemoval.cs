@@ -39,7 +39,8 @@ internal static class NamespaceRemoval
         while (hostIndexes.Count > 0)
         {
             state.Invalidate();
-            if (!state.Links(null).Any(l => hostIndexes.Contains(l.Index)) || DateTime.UtcNow >= deadline)
+            // One lookup per host end, never a dump of the host: the cost does not grow with what else is there.
+            if (hostIndexes.All(i => state.LinkByIndex(null, i) is null) || DateTime.UtcNow >= deadline)
             {
                 return;
             }

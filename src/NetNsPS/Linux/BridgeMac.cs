@@ -16,14 +16,18 @@ namespace NetNsPS.Linux;
 /// </summary>
 public static class BridgeMac
 {
-    public static string For(string bridge)
+    public static string For(string bridge) => For(bridge, MachineId());
+
+    /// <summary>The MAC of a bridge on the machine with this id (a locally administered unicast address).</summary>
+    public static string For(string bridge, string machineId)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(MachineId() + "\n" + bridge));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(machineId + "\n" + bridge));
         hash[0] = (byte)((hash[0] & 0xFE) | 0x02);
         return string.Join(':', hash.Take(6).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    private static string MachineId()
+    /// <summary>This machine's id (systemd's machine-id), the host name where there is none.</summary>
+    public static string MachineId()
     {
         foreach (var path in new[] { "/etc/machine-id", "/var/lib/dbus/machine-id" })
         {

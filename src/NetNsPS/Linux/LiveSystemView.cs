@@ -14,6 +14,7 @@ public sealed class LiveSystemView : ISystemView
     private readonly IProcessRunner _runner;
     private readonly CancellationToken _token;
     private FirewallSnapshot? _snapshot;
+    private static string? _machineId;
 
     public LiveSystemView(IProcessRunner runner, CancellationToken token, Netlink.NetlinkSession? session, IFirewallDriver firewall)
     {
@@ -38,6 +39,8 @@ public sealed class LiveSystemView : ISystemView
     public string? Sysctl(string key) => Linux.Sysctl.Read(key);
 
     public string? PersistFileText() => File.Exists(Linux.Sysctl.PersistFile) ? File.ReadAllText(Linux.Sysctl.PersistFile) : null;
+
+    public string MachineId() => _machineId ??= BridgeMac.MachineId();
 
     public FirewallSnapshot Firewall() => _snapshot ??= _firewall.Read(_runner, _token);
 

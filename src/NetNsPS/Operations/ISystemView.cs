@@ -36,6 +36,9 @@ public interface ISystemView
     /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
     string? PersistFileText();
 
+    /// <summary>This machine's id (systemd's machine-id), from which a bridge's own MAC is derived.</summary>
+    string MachineId();
+
     /// <summary>What the module owns in the firewall right now, read once until invalidated.</summary>
     FirewallSnapshot Firewall();
 

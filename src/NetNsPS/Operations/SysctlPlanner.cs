@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using NetNsPS.Linux;
+
+namespace NetNsPS.Operations;
+
+/// <summary>Kernel parameters the module sets: IP forwarding (and its persist file), bridge netfilter.</summary>
+public static class SysctlPlanner
+{
+    /// <summary>True when the persist file's text is the one NetNsPS writes (never remove someone else's).</summary>
+    public static bool PersistFileIsOurs(string? text) => text is not null && text.StartsWith(Sysctl.PersistHeader, System.StringComparison.Ordinal);
+
+    /// <summary>What turns IP forwarding on, and with <paramref name="persist"/> writes NetNsPS's persist file.</summary>
+    public static Plan EnableIpForward(ISystemView view, bool persist)
+    {
+        var plan = new Plan().About("IP forwarding");
+        var current = view.Sysctl(Sysctl.IpForward);
+        if (current != "1")
+        {
+            plan.Add(Sysctl.Write(Sysctl.IpForward, "1"), Sysctl.Write(Sysctl.IpForward, current ?? "0"));
+        }
+        var file = view.PersistFileText();
+        if (persist && !PersistFileIsOurs(file))
+        {
+            if (file is not null)
+            {
+                throw new NetNsException($"{Sysctl.PersistFile} exists and was not written by NetNsPS; it was left alone.",
+                    "PersistFileNotOurs", ErrorCategory.ResourceExists, Sysctl.PersistFile);
+            }
+            plan.About(Sysctl.PersistFile).Add(Sysctl.WritePersistFile(), Sysctl.RemovePersistFile());
+        }
+        return plan;
+    }
+
+    /// <summary>What turns IP forwarding off and removes NetNsPS's persist file (never another's).</summary>
+    public static Plan DisableIpForward(ISystemView view)
+    {
+        var plan = new Plan().About("IP forwarding");
+        var current = view.Sysctl(Sysctl.IpForward);
+        if (current != "0")
+        {
+            plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
+        }
+        if (PersistFileIsOurs(view.PersistFileText()))
+        {
+            plan.About(Sysctl.PersistFile).Add(Sysctl.RemovePersistFile(), Sysctl.WritePersistFile());
+        }
+        return plan;
+    }
+
+    /// <summary>What makes bridged traffic pass the firewall (sibling namespaces reaching a published port).</summary>
+    public static Plan BridgeNetfilter(ISystemView view)
+    {
+        var plan = new Plan().About("bridge netfilter");
+        var current = view.Sysctl(Sysctl.BridgeNfCallIptables);
+        if (current is null)
+        {
+            // The sysctl exists only once br_netfilter is loaded.
+            plan.Add(Sysctl.LoadBridgeNetfilter());
+        }
+        if (current != "1")
+        {
+            plan.Add(Sysctl.Write(Sysctl.BridgeNfCallIptables, "1"), current is null ? null : Sysctl.Write(Sysctl.BridgeNfCallIptables, current));
+        }
+        return plan;
+    }
+}
