@@ -471,6 +471,6 @@ public class NetlinkSocketTests
         Assert.Equal(0x6e736673, Uapi.NSFS_MAGIC);
         Assert.Equal(0x3fff, Uapi.NLA_TYPE_MASK & 0xffff);
         Assert.Equal((16, 8, 12, 16), (Uapi.SIZEOF_IFINFOMSG, Uapi.SIZEOF_IFADDRMSG, Uapi.SIZEOF_RTMSG, Uapi.NLMSG_HDRLEN));
-        Assert.Equal(System.Runtime.InteropServices.Marshal.SizeOf<NetlinkNative.SockAddrNl>(), Uapi.SIZEOF_SOCKADDR_NL);
+        Assert.Equal(Uapi.SIZEOF_SOCKADDR_NL, System.Runtime.InteropServices.Marshal.SizeOf<NetlinkNative.SockAddrNl>());
     }
 }

@@ -61,7 +61,7 @@ internal sealed class NetlinkSocket : IDisposable
     /// <summary>Dumps that had to be started again because the kernel marked them interrupted.</summary>
     public int InterruptedDumps { get; private set; }
 
-    /// <summary>Messages dropped because they did not come from the kernel (sender port id not 0).</summary>
+    /// <summary>Datagrams dropped because they did not come from the kernel (sender port id not 0).</summary>
     public int ForeignMessages { get; private set; }
 
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
