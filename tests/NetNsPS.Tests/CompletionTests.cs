@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Linq;
+using NetNsPS.Linux;
 using NetNsPS.Completion;
 using Xunit;
 
@@ -38,19 +39,31 @@ public class CompletionTests
         Assert.Equal((prefix, quote), LiveCompleter.Unquote(word));
 
     [Fact]
-    public void NamespaceMounts_AreTheNsfsMountsDirectlyUnderRunNetns()
+    public void NamespaceFile_IsAnNsfsFile_NotAnyFile()
     {
-        const string mountinfo =
-            "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n" +
-            "600 22 0:25 / /run/netns rw,nosuid shared:5 - tmpfs tmpfs rw\n" +
-            "601 600 0:4 net:[4026532300] /run/netns/red rw shared:5 - nsfs nsfs rw\n" +
-            "602 600 0:4 net:[4026532301] /run/netns/blue rw shared:5 - nsfs nsfs rw\n" +
-            "603 600 0:4 net:[4026532302] /run/netns/with\\040space rw shared:5 - nsfs nsfs rw\n" +
-            "604 22 0:4 net:[4026532303] /var/run/docker/netns/abc rw - nsfs nsfs rw\n" +
-            "605 600 0:4 mnt:[4026532304] /run/netns/sub/deeper rw - nsfs nsfs rw\n" +
-            "606 600 0:26 / /run/netns/bogus rw - tmpfs tmpfs rw\n";
-        Assert.Equal(new[] { "blue", "red", "with space" }, LiveState.ParseNamespaceMounts(mountinfo).OrderBy(n => n).ToArray());
+        // This thread's own namespace file is on nsfs; a plain file and a directory are not namespaces; a missing path is not either.
+        Assert.True(NetState.IsNamespaceFile("/proc/thread-self/ns/net"));
+        var plain = System.IO.Path.GetTempFileName();
+        try
+        {
+            Assert.False(NetState.IsNamespaceFile(plain));
+        }
+        finally
+        {
+            System.IO.File.Delete(plain);
+        }
+        Assert.False(NetState.IsNamespaceFile(System.IO.Path.GetTempPath()));
+        Assert.False(NetState.IsNamespaceFile("/nonexistent/netnsps-test"));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("../../proc/self/ns/net")]
+    [InlineData("a/b")]
+    public void NamespaceExists_RefusesNamesThatAreNotAFileDirectlyUnderRunNetns(string name) =>
+        Assert.False(NetState.NamespaceExists(name));
 
     [Fact]
     public void Context_ReducesTypedValuesToStrings()

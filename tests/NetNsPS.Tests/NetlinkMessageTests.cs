@@ -13,7 +13,7 @@ public class NetlinkMessageTests
     [Fact]
     public void Header_CarriesLengthTypeFlagsAndSequence()
     {
-        var bytes = new NetlinkMessage(16, NetlinkMessage.FlagRequest | NetlinkMessage.FlagAck, NetlinkMessage.InterfaceInfo()).ToArray(7);
+        var bytes = new NetlinkMessage(16, Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK, NetlinkMessage.InterfaceInfo()).ToArray(7);
         Assert.Equal(32, bytes.Length);
         Assert.Equal(32u, BinaryPrimitives.ReadUInt32LittleEndian(bytes));
         Assert.Equal(16, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using System.Threading;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Netlink;
@@ -29,89 +28,20 @@ internal sealed class LiveState : IDisposable
     public CancellationToken Token => _timeout.Token;
 
     /// <summary>
-    /// The named namespaces: files under /run/netns that are namespace mounts in this process's view (per
-    /// /proc/self/mountinfo), so a stray file that is not a namespace is not offered. When mountinfo cannot be
-    /// read, every file, as `ip netns list` shows them.
+    /// The named namespaces, by the module's one definition (<see cref="NetState.NamespaceExists"/>: a file under /run/netns
+    /// that is an nsfs mount), so a stray file that is not a namespace is not offered; none when /run/netns cannot be read.
     /// </summary>
     public static IReadOnlyList<string> Namespaces()
     {
-        IReadOnlyList<string> files;
         try
         {
-            files = NetState.NamespaceNames();
+            return NetState.NamespaceNames();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Array.Empty<string>();
         }
-        if (files.Count == 0 || NamespaceMounts() is not { } mounts)
-        {
-            return files;
-        }
-        return files.Where(mounts.Contains).ToList();
     }
-
-    /// <summary>The names of nsfs mounts directly under /run/netns, or null when mountinfo cannot be read.</summary>
-    internal static HashSet<string>? NamespaceMounts()
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText("/proc/self/mountinfo");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        return ParseNamespaceMounts(text);
-    }
-
-    /// <summary>mountinfo(5): "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - FSTYPE SOURCE SUPEROPTIONS".</summary>
-    internal static HashSet<string> ParseNamespaceMounts(string mountinfo)
-    {
-        var prefix = NetState.NetnsDirectory + "/";
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in mountinfo.Split('\n'))
-        {
-            var fields = line.Split(' ');
-            var separator = Array.IndexOf(fields, "-");
-            if (fields.Length < 5 || separator < 0 || separator + 1 >= fields.Length || fields[separator + 1] != "nsfs")
-            {
-                continue;
-            }
-            var mountPoint = Unescape(fields[4]);
-            if (mountPoint.StartsWith(prefix, StringComparison.Ordinal) && mountPoint.IndexOf('/', prefix.Length) < 0)
-            {
-                names.Add(mountPoint[prefix.Length..]);
-            }
-        }
-        return names;
-    }
-
-    /// <summary>mountinfo writes space, tab, newline and backslash as \ooo octal escapes.</summary>
-    private static string Unescape(string field)
-    {
-        if (!field.Contains('\\'))
-        {
-            return field;
-        }
-        var sb = new StringBuilder(field.Length);
-        for (var i = 0; i < field.Length; i++)
-        {
-            if (field[i] == '\\' && i + 3 < field.Length && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) && IsOctal(field[i + 3]))
-            {
-                sb.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
-                i += 3;
-            }
-            else
-            {
-                sb.Append(field[i]);
-            }
-        }
-        return sb.ToString();
-    }
-
-    private static bool IsOctal(char c) => c is >= '0' and <= '7';
 
     /// <summary>The namespaces a command line points at: the -Namespace values typed (wildcards expanded), or null for the host.</summary>
     public static IReadOnlyList<string>? ScopedNamespaces(CompletionContext context, bool allWhenNone)

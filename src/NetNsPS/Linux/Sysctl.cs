@@ -1,8 +1,14 @@
+using System;
 using System.IO;
+using System.Text;
+using NetNsPS.Linux.Netlink;
 
 namespace NetNsPS.Linux;
 
-/// <summary>Kernel parameters: read from /proc/sys (this process's network namespace), written with `sysctl -w`.</summary>
+/// <summary>
+/// Kernel parameters: read from /proc/sys (this process's network namespace), written as `sysctl -w` (what -WhatIf and
+/// -Verbose show), which the netlink backend does in-process by writing /proc/sys itself, in sysctl's words when it fails.
+/// </summary>
 public static class Sysctl
 {
     public const string IpForward = "net.ipv4.ip_forward";
@@ -14,8 +20,27 @@ public static class Sysctl
     public static string RouteLocalnet(string device) =>
         device.Contains('.') ? $"net/ipv4/conf/{device}/route_localnet" : $"net.ipv4.conf.{device}.route_localnet";
 
-    public static string ProcPath(string key) =>
-        "/proc/sys/" + (key.Contains('/') ? key : key.Replace('.', '/'));
+    /// <summary>The file of a key, as sysctl finds it: the first separator decides, a '.' key has '.' and '/' swapped.</summary>
+    public static string ProcPath(string key) => "/proc/sys/" + SlashDot(key, '.', '/');
+
+    /// <summary>The key as sysctl prints it: dotted (a '/' key has '/' and '.' swapped).</summary>
+    public static string DisplayName(string key) => SlashDot(key, '/', '.');
+
+    /// <summary>procps' slashdot(): when the first separator is <paramref name="from"/>, every '.' and '/' swap; else nothing changes.</summary>
+    private static string SlashDot(string key, char from, char to)
+    {
+        var first = key.IndexOfAny(new[] { '.', '/' });
+        if (first < 0 || key[first] == to)
+        {
+            return key;
+        }
+        var sb = new StringBuilder(key.Length);
+        foreach (var c in key)
+        {
+            sb.Append(c == from ? to : c == to ? from : c);
+        }
+        return sb.ToString();
+    }
 
     /// <summary>The current value, or null when the parameter does not exist (module not loaded, no such interface).</summary>
     public static string? Read(string key)
@@ -28,13 +53,51 @@ public static class Sysctl
         {
             return null;
         }
-        catch (System.UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
         {
             return null;
         }
     }
 
-    public static CommandSpec Write(string key, string value) => new("sysctl", "-w", $"{key}={value}");
+    /// <summary>`sysctl -w key=value`; natively, the value is written to /proc/sys without starting sysctl.</summary>
+    public static CommandSpec Write(string key, string value) =>
+        new CommandSpec("sysctl", "-w", $"{key}={value}") { Native = _ => WriteProc(key, value) };
+
+    /// <summary>
+    /// What `sysctl -w key=value` does (procps-ng 4), in-process: the value and a newline written to the key's file under
+    /// /proc/sys of the calling thread's network namespace, a refusal reported in sysctl's words.
+    /// </summary>
+    internal static void WriteProc(string key, string value)
+    {
+        var path = ProcPath(key);
+        var name = DisplayName(key);
+        if (NetlinkNative.Access(path, Uapi.F_OK) != 0)
+        {
+            throw new NativeCommandException($"sysctl: cannot stat {path}: {Libc.ErrorText(Libc.LastError)}");
+        }
+        // Like sysctl: a directory, or a file without the owner's write bit, is refused before opening.
+        if (Directory.Exists(path) || (OperatingSystem.IsLinux() && (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) == 0))
+        {
+            throw new NativeCommandException($"sysctl: setting key \"{name}\": {Libc.ErrorText(Uapi.EINVAL)}");
+        }
+        var fd = Libc.Open(path, Uapi.O_WRONLY | Uapi.O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Libc.LastError;
+            throw new NativeCommandException(errno switch
+            {
+                Libc.ENoEnt => $"sysctl: \"{name}\" is an unknown key",
+                Libc.EPerm or Libc.EAcces or Uapi.EROFS => $"sysctl: permission denied on key \"{name}\"",
+                _ => $"sysctl: setting key \"{name}\": {Libc.ErrorText(errno)}",
+            });
+        }
+        using var file = new FileDescriptor(fd);
+        var bytes = Encoding.UTF8.GetBytes(value + "\n");
+        if (NetlinkNative.Write(file.Value, bytes, (nuint)bytes.Length) < 0)
+        {
+            throw new NativeCommandException($"sysctl: setting key \"{name}\": {Libc.ErrorText(Libc.LastError)}");
+        }
+    }
 
     /// <summary>Whether br_netfilter is loaded (built in or as a module): its sysctls exist only then.</summary>
     public static bool BridgeNetfilterLoaded => Directory.Exists("/proc/sys/net/bridge");
@@ -48,5 +111,5 @@ public static class Sysctl
 
     /// <summary>True when the persistent file exists and is the one NetNsPS wrote (never remove someone else's).</summary>
     public static bool PersistFileIsOurs() =>
-        File.Exists(PersistFile) && File.ReadAllText(PersistFile).StartsWith(PersistHeader, System.StringComparison.Ordinal);
+        File.Exists(PersistFile) && File.ReadAllText(PersistFile).StartsWith(PersistHeader, StringComparison.Ordinal);
 }

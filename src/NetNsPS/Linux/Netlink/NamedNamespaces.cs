@@ -45,7 +45,7 @@ internal static class NamedNamespaces
                 }
                 try
                 {
-                    if (NetlinkNative.Mount(ThreadNamespace, path, "none", NetlinkNative.MsBind, 0) != 0)
+                    if (NetlinkNative.Mount(ThreadNamespace, path, "none", Uapi.MS_BIND, 0) != 0)
                     {
                         throw Failed($"Bind {ThreadNamespace} -> {path} failed");
                     }
@@ -59,7 +59,7 @@ internal static class NamedNamespaces
         }
         catch
         {
-            NetlinkNative.Umount2(path, NetlinkNative.MntDetach);
+            NetlinkNative.Umount2(path, Uapi.MNT_DETACH);
             File.Delete(path);
             throw;
         }
@@ -68,7 +68,7 @@ internal static class NamedNamespaces
     public static void Delete(string name)
     {
         var path = NetState.NamespacePath(name);
-        if (NetlinkNative.Umount2(path, NetlinkNative.MntDetach) != 0 && Libc.LastError != NetlinkNative.EInval && !File.Exists(path))
+        if (NetlinkNative.Umount2(path, Uapi.MNT_DETACH) != 0 && Libc.LastError != Uapi.EINVAL && !File.Exists(path))
         {
             throw new NativeCommandException($"Cannot remove namespace file \"{path}\": {Libc.ErrorText(Libc.LastError)}");
         }
@@ -89,13 +89,13 @@ internal static class NamedNamespaces
     private static void MakeRunDirectoryShared()
     {
         var dir = NetState.NetnsDirectory;
-        if (NetlinkNative.Mount("", dir, "none", NetlinkNative.MsShared | NetlinkNative.MsRec, 0) == 0)
+        if (NetlinkNative.Mount("", dir, "none", Uapi.MS_SHARED | Uapi.MS_REC, 0) == 0)
         {
             return;
         }
-        if (Libc.LastError == NetlinkNative.EInval
-            && NetlinkNative.Mount(dir, dir, "none", NetlinkNative.MsBind | NetlinkNative.MsRec, 0) == 0
-            && NetlinkNative.Mount("", dir, "none", NetlinkNative.MsShared | NetlinkNative.MsRec, 0) == 0)
+        if (Libc.LastError == Uapi.EINVAL
+            && NetlinkNative.Mount(dir, dir, "none", Uapi.MS_BIND | Uapi.MS_REC, 0) == 0
+            && NetlinkNative.Mount("", dir, "none", Uapi.MS_SHARED | Uapi.MS_REC, 0) == 0)
         {
             return;
         }

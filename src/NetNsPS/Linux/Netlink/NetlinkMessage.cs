@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Net;
 using System.Text;
 
 namespace NetNsPS.Linux.Netlink;
@@ -8,14 +9,6 @@ namespace NetNsPS.Linux.Netlink;
 /// <summary>Builds one rtnetlink request: header, family message, then attributes (nested ones too).</summary>
 internal sealed class NetlinkMessage
 {
-    public const ushort FlagRequest = 0x1;
-    public const ushort FlagMulti = 0x2;
-    public const ushort FlagAck = 0x4;
-    public const ushort FlagDump = 0x300;
-    public const ushort FlagExcl = 0x200;
-    public const ushort FlagCreate = 0x400;
-    public const ushort HeaderLength = 16;
-
     private readonly List<byte> _bytes = new();
     private readonly Stack<int> _nests = new();
 
@@ -23,7 +16,7 @@ internal sealed class NetlinkMessage
     {
         Type = type;
         Flags = flags;
-        _bytes.AddRange(new byte[HeaderLength]);
+        _bytes.AddRange(new byte[Uapi.NLMSG_HDRLEN]);
         _bytes.AddRange(familyHeader.ToArray());
         Pad();
     }
@@ -50,9 +43,12 @@ internal sealed class NetlinkMessage
         return Bytes(type, b);
     }
 
+    /// <summary>An IPv4 or IPv6 address attribute (4 or 16 bytes, network byte order).</summary>
+    public NetlinkMessage Address(ushort type, IPAddress address) => Bytes(type, address.GetAddressBytes());
+
     public NetlinkMessage Bytes(ushort type, ReadOnlySpan<byte> value)
     {
-        WriteAttributeHeader(type, 4 + value.Length);
+        WriteAttributeHeader(type, Uapi.NLA_HDRLEN + value.Length);
         _bytes.AddRange(value.ToArray());
         Pad();
         return this;
@@ -102,16 +98,16 @@ internal sealed class NetlinkMessage
 
     private void Pad()
     {
-        while (_bytes.Count % 4 != 0)
+        while (_bytes.Count % Uapi.NLMSG_ALIGNTO != 0)
         {
             _bytes.Add(0);
         }
     }
 
-    /// <summary>struct ifinfomsg: family, type, index, flags, change.</summary>
+    /// <summary>struct ifinfomsg: family (AF_UNSPEC), pad, type, index, flags, change.</summary>
     public static byte[] InterfaceInfo(int index = 0, uint flags = 0, uint change = 0)
     {
-        var b = new byte[16];
+        var b = new byte[Uapi.SIZEOF_IFINFOMSG];
         BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), index);
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), flags);
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), change);
@@ -119,10 +115,16 @@ internal sealed class NetlinkMessage
     }
 
     /// <summary>struct ifaddrmsg for AF_INET: family, prefix length, flags, scope (global), index.</summary>
-    public static byte[] AddressInfo(byte prefixLength, int index)
+    public static byte[] AddressInfo(byte prefixLength, int index) => AddressInfo(Uapi.AF_INET, prefixLength, index);
+
+    /// <summary>
+    /// struct ifaddrmsg of a family (AF_INET, AF_INET6, or AF_UNSPEC for a dump of both): family, prefix length,
+    /// flags, scope (global), index. In a dump on a strict-checking socket the index filters the dump to that link.
+    /// </summary>
+    public static byte[] AddressInfo(int family, byte prefixLength, int index)
     {
-        var b = new byte[8];
-        b[0] = 2;
+        var b = new byte[Uapi.SIZEOF_IFADDRMSG];
+        b[0] = checked((byte)family);
         b[1] = prefixLength;
         BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), index);
         return b;
@@ -130,8 +132,20 @@ internal sealed class NetlinkMessage
 
     /// <summary>struct rtmsg for AF_INET in the main table.</summary>
     public static byte[] RouteInfo(byte destinationLength, byte protocol, byte scope, byte type) =>
-        new byte[] { 2, destinationLength, 0, 0, 254, protocol, scope, type, 0, 0, 0, 0 };
+        RouteInfo(Uapi.AF_INET, destinationLength, protocol, scope, type);
 
+    /// <summary>struct rtmsg of a family in the main table: family, dst_len, src_len, tos, table, protocol, scope, type, flags.</summary>
+    public static byte[] RouteInfo(int family, byte destinationLength, byte protocol, byte scope, byte type)
+    {
+        var b = new byte[Uapi.SIZEOF_RTMSG];
+        b[0] = checked((byte)family);
+        b[1] = destinationLength;
+        b[4] = Uapi.RT_TABLE_MAIN;
+        b[5] = protocol;
+        b[6] = scope;
+        b[7] = type;
+        return b;
+    }
 }
 
 /// <summary>Reads the attributes of a netlink message (or of a nested attribute).</summary>
@@ -145,20 +159,20 @@ internal readonly ref struct NetlinkAttributes
     public ReadOnlySpan<byte> Get(ushort type, out bool found)
     {
         var offset = 0;
-        while (offset + 4 <= _data.Length)
+        while (offset + Uapi.NLA_HDRLEN <= _data.Length)
         {
             var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
-            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & 0x3fff);
-            if (length < 4 || offset + length > _data.Length)
+            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & Uapi.NLA_TYPE_MASK);
+            if (length < Uapi.NLA_HDRLEN || offset + length > _data.Length)
             {
                 break;
             }
             if (attributeType == type)
             {
                 found = true;
-                return _data.Slice(offset + 4, length - 4);
+                return _data.Slice(offset + Uapi.NLA_HDRLEN, length - Uapi.NLA_HDRLEN);
             }
-            offset += (length + 3) & ~3;
+            offset += Align(length);
         }
         found = false;
         return ReadOnlySpan<byte>.Empty;
@@ -199,5 +213,16 @@ internal readonly ref struct NetlinkAttributes
         return found && value.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(value) : null;
     }
 
+    /// <summary>An IPv4 or IPv6 address attribute of the given family (4 or 16 bytes), or null when absent or of another length.</summary>
+    public IPAddress? IpAddress(ushort type, int family)
+    {
+        var value = Get(type, out var found);
+        var length = Uapi.AddressLength(family);
+        return found && length > 0 && value.Length == length ? new IPAddress(value) : null;
+    }
+
     public NetlinkAttributes Nested(ushort type) => new(Get(type, out _));
+
+    /// <summary>NLA_ALIGN / NLMSG_ALIGN: lengths round up to 4 bytes.</summary>
+    public static int Align(int length) => (length + Uapi.NLA_ALIGNTO - 1) & ~(Uapi.NLA_ALIGNTO - 1);
 }

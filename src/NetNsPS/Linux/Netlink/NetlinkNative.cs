@@ -2,21 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace NetNsPS.Linux.Netlink;
 
-/// <summary>The libc calls that netlink and named namespaces need beyond those in <see cref="Libc"/>.</summary>
+/// <summary>The libc calls that netlink, named namespaces and sysctls need beyond those in <see cref="Libc"/> (constants: <see cref="Uapi"/>).</summary>
 internal static class NetlinkNative
 {
-    public const int AfNetlink = 16;
-    public const int NetlinkRoute = 0;
-    public const int SolNetlink = 270;
-    public const int NetlinkExtAck = 11;
-    public const int ENoDev = 19;
-    public const int EInval = 22;
-
-    public const ulong MsBind = 4096;
-    public const ulong MsRec = 16384;
-    public const ulong MsShared = 1 << 20;
-    public const int MntDetach = 2;
-
+    /// <summary>struct sockaddr_nl: the kernel is port id 0.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct SockAddrNl
     {
@@ -32,6 +21,9 @@ internal static class NetlinkNative
     [DllImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
     public static extern int SetSockOpt(int fd, int level, int name, ref int value, uint length);
 
+    [DllImport("libc", EntryPoint = "recvfrom", SetLastError = true)]
+    public static extern nint ReceiveFrom(int fd, byte[] buffer, nuint length, int flags, ref SockAddrNl address, ref uint addressLength);
+
     [DllImport("libc", EntryPoint = "unshare", SetLastError = true)]
     public static extern int Unshare(int flags);
 
@@ -40,4 +32,14 @@ internal static class NetlinkNative
 
     [DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
     public static extern int Umount2(string target, int flags);
+
+    /// <summary>statfs(2) into a buffer as large as any struct statfs; its first field, f_type, is a C long.</summary>
+    [DllImport("libc", EntryPoint = "statfs", SetLastError = true)]
+    public static extern int StatFs(string path, byte[] buffer);
+
+    [DllImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static extern nint Write(int fd, byte[] buffer, nuint length);
+
+    [DllImport("libc", EntryPoint = "access", SetLastError = true)]
+    public static extern int Access(string path, int mode);
 }

@@ -13,7 +13,23 @@ internal sealed class NetlinkException : Exception
         Errno = errno;
     }
 
+    private NetlinkException(string message, int errno) : base(message) => Errno = errno;
+
     public int Errno { get; }
+
+    /// <summary>A dump that the kernel marked NLM_F_DUMP_INTR on every one of <paramref name="attempts"/> tries.</summary>
+    public static NetlinkException DumpInterrupted(ushort type, int attempts) => new(
+        $"Dump was interrupted and may be inconsistent: {NetlinkSocket.TypeName(type)} was tried {attempts} times and the kernel's "
+        + "state changed during every one (NLM_F_DUMP_INTR); try again when the changes have settled.", Libc.EIntr);
+}
+
+/// <summary>Where a socket's datagrams come from and go to: the kernel, or bytes a test feeds in.</summary>
+internal interface INetlinkTransport : IDisposable
+{
+    void Send(byte[] request);
+
+    /// <summary>Receives one datagram into <paramref name="buffer"/>; returns its length and the sender's port id (0: the kernel).</summary>
+    int Receive(byte[] buffer, out uint senderPortId);
 }
 
 /// <summary>
@@ -22,44 +38,47 @@ internal sealed class NetlinkException : Exception
 /// </summary>
 internal sealed class NetlinkSocket : IDisposable
 {
-    private const ushort MessageError = 2;
-    private const ushort MessageDone = 3;
-    private const ushort FlagCapped = 0x100;
-    private const ushort FlagAckTlvs = 0x200;
-    private const ushort ErrorAttributeMessage = 1;
+    /// <summary>How often a dump the kernel marks NLM_F_DUMP_INTR is tried in all (as CNI's netlinksafe and moby's nlwrap do).</summary>
+    public const int DumpAttempts = 5;
 
-    private readonly FileDescriptor _fd;
+    private readonly INetlinkTransport _transport;
     private readonly byte[] _buffer = new byte[1 << 16];
     private uint _sequence;
 
-    private NetlinkSocket(FileDescriptor fd) => _fd = fd;
+    /// <summary>A socket over any transport; <see cref="Open"/> gives one over the kernel.</summary>
+    internal NetlinkSocket(INetlinkTransport transport, bool strictCheck = false)
+    {
+        _transport = transport;
+        StrictCheck = strictCheck;
+    }
+
+    /// <summary>
+    /// True when the kernel accepted NETLINK_GET_STRICT_CHK (Linux 4.20 and later): it then checks GET requests
+    /// strictly and filters dumps by the header's fields (an address dump by ifa_index). Readers filter as well.
+    /// </summary>
+    public bool StrictCheck { get; }
+
+    /// <summary>Dumps that had to be started again because the kernel marked them interrupted.</summary>
+    public int InterruptedDumps { get; private set; }
+
+    /// <summary>Datagrams dropped because they did not come from the kernel (sender port id not 0).</summary>
+    public int ForeignMessages { get; private set; }
 
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
     public static NetlinkSocket Open()
     {
-        var fd = Libc.Socket(NetlinkNative.AfNetlink, Libc.SockRaw | Libc.SockCloExec, NetlinkNative.NetlinkRoute);
-        if (fd < 0)
-        {
-            throw new NetlinkException(Libc.LastError, null);
-        }
-        var handle = new FileDescriptor(fd);
-        var address = new NetlinkNative.SockAddrNl { Family = NetlinkNative.AfNetlink };
-        if (NetlinkNative.Bind(fd, ref address, 12) != 0)
-        {
-            var errno = Libc.LastError;
-            handle.Dispose();
-            throw new NetlinkException(errno, null);
-        }
-        // Extended ACK: the kernel explains refusals in words ("Nexthop has invalid gateway"), as iproute2 shows them.
-        var on = 1;
-        NetlinkNative.SetSockOpt(fd, NetlinkNative.SolNetlink, NetlinkNative.NetlinkExtAck, ref on, 4);
-        return new NetlinkSocket(handle);
+        var transport = KernelTransport.Open(out var strict);
+        return new NetlinkSocket(transport, strict);
     }
 
     /// <summary>Sends a request with ACK and waits for it; throws <see cref="NetlinkException"/> on refusal.</summary>
     public void Execute(NetlinkMessage message) => Exchange(message, collect: null);
 
-    /// <summary>Sends a request and returns the payloads of the reply messages (one for a get, many for a dump).</summary>
+    /// <summary>
+    /// Sends a request and returns the payloads of the reply messages (one for a get, many for a dump). A dump the
+    /// kernel marks interrupted (it raced with a change) is read to its end, dropped and started again, up to
+    /// <see cref="DumpAttempts"/> times in all.
+    /// </summary>
     public List<(ushort Type, byte[] Payload)> Query(NetlinkMessage message)
     {
         var replies = new List<(ushort, byte[])>();
@@ -69,60 +88,88 @@ internal sealed class NetlinkSocket : IDisposable
 
     private void Exchange(NetlinkMessage message, List<(ushort, byte[])>? collect)
     {
-        var sequence = ++_sequence;
-        var request = message.ToArray(sequence);
-        if (Libc.Send(_fd.Value, request, (nuint)request.Length, 0) < 0)
+        var dump = (message.Flags & Uapi.NLM_F_DUMP) == Uapi.NLM_F_DUMP;
+        for (var attempt = 1; ; attempt++)
         {
-            throw new NetlinkException(Libc.LastError, null);
+            collect?.Clear();
+            if (!ExchangeOnce(message, collect, dump))
+            {
+                return;
+            }
+            InterruptedDumps++;
+            if (attempt >= DumpAttempts)
+            {
+                throw NetlinkException.DumpInterrupted(message.Type, attempt);
+            }
         }
-        var dump = (message.Flags & NetlinkMessage.FlagDump) == NetlinkMessage.FlagDump;
+    }
+
+    /// <summary>One request and its replies; true when it was a dump and the kernel marked any of its messages interrupted.</summary>
+    private bool ExchangeOnce(NetlinkMessage message, List<(ushort, byte[])>? collect, bool dump)
+    {
+        var sequence = ++_sequence;
+        _transport.Send(message.ToArray(sequence));
+        var interrupted = false;
         while (true)
         {
-            var received = (int)Libc.Receive(_fd.Value, _buffer, (nuint)_buffer.Length, 0);
-            if (received < 0)
+            var received = _transport.Receive(_buffer, out var sender);
+            if (sender != 0)
             {
-                var errno = Libc.LastError;
-                if (errno == Libc.EIntr)
-                {
-                    continue;
-                }
-                throw new NetlinkException(errno, null);
+                // Any process can send to our port id; only the kernel answers requests.
+                ForeignMessages++;
+                continue;
             }
             var offset = 0;
-            while (offset + NetlinkMessage.HeaderLength <= received)
+            while (offset + Uapi.NLMSG_HDRLEN <= received)
             {
                 var span = _buffer.AsSpan(offset, received - offset);
                 var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
                 var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
                 var flags = BinaryPrimitives.ReadUInt16LittleEndian(span[6..]);
                 var replySequence = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-                if (length < NetlinkMessage.HeaderLength || length > span.Length)
+                if (length < Uapi.NLMSG_HDRLEN || length > span.Length)
                 {
-                    throw new NetlinkException(NetlinkNative.EInval, "truncated netlink message");
+                    throw new NetlinkException(Uapi.EINVAL, "truncated netlink message");
                 }
-                var payload = span[NetlinkMessage.HeaderLength..length];
-                offset += (length + 3) & ~3;
+                var payload = span[Uapi.NLMSG_HDRLEN..length];
+                offset += NetlinkAttributes.Align(length);
                 if (replySequence != sequence)
                 {
+                    // A late answer to an earlier request (one abandoned by an exception): not ours.
                     continue;
                 }
-                if (type == MessageDone)
+                if (dump && (flags & Uapi.NLM_F_DUMP_INTR) != 0)
                 {
-                    return;
+                    interrupted = true;
                 }
-                if (type == MessageError)
+                if (type == Uapi.NLMSG_DONE)
                 {
+                    return interrupted;
+                }
+                if (type == Uapi.NLMSG_ERROR)
+                {
+                    if (payload.Length < 4)
+                    {
+                        throw new NetlinkException(Uapi.EINVAL, "truncated netlink error message");
+                    }
                     var error = -BinaryPrimitives.ReadInt32LittleEndian(payload);
                     if (error == 0)
                     {
-                        return;
+                        return interrupted;
                     }
                     throw new NetlinkException(error, ExtendedAckMessage(payload, flags));
                 }
-                collect?.Add((type, payload.ToArray()));
-                if (!dump && (flags & NetlinkMessage.FlagMulti) == 0 && (message.Flags & NetlinkMessage.FlagAck) == 0)
+                if (type == Uapi.NLMSG_NOOP)
                 {
-                    return;
+                    continue;
+                }
+                if (!interrupted)
+                {
+                    collect?.Add((type, payload.ToArray()));
+                }
+                if (!dump && (flags & Uapi.NLM_F_MULTI) == 0 && (message.Flags & Uapi.NLM_F_ACK) == 0)
+                {
+                    return false;
                 }
             }
         }
@@ -130,18 +177,99 @@ internal sealed class NetlinkSocket : IDisposable
 
     private static string? ExtendedAckMessage(ReadOnlySpan<byte> payload, ushort flags)
     {
-        if ((flags & FlagAckTlvs) == 0 || payload.Length < 4 + NetlinkMessage.HeaderLength)
+        if ((flags & Uapi.NLM_F_ACK_TLVS) == 0 || payload.Length < 4 + Uapi.NLMSG_HDRLEN)
         {
             return null;
         }
         var original = payload[4..];
-        var skip = (flags & FlagCapped) != 0 ? NetlinkMessage.HeaderLength : (int)BinaryPrimitives.ReadUInt32LittleEndian(original);
+        var skip = (flags & Uapi.NLM_F_CAPPED) != 0 ? Uapi.NLMSG_HDRLEN : (int)BinaryPrimitives.ReadUInt32LittleEndian(original);
         if (4 + skip > payload.Length)
         {
             return null;
         }
-        return new NetlinkAttributes(payload[(4 + ((skip + 3) & ~3))..]).String(ErrorAttributeMessage);
+        return new NetlinkAttributes(payload[(4 + NetlinkAttributes.Align(skip))..]).String(Uapi.NLMSGERR_ATTR_MSG);
     }
 
-    public void Dispose() => _fd.Dispose();
+    /// <summary>A request type by its uapi name, for messages.</summary>
+    public static string TypeName(ushort type) => type switch
+    {
+        Uapi.RTM_NEWLINK => nameof(Uapi.RTM_NEWLINK),
+        Uapi.RTM_DELLINK => nameof(Uapi.RTM_DELLINK),
+        Uapi.RTM_GETLINK => nameof(Uapi.RTM_GETLINK),
+        Uapi.RTM_NEWADDR => nameof(Uapi.RTM_NEWADDR),
+        Uapi.RTM_DELADDR => nameof(Uapi.RTM_DELADDR),
+        Uapi.RTM_GETADDR => nameof(Uapi.RTM_GETADDR),
+        Uapi.RTM_NEWROUTE => nameof(Uapi.RTM_NEWROUTE),
+        Uapi.RTM_DELROUTE => nameof(Uapi.RTM_DELROUTE),
+        Uapi.RTM_GETROUTE => nameof(Uapi.RTM_GETROUTE),
+        _ => "netlink message type " + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public void Dispose() => _transport.Dispose();
+
+    /// <summary>A NETLINK_ROUTE socket: send(2), and recvfrom(2) with the sender's sockaddr_nl.</summary>
+    private sealed class KernelTransport : INetlinkTransport
+    {
+        private readonly FileDescriptor _fd;
+
+        private KernelTransport(FileDescriptor fd) => _fd = fd;
+
+        public static KernelTransport Open(out bool strictCheck)
+        {
+            var fd = Libc.Socket(Uapi.AF_NETLINK, Libc.SockRaw | Libc.SockCloExec, Uapi.NETLINK_ROUTE);
+            if (fd < 0)
+            {
+                throw new NetlinkException(Libc.LastError, null);
+            }
+            var handle = new FileDescriptor(fd);
+            var address = new NetlinkNative.SockAddrNl { Family = Uapi.AF_NETLINK };
+            if (NetlinkNative.Bind(fd, ref address, Uapi.SIZEOF_SOCKADDR_NL) != 0)
+            {
+                var errno = Libc.LastError;
+                handle.Dispose();
+                throw new NetlinkException(errno, null);
+            }
+            // Extended ACK: the kernel explains refusals in words ("Nexthop has invalid gateway"), as iproute2 shows them.
+            var on = 1;
+            NetlinkNative.SetSockOpt(fd, Uapi.SOL_NETLINK, Uapi.NETLINK_EXT_ACK, ref on, sizeof(int));
+            // Strict checking (4.20+): dumps honour the header's filters; an older kernel refuses the option and dumps everything.
+            strictCheck = NetlinkNative.SetSockOpt(fd, Uapi.SOL_NETLINK, Uapi.NETLINK_GET_STRICT_CHK, ref on, sizeof(int)) == 0;
+            return new KernelTransport(handle);
+        }
+
+        public void Send(byte[] request)
+        {
+            while (Libc.Send(_fd.Value, request, (nuint)request.Length, 0) < 0)
+            {
+                var errno = Libc.LastError;
+                if (errno != Libc.EIntr)
+                {
+                    throw new NetlinkException(errno, null);
+                }
+            }
+        }
+
+        public int Receive(byte[] buffer, out uint senderPortId)
+        {
+            while (true)
+            {
+                var from = new NetlinkNative.SockAddrNl();
+                var length = (uint)Uapi.SIZEOF_SOCKADDR_NL;
+                var received = (int)NetlinkNative.ReceiveFrom(_fd.Value, buffer, (nuint)buffer.Length, 0, ref from, ref length);
+                if (received < 0)
+                {
+                    var errno = Libc.LastError;
+                    if (errno == Libc.EIntr)
+                    {
+                        continue;
+                    }
+                    throw new NetlinkException(errno, null);
+                }
+                senderPortId = from.Pid;
+                return received;
+            }
+        }
+
+        public void Dispose() => _fd.Dispose();
+    }
 }
