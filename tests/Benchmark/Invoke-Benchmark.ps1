@@ -18,7 +18,8 @@
     should not grow with H.
 
     Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
-    writes them as JSON under out/bench/. Run by `build.ps1 Bench`.
+    writes them as JSON under out/bench/. Run by `build.ps1 Bench` (N = 10,100, H = 10,1000 by default; the
+    loop lab at N = 1000: `build.ps1 Bench -BenchN 100,1000 -BenchRounds 1`).
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
