@@ -3,27 +3,61 @@
     NetNsPS against the plain bash way of the article, in one sandbox, same machine, same run.
 .DESCRIPTION
     For each N: A = the article's commands in a bash loop (one process per command), B = NetNsPS pipelines,
-    B2 = NetNsPS called once per namespace in a foreach loop, C = the lower bound (ip -batch, iptables-restore).
+    B2 = NetNsPS called once per namespace in a foreach loop, F = the floor (called C before): the fewest
+    processes possible, one ip -batch on the host, one ip -n NS -batch per namespace, one iptables-restore.
+    B2fresh and Bfresh are B2 and B run as a script pays for them: a fresh pwsh that imports the module and
+    runs the loop (or the pipelines), timed from process start to exit; their teardown likewise.
     Each builds N namespaces on one bridge (veth, address, default route), then publishes a port per
-    namespace, then tears everything down. The state after A, B, B2 and C must be equal. Also times Tab
-    completion (TabExpansion2) with N namespaces and ports. Prints a table of medians and writes it as JSON
-    under out/bench/. Run by `build.ps1 Bench`.
+    namespace, then tears everything down. The state after every way must be equal to A's (checked in the
+    first round), and every teardown must return to the pristine state.
+
+    Per call: with H namespaces already on the host (veth on br0, address, published port each, built the
+    floor way), the median of -Calls calls of Add-VethPair, Add-NsIPAddress and Publish-NsPort, each on a
+    fresh namespace made beforehand, in this warm pwsh (each cmdlet warmed up once), beside the raw commands
+    the same call replaces (read from its -WhatIf output), each spawned as a process. The ratio cmdlet/raw
+    should not grow with H.
+
+    Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
+    writes them as JSON under out/bench/. Run by `build.ps1 Bench` (N = 10,100, H = 10,1000 by default; the
+    loop lab at N = 1000: `build.ps1 Bench -BenchN 100,1000 -BenchRounds 1`).
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
     [int[]] $N = @(10, 100),
     [int] $Rounds = 3,
+    # Per call: the numbers of namespaces already on the host, and the calls timed at each.
+    [int[]] $HostSizes = @(10, 1000),
+    [ValidateRange(3, 200)][int] $Calls = 15,
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
-$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath -ScriptBlock {
-    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath)
+$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls -ScriptBlock {
+    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls)
     $ErrorActionPreference = 'Stop'
 
-    function Address([int] $i) { "10.77.$([math]::Floor($i / 250)).$($i % 250 + 2)" }
+    # Defined from text, so the fresh pwsh processes get exactly the same function.
+    $addressFunction = 'function Address([int] $i) { "10.77.$([math]::Floor($i / 250)).$($i % 250 + 2)" }'
+    . ([scriptblock]::Create($addressFunction))
+
+    function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[math]::Floor($sorted.Count / 2)] }
+
+    # The same pwsh as this one (and as build.ps1's Invoke-IsolatedPwsh): dotnet + pwsh.dll under `dotnet pwsh`.
+    $pwshExe = [Environment]::ProcessPath
+    $pwshPrefix = @(if ((Split-Path $pwshExe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    function Invoke-FreshPwsh([string] $Script) {
+        $lines = & $pwshExe @pwshPrefix -NoProfile -NonInteractive -Command "`$PSStyle.OutputRendering = 'PlainText'`n$Script" 2>&1
+        $errors = @($lines | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        if ($LASTEXITCODE -ne 0) { throw "a fresh pwsh failed ($LASTEXITCODE): $($errors -join "`n")" }
+        $lines | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] }
+    }
+    # A script for a fresh pwsh: import the module, then the given blocks (each takes $n), as a user's script would.
+    function Get-FreshScript([scriptblock[]] $Blocks, [int] $n) {
+        $body = ($Blocks | ForEach-Object { "& {$_} $n" }) -join "`n"
+        "`$ErrorActionPreference = 'Stop'`nImport-Module '$($ModulePath -replace "'", "''")'`n$addressFunction`n$portsDefinition`n$body`n"
+    }
 
     function Reset-Lab {
         foreach ($f in Get-ChildItem /run/netns -ErrorAction SilentlyContinue) { & ip netns delete $f.Name }
@@ -133,7 +167,7 @@ iptables -w -t raw -X NETNSPS-PREROUTING
 "@
     }
 
-    # C: the same work in as few processes as possible: one ip -batch on the host, one per namespace, one iptables-restore per table.
+    # F, the floor: the same work in as few processes as possible: one ip -batch on the host, one per namespace, one iptables-restore per table.
     function Invoke-LowerBound([int] $n, [string] $Stage) {
         $host_ = [Text.StringBuilder]::new()
         if ($Stage -eq 'setup') {
@@ -171,7 +205,9 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         if ($LASTEXITCODE -ne 0) { throw "lower bound $Stage failed" }
     }
 
-    $ports = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ Namespace = "ns$_"; InternalPort = 80; ExternalPort = 20000 + $_ } } }
+    # The port mappings B pipes to Publish-NsPort (also defined, from this text, in B's fresh pwsh).
+    $portsDefinition = '$ports = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ Namespace = "ns$_"; InternalPort = 80; ExternalPort = 20000 + $_ } } }'
+    . ([scriptblock]::Create($portsDefinition))
     $variants = [ordered]@{
         A  = @{
             Setup    = { param($n) Invoke-Bash (Get-BashSetup $n) }
@@ -188,10 +224,23 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             Publish  = { param($n) foreach ($i in 1..$n) { Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) } }
             Teardown = { param($n) foreach ($i in 1..$n) { Unpublish-NsPort -ExternalPort (20000 + $i) }; foreach ($i in 1..$n) { Remove-NetNamespace "ns$i" -Confirm:$false } }
         }
-        C  = @{
+        F  = @{
             Setup    = { param($n) Invoke-LowerBound $n setup }
             Publish  = { param($n) Invoke-LowerBound $n publish }
             Teardown = { param($n) Invoke-LowerBound $n teardown }
+        }
+        # What a script pays: a fresh pwsh from start to exit, setup and publish in one process, teardown in another.
+        B2fresh = @{
+            Fresh    = $true
+            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B2.Setup, $variants.B2.Publish) $n) }
+            Publish  = { param($n) }
+            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B2.Teardown) $n) }
+        }
+        Bfresh  = @{
+            Fresh    = $true
+            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B.Setup, $variants.B.Publish) $n) }
+            Publish  = { param($n) }
+            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B.Teardown) $n) }
         }
     }
 
@@ -201,11 +250,13 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         foreach ($round in 1..$Rounds) {
             foreach ($name in $variants.Keys) {
                 Reset-Lab
+                Write-Host "  N=$n round $round $name"
                 $pristine = Get-LabDump
                 $v = $variants[$name]
                 $setup = Measure-Seconds { & $v.Setup $n }
                 $publish = Measure-Seconds { & $v.Publish $n }
-                $dumps[$name] = Get-LabDump
+                # The end state is compared once, in the first round (a dump of N namespaces costs 2N processes).
+                if ($round -eq 1) { $dumps[$name] = Get-LabDump }
                 $teardown = Measure-Seconds { & $v.Teardown $n }
                 # The kernel dismantles deleted namespaces in the background (bash and ip -batch do not wait for it;
                 # Remove-NetNamespace does): give it up to 5 s, outside the timing, before comparing.
@@ -216,12 +267,14 @@ iptables -w -t raw -X NETNSPS-PREROUTING
                     throw "$name (N=$n) did not tear down to the pristine state:`n$diff"
                 }
                 $times["$name/setup+publish"] += @($setup + $publish)
-                $times["$name/setup"] += @($setup)
-                $times["$name/publish"] += @($publish)
+                if (-not $v.Fresh) {
+                    $times["$name/setup"] += @($setup)
+                    $times["$name/publish"] += @($publish)
+                }
                 $times["$name/teardown"] += @($teardown)
             }
         }
-        foreach ($name in 'B', 'B2', 'C') {
+        foreach ($name in @($variants.Keys | Where-Object { $_ -ne 'A' })) {
             if ($dumps[$name] -ne $dumps['A']) {
                 $diff = Compare-Object ($dumps['A'] -split "`n") ($dumps[$name] -split "`n") | Select-Object -First 6 | Out-String
                 throw "N=${n}: the state after $name differs from the state after A:`n$diff"
@@ -229,10 +282,10 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         }
         # Get-NetNamespace with all N namespaces and their addresses.
         Reset-Lab
-        & $variants.C.Setup $n
+        & $variants.F.Setup $n
         $list = foreach ($r in 1..$Rounds) { Measure-Seconds { Get-NetNamespace } }
         # Tab completion with N namespaces and N published ports: what a user waits for after pressing Tab.
-        & $variants.C.Publish $n
+        & $variants.F.Publish $n
         $completions = [ordered]@{
             'Tab: -Namespace'                  = 'Add-VethPair -Namespace ns1'
             'Tab: -InterfaceName in namespace' = 'Add-NsIPAddress -Namespace ns1 -InterfaceName '
@@ -246,13 +299,96 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             $samples = foreach ($r in 1..([math]::Max($Rounds, 5))) { Measure-Seconds { TabExpansion2 -inputScript $line -cursorColumn $line.Length } }
             [pscustomobject]@{ N = $n; Measure = $label; Seconds = [math]::Round((@($samples | Sort-Object))[[math]::Floor(@($samples).Count / 2)], 4) }
         }
-        & $variants.C.Teardown $n
+        & $variants.F.Teardown $n
         foreach ($key in $times.Keys) {
             $sorted = @($times[$key] | Sort-Object)
             [pscustomobject]@{ N = $n; Measure = $key; Seconds = [math]::Round($sorted[[math]::Floor($sorted.Count / 2)], 4) }
         }
         [pscustomobject]@{ N = $n; Measure = 'Get-NetNamespace'; Seconds = [math]::Round((@($list | Sort-Object))[[math]::Floor($Rounds / 2)], 4) }
         $tab
+    }
+
+    # Per call: one cmdlet call with H namespaces already on the host, against the raw commands it replaces.
+    function Invoke-Raw([string[]] $Lines) {
+        foreach ($line in $Lines) {
+            $words = $line -split ' '
+            & $words[0] $words[1..($words.Count - 1)]
+            if ($LASTEXITCODE -ne 0) { throw "raw command failed ($LASTEXITCODE): $line" }
+        }
+    }
+    # The raw commands of each call, as its -WhatIf prints them (in one fresh pwsh: -WhatIf writes to the host).
+    function Get-WhatIfCommands([string[]] $Lines) {
+        $script = "`$ErrorActionPreference = 'Stop'`nImport-Module '$($ModulePath -replace "'", "''")'`n" + (($Lines | ForEach-Object { "Write-Host '@@'`n$_ -WhatIf" }) -join "`n")
+        $groups = [System.Collections.Generic.List[object]]::new()
+        foreach ($line in @(Invoke-FreshPwsh $script)) {
+            if ($line -eq '@@') { $groups.Add([System.Collections.Generic.List[string]]::new()) }
+            elseif ($line -match '^What if: (.+)$') { $groups[$groups.Count - 1].Add($Matches[1]) }
+        }
+        if ($groups.Count -ne $Lines.Count -or @($groups | Where-Object { $_.Count -eq 0 }).Count) { throw "could not read the -WhatIf commands of: $($Lines[0])" }
+        , $groups
+    }
+    # What a namespace looks like in the lab dump, with its name, address and port made generic.
+    function Get-NamespaceShape([string[]] $Dump, [int] $i) {
+        $ns = "ns$i"; $a = [regex]::Escape((Address $i)); $p = 20000 + $i
+        @($Dump -match "\b$ns\b" -replace "\b$ns\b", 'NS' -replace "$a(?![\d])", 'ADDR' -replace "\b$p\b", 'PORT' | Sort-Object) -join "`n"
+    }
+    $steps = [ordered]@{
+        'Add-VethPair'    = @{ Call = { param($i) Add-VethPair "ns$i" -Bridge br0 }; Text = { param($i) "Add-VethPair ns$i -Bridge br0" } }
+        'Add-NsIPAddress' = @{ Call = { param($i) Add-NsIPAddress "$(Address $i)/16" -Namespace "ns$i" -InterfaceName "veth-ns$i" }; Text = { param($i) "Add-NsIPAddress $(Address $i)/16 -Namespace ns$i -InterfaceName veth-ns$i" } }
+        'Publish-NsPort'  = @{ Call = { param($i) Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) }; Text = { param($i) "Publish-NsPort ns$i -InternalPort 80 -ExternalPort $(20000 + $i)" } }
+    }
+    foreach ($h in $HostSizes) {
+        Reset-Lab
+        # A bridge takes at most 1023 ports (the kernel's BR_MAX_PORTS is 1024, port 0 unused), and the timed calls add
+        # 2 x Calls + 1 of their own: past that, the floor lab is made smaller, so that the calls end at H.
+        $lab = [math]::Min($h, 1023 - (2 * $Calls + 1))
+        Write-Host "  per call, H=$h (floor lab of $lab namespaces)"
+        Invoke-LowerBound $lab setup
+        Invoke-LowerBound $lab publish
+        # Beyond the lab: one namespace to warm up on, then one per cmdlet call and one per raw sample, made outside the timing.
+        $warm = $lab + 1
+        $cmdletNs = @(($lab + 2)..($lab + 1 + $Calls))
+        $rawNs = @(($lab + 2 + $Calls)..($lab + 1 + 2 * $Calls))
+        $extra = @($warm) + $cmdletNs + $rawNs
+        (($extra | ForEach-Object { "netns add ns$_" }) -join "`n") + "`n" | & ip -batch -
+        foreach ($i in $extra) { & ip -n "ns$i" link set dev lo up }
+        foreach ($cmdlet in $steps.Keys) {
+            $step = $steps[$cmdlet]
+            $null = & $step.Call $warm
+            $raw = Get-WhatIfCommands @($rawNs | ForEach-Object { & $step.Text $_ })
+            $cmdletMs = [System.Collections.Generic.List[double]]::new()
+            $rawMs = [System.Collections.Generic.List[double]]::new()
+            foreach ($j in 0..($Calls - 1)) {
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                $null = & $step.Call $cmdletNs[$j]
+                $cmdletMs.Add($sw.Elapsed.TotalMilliseconds)
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                Invoke-Raw $raw[$j]
+                $rawMs.Add($sw.Elapsed.TotalMilliseconds)
+            }
+            [pscustomobject]@{
+                Section     = 'PerCall'
+                H           = $h
+                Lab         = $lab
+                Cmdlet      = $cmdlet
+                CmdletMs    = [math]::Round((Get-Median $cmdletMs), 2)
+                RawMs       = [math]::Round((Get-Median $rawMs), 2)
+                RawCommands = $raw[0].Count
+                Raw         = @($raw[0])
+            }
+        }
+        # The namespaces the cmdlets made and those the raw commands made must look the same.
+        $dump = @((Get-LabDump) -split "`n")
+        $expected = Get-NamespaceShape $dump $warm
+        foreach ($i in $cmdletNs + $rawNs) {
+            $shape = Get-NamespaceShape $dump $i
+            if ($shape -ne $expected) {
+                $diff = Compare-Object ($expected -split "`n") ($shape -split "`n") | Select-Object -First 6 | Out-String
+                throw "H=${h}: ns$i differs from the cmdlet-made ns${warm}:`n$diff"
+            }
+        }
+        $hairpins = $lab + $extra.Count
+        if ($dump -notcontains "hairpin hairpin on x$hairpins") { throw "H=${h}: expected $hairpins bridge ports with hairpin on: $(($dump -match "^hairpin" | % { "[$_]" }) -join "; ")" }
     }
 
     # One object through one cmdlet against the raw commands it replaces.
@@ -281,8 +417,10 @@ function Measure-Start([string] $Command) {
 $bare = Measure-Start 'exit 0'
 $imported = Measure-Start "Import-Module '$ModulePath'; exit 0"
 
+$perCallRows = @($results | Where-Object { $_.PSObject.Properties['Section'] })
 $rows = [System.Collections.Generic.List[object]]::new()
-$rows.AddRange(@($results | Select-Object N, Measure, Seconds))
+$rows.AddRange(@($results | Where-Object { -not $_.PSObject.Properties['Section'] } | Select-Object N, Measure, Seconds))
+$rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare)'; Seconds = [math]::Round($bare, 4) })
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'Import-Module (over bare pwsh start)'; Seconds = [math]::Round($imported - $bare, 4) })
 
 function Get-Time([int] $Size, [string] $Name) {
@@ -291,27 +429,71 @@ function Get-Time([int] $Size, [string] $Name) {
     }
     throw "no measurement $Name for N=$Size"
 }
+function Get-Ratio([double] $Numerator, [double] $Denominator) { if ($Denominator -gt 0) { [math]::Round($Numerator / $Denominator, 3) } else { $null } }
 $ratios = foreach ($size in $N) {
-    $a = Get-Time $size 'A/setup+publish'; $b = Get-Time $size 'B/setup+publish'; $b2 = Get-Time $size 'B2/setup+publish'; $c = Get-Time $size 'C/setup+publish'
+    $a = Get-Time $size 'A/setup+publish'; $b = Get-Time $size 'B/setup+publish'; $b2 = Get-Time $size 'B2/setup+publish'; $f = Get-Time $size 'F/setup+publish'
     [pscustomobject]@{
         N                 = $size
         'A s'             = $a
         'B s'             = $b
         'B2 s'            = $b2
-        'C s'             = $c
-        'B/A'             = [math]::Round($b / $a, 3)
-        'B2/A'            = [math]::Round($b2 / $a, 3)
-        'B/C'             = [math]::Round($b / $c, 3)
-        'teardown B/A'    = [math]::Round((Get-Time $size 'B/teardown') / (Get-Time $size 'A/teardown'), 3)
+        'F s'             = $f
+        'B/A'             = Get-Ratio $b $a
+        'B2/A'            = Get-Ratio $b2 $a
+        'B/F'             = Get-Ratio $b $f
+        'B2/F'            = Get-Ratio $b2 $f
+        'teardown B/A'    = Get-Ratio (Get-Time $size 'B/teardown') (Get-Time $size 'A/teardown')
         'Get-NetNamespace s' = Get-Time $size 'Get-NetNamespace'
     }
 }
-$one = [math]::Round((Get-Time 1 'New-NetNamespace (one)') / (Get-Time 1 'ip netns add + lo up (one)'), 3)
+# The loop lab as a script pays for it (fresh pwsh, start to exit) against the floor; its teardown against bash's.
+$fresh = foreach ($size in $N) {
+    $f = Get-Time $size 'F/setup+publish'; $b2f = Get-Time $size 'B2fresh/setup+publish'; $bf = Get-Time $size 'Bfresh/setup+publish'
+    $ta = Get-Time $size 'A/teardown'; $tb2f = Get-Time $size 'B2fresh/teardown'; $tbf = Get-Time $size 'Bfresh/teardown'
+    [pscustomobject]@{
+        N                    = $size
+        'F s'                = $f
+        'B2fresh s'          = $b2f
+        'Bfresh s'           = $bf
+        'B2fresh/F'          = Get-Ratio $b2f $f
+        'Bfresh/F'           = Get-Ratio $bf $f
+        'teardown A s'       = $ta
+        'teardown B2fresh s' = $tb2f
+        'teardown Bfresh s'  = $tbf
+        'td B2fresh/A'       = Get-Ratio $tb2f $ta
+        'td Bfresh/A'        = Get-Ratio $tbf $ta
+    }
+}
+# Per call: one row per cmdlet, the columns of each H side by side, and how much the ratio grew from the first H to the last.
+$hostSizes = @($HostSizes)
+$perCall = foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+    $row = [ordered]@{ Cmdlet = $cmdlet; 'raw cmds' = ($perCallRows | Where-Object Cmdlet -eq $cmdlet | Select-Object -First 1).RawCommands }
+    foreach ($h in $hostSizes) {
+        $r = $perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and [int]$_.H -eq $h }
+        $row["ms@$h"] = [double]$r.CmdletMs
+        $row["raw ms@$h"] = [double]$r.RawMs
+        $row["ratio@$h"] = Get-Ratio $r.CmdletMs $r.RawMs
+    }
+    $first = $row["ratio@$($hostSizes[0])"]; $last = $row["ratio@$($hostSizes[-1])"]
+    $row["growth $($hostSizes[-1])/$($hostSizes[0])"] = if ($hostSizes.Count -gt 1) { Get-Ratio $last $first } else { $null }
+    [pscustomobject]$row
+}
+$one = Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)')
 
-Write-Host "`nMedians of $Rounds rounds (seconds); setup+publish unless noted" -ForegroundColor Cyan
-$ratios | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+Write-Host "`nA = bash loop of the article's commands, B = NetNsPS pipelines, B2 = NetNsPS once per namespace in a foreach loop (both in this warm pwsh)," -ForegroundColor Cyan
+Write-Host "F = the floor (was called C): ip -batch on the host, one ip -n NS -batch per namespace, one iptables-restore." -ForegroundColor Cyan
+Write-Host "Medians of $Rounds rounds (seconds); setup+publish unless noted" -ForegroundColor Cyan
+$ratios | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host "Loop lab in a fresh pwsh (start to exit: what a script pays) against the floor; teardown (Unpublish + Remove per namespace) against A's. Targets: B2fresh/F <= 3, td B2fresh/A <= 1" -ForegroundColor Cyan
+$fresh | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host "Per call, in a warm pwsh, with H namespaces (veth, address, published port) already on the host: median ms of $Calls calls, each on a fresh namespace," -ForegroundColor Cyan
+Write-Host "beside the raw commands the call replaces (its -WhatIf lines, each spawned as a process). Target: growth of the ratio <= 1.5" -ForegroundColor Cyan
+$perCall | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+    Write-Host "  $cmdlet replaces: $((($perCallRows | Where-Object Cmdlet -eq $cmdlet | Select-Object -First 1).Raw) -join ' ; ')"
+}
 Write-Host "One New-NetNamespace / the raw commands it replaces: $one"
-Write-Host "Import-Module over a bare pwsh start: $(Get-Time 0 'Import-Module (over bare pwsh start)') s"
+Write-Host "pwsh start (bare): $(Get-Time 0 'pwsh start (bare)') s; Import-Module over a bare pwsh start: $(Get-Time 0 'Import-Module (over bare pwsh start)') s"
 $rows | Sort-Object N, Measure | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
 
 New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
@@ -320,7 +502,12 @@ $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Dat
     Date           = (Get-Date).ToString('o')
     Machine        = "$([Environment]::ProcessorCount) cores, $(uname -r)"
     Rounds         = $Rounds
+    Calls          = $Calls
+    Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (formerly C); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit'
     Ratios         = $ratios
+    FreshLoop      = $fresh
+    PerCall        = $perCall
+    PerCallSamples = @($perCallRows | Select-Object H, Lab, Cmdlet, CmdletMs, RawMs, RawCommands, Raw)
     OneObjectRatio = $one
     Measures       = $rows
 } | ConvertTo-Json -Depth 4 | Set-Content $file
