@@ -36,6 +36,7 @@ internal static class NamespaceRemoval
     public static void WaitGone(ISystemView state, IReadOnlyCollection<int> hostIndexes, CancellationToken token)
     {
         var deadline = DateTime.UtcNow + Patience;
+        var pause = 1;
         while (hostIndexes.Count > 0)
         {
             state.Invalidate();
@@ -44,7 +45,9 @@ internal static class NamespaceRemoval
             {
                 return;
             }
-            token.WaitHandle.WaitOne(20);
+            // The kernel usually frees a namespace within a few milliseconds: look again soon, then less often.
+            token.WaitHandle.WaitOne(pause);
+            pause = Math.Min(pause * 2, 20);
             token.ThrowIfCancellationRequested();
         }
     }
