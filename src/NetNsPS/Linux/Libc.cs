@@ -13,7 +13,7 @@ internal static class Libc
 {
     public const int CloneNewNet = 0x40000000;
 
-    public const int AfInet = 2;
+    public const int AfInet = Netlink.Uapi.AF_INET;
     public const int SockStream = 1;
     public const int SockDgram = 2;
     public const int SockRaw = 3;
