@@ -8,29 +8,35 @@ using Xunit;
 namespace NetNsPS.Tests;
 
 /// <summary>
-/// Golden files: a plan rendered as its -WhatIf lines and undos, compared with Golden/NAME.txt.
-/// NETNSPS_UPDATE_GOLDEN=1 writes the files instead (then review the diff).
+/// Golden files for the firewall planners: a plan rendered as its objects, -WhatIf lines and undos, compared with
+/// Golden/NAME.txt. NETNSPS_UPDATE_GOLDEN=1 writes the files instead (then review the diff). The rendering is the
+/// one main's GoldenPlan uses for the other planners, so the two helpers can become one when the branches meet.
 /// </summary>
-public static class Golden
+public static class FirewallGolden
 {
     public const string UpdateVariable = "NETNSPS_UPDATE_GOLDEN";
 
-    /// <summary>"about: SUBJECT" whenever the subject changes, then "step: COMMAND" and "undo: COMMAND" (or "undo: (none)") per step.</summary>
+    /// <summary>One line per object ("object: ..."), per step ("step: ...") and per undo ("  undo: ..."); "(no change)" for an empty plan.</summary>
     public static string Render(Plan plan)
     {
-        var sb = new StringBuilder();
-        string? subject = null;
-        foreach (var step in plan.Steps)
+        if (plan.IsEmpty)
         {
-            if (step.Subject != subject || sb.Length == 0)
-            {
-                subject = step.Subject;
-                sb.Append("about: ").Append(subject ?? "(none)").Append('\n');
-            }
-            sb.Append("step: ").Append(step.Command.Render()).Append('\n');
-            sb.Append("undo: ").Append(step.Undo?.Render() ?? "(none)").Append('\n');
+            return "(no change)\n";
         }
-        return sb.Length == 0 ? "(no steps)\n" : sb.ToString();
+        var text = new StringBuilder();
+        foreach (var o in plan.Objects())
+        {
+            text.Append("object: ").Append(o.Subject ?? "(none)").Append('\n');
+            foreach (var step in o.Steps)
+            {
+                text.Append("step: ").Append(step.Command.Render()).Append('\n');
+                if (step.Undo is not null)
+                {
+                    text.Append("  undo: ").Append(step.Undo.Render()).Append('\n');
+                }
+            }
+        }
+        return text.ToString();
     }
 
     public static void Verify(string name, string actual)
