@@ -37,7 +37,7 @@ public class BadStateTests
     [Fact]
     public void ReadPorts_FindsAMappingByItsOutputDnat_WhenThePreroutingOneIsGone()
     {
-        var (mapping, _) = Assert.Single(NatRules.ReadPorts(IptablesDriver.Parse(Save)));
+        var mapping = Assert.Single(NatRules.ReadPorts(IptablesDriver.Parse(Save)).Select(p => p.Listed).OfType<NsPortMapping>());
         Assert.Equal(8080, mapping.ExternalPort);
         Assert.Equal("red", mapping.Namespace);
         Assert.Equal("192.168.15.2", mapping.InternalIPAddress);
@@ -46,19 +46,17 @@ public class BadStateTests
     [Fact]
     public void ReadPortTags_FindsEveryMappingThatHasAnyRuleLeft()
     {
-        var tags = NatRules.ReadPortTags(IptablesDriver.Parse(Save));
+        var tags = NatRules.ReadPorts(IptablesDriver.Parse(Save)).Select(p => p.Key);
         Assert.Equal(new[] { "red:8080", "blue:8081" }, tags.Select(t => $"{t.Namespace}:{t.ExternalPort}"));
-        Assert.Null(NatRules.ParsePortTag("netnsps:masq:bridge0"));
-        Assert.Null(NatRules.ParsePortTag("netnsps:port:icmp:0.0.0.0:8080:red:bridge0:dnat"));
+        Assert.Null(RuleTag.Parse("netnsps:masq:bridge0")!.Port);
+        Assert.Null(RuleTag.Parse("netnsps:port:icmp:0.0.0.0:8080:red:bridge0:dnat"));
     }
 
     [Fact]
     public void PortTeardown_RemovesTheRulesLeftOfAMapping_WithoutItsDnatRules()
     {
-        var snapshot = IptablesDriver.Parse(Save);
-        var all = NatRules.ReadPortTags(snapshot);
-        var plan = new Plan();
-        PortTeardown.Plan(new FakeSystemView(), snapshot, IptablesDriver.Instance, all.Where(t => t.ExternalPort == 8081).ToList(), all, plan);
+        var view = new FakeSystemView { Snapshot = IptablesDriver.Parse(Save) };
+        var plan = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { new PortPlanner.UnpublishIntent(NsProtocol.Tcp, 8081, null, null) }).Plan;
         var lines = plan.Steps.Select(s => s.Command.Render()).ToList();
         Assert.Contains(lines, l => l.StartsWith("iptables -w -t nat -D NETNSPS-POSTROUTING") && l.Contains("8081:blue:bridge0:hairpin"));
         Assert.DoesNotContain(lines, l => l.Contains(":8080:"));
@@ -69,9 +67,8 @@ public class BadStateTests
     public void PortTeardown_OfTheLastMapping_AlsoRemovesTheEmptyChainsOfPortsAndLocalnet()
     {
         var snapshot = IptablesDriver.Parse(Save);
-        var all = NatRules.ReadPortTags(snapshot);
         var plan = new Plan();
-        PortTeardown.Plan(new FakeSystemView(), snapshot, IptablesDriver.Instance, all, all, plan);
+        PortPlanner.PlanUnpublishAll(new FakeSystemView { Snapshot = snapshot }, IptablesDriver.Instance, snapshot, plan);
         var lines = plan.Steps.Select(s => s.Command.Render()).ToList();
         Assert.Contains("iptables -w -t raw -X NETNSPS-PREROUTING", lines);
         Assert.Contains("iptables -w -t nat -X NETNSPS-PREROUTING", lines);

@@ -40,7 +40,7 @@ public class FirewallRollbackTests
         var before = Model.From(Save);
         var snapshot = IptablesDriver.Parse(Save);
         var plan = new Plan();
-        IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Where(r => r.Rule.Tag.Contains(tagPart)).ToList(), plan);
+        IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Where(r => r.Tag.Contains(tagPart)).ToList(), plan);
         Assert.NotEmpty(plan.Steps);
         Assert.All(plan.Steps.Where(s => s.Command.Arguments.Contains("-D")), s => Assert.Contains("-I", s.Undo!.Arguments));
 
@@ -65,7 +65,7 @@ public class FirewallRollbackTests
     {
         var edited = Save.Replace("--dport 80 -m comment --comment \"netnsps:port:tcp:0.0.0.0:8081:blue:bridge0:hairpin\"",
             "--dport 81 -m comment --comment \"netnsps:port:tcp:0.0.0.0:8081:blue:bridge0:hairpin\"");
-        var wanted = IptablesDriver.Parse(Save).Rules.Single(r => r.Rule.Tag.EndsWith("8081:blue:bridge0:hairpin", StringComparison.Ordinal)).Rule;
+        var wanted = IptablesDriver.Parse(Save).Rules.Single(r => r.Tag.EndsWith("8081:blue:bridge0:hairpin", StringComparison.Ordinal));
         var snapshot = IptablesDriver.Parse(edited);
         var plan = new Plan();
         IptablesDriver.Instance.PlanEnsure(snapshot, new[] { wanted }, plan);
@@ -79,8 +79,8 @@ public class FirewallRollbackTests
     [Fact]
     public void WithoutAKnownOrder_TheUndoAppends()
     {
-        var snapshot = new FirewallSnapshot(IptablesDriver.Parse(Save).Rules, new[] { (FirewallTable.Nat, FirewallHook.Postrouting) },
-            Array.Empty<(FirewallTable, FirewallHook, IReadOnlyList<string>)>());
+        var snapshot = IptablesDriver.Parse(Save);
+        snapshot.Order.Clear();
         var plan = new Plan();
         IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Take(1).ToList(), plan);
         Assert.Equal("-A", plan.Steps[0].Undo!.Arguments[3]);

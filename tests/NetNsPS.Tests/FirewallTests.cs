@@ -62,10 +62,10 @@ public class FirewallTests
     {
         var snapshot = IptablesDriver.Parse(Save);
         Assert.Equal(6, snapshot.Rules.Count);
-        Assert.DoesNotContain(snapshot.Rules, r => r.Rule.Tag == "" || r.NativeSpec.Contains("docker0"));
+        Assert.DoesNotContain(snapshot.Entries, r => r.Rule.Tag == "" || r.Spec.Contains("docker0"));
         Assert.Equal(4, snapshot.Chains.Count);
         Assert.Equal(4, snapshot.Jumps.Count);
-        Assert.DoesNotContain(snapshot.Jumps, j => j.NativeSpec.Contains("DOCKER"));
+        Assert.DoesNotContain(snapshot.Jumps, j => j.Spec.Contains("DOCKER"));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class FirewallTests
             var parsed = IptablesDriver.ParseRule(rule.Table, rule.Hook, IptablesDriver.Spec(rule));
             Assert.Equal(rule, parsed);
         }
-        var live = IptablesDriver.Parse(Save).AllRules.ToList();
+        var live = IptablesDriver.Parse(Save).Rules.ToList();
         Assert.Contains(wanted[0], live);   // the PREROUTING DNAT exactly as iptables-save prints it
         Assert.Contains(wanted[2], live);   // the hairpin masquerade
     }
@@ -85,10 +85,11 @@ public class FirewallTests
     [Fact]
     public void ReadPorts_RebuildsTheMappingFromLiveRules()
     {
-        var (mapping, id) = Assert.Single(NatRules.ReadPorts(IptablesDriver.Parse(Save)));
+        var port = Assert.Single(NatRules.ReadPorts(IptablesDriver.Parse(Save)));
+        var mapping = port.Listed!;
         Assert.Equal("tcp 0.0.0.0:8080 -> red 192.168.15.2:80", mapping.ToString());
         Assert.Equal("bridge0", mapping.Bridge);
-        Assert.Equal("netnsps:port:tcp:0.0.0.0:8080:", id);
+        Assert.Equal("netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat", RuleTag.ForPort(port.Key, "dnat").ToString());
     }
 
     [Fact]
@@ -152,7 +153,7 @@ public class FirewallTests
     {
         var snapshot = IptablesDriver.Parse(Save);
         var plan = new Plan();
-        IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Where(r => r.Rule.Tag.Contains("hairpin")).ToList(), plan);
+        IptablesDriver.Instance.PlanRemove(snapshot, snapshot.Rules.Where(r => r.Tag.Contains("hairpin")).ToList(), plan);
         Assert.Single(plan.Steps);
         // The undo puts it back where it was (second, after the masquerade), not at the end.
         Assert.Equal("iptables -w -t nat -I NETNSPS-POSTROUTING 2 -s 192.168.15.2/32 -d 192.168.15.2/32 -p tcp -m tcp --dport 80 -m comment --comment netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin -j MASQUERADE",

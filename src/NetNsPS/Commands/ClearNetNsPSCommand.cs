@@ -1,6 +1,5 @@
 using NetNsPS.Operations;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
@@ -10,7 +9,7 @@ using NetNsPS.Linux.Firewall;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Removes everything NetNsPS made on this host, and only that: every rule in its NETNSPS-* chains (port mappings,
+/// Removes everything NetNsPS made on this host, and only that: every rule in its own firewall chains (port mappings,
 /// masquerades, the localhost rules and their guard), those chains and their jumps, the route_localnet and hairpin
 /// settings its port mappings turned on, /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and
 /// bridges New-NetNamespace and New-NetBridge created (they carry its mark, an interface alias; ones they merely
@@ -32,7 +31,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         List<string> namespaces, bridges;
         try
         {
-            var snapshot = ReadFirewall();
+            var snapshot = State.Firewall();
             var ruleCount = snapshot.Rules.Count;
             firewall = PlanFirewall(snapshot);
             namespaces = State.NamespaceNames().Where(IsMarkedNamespace).ToList();
@@ -94,24 +93,23 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
     private Plan PlanFirewall(FirewallSnapshot snapshot)
     {
         var plan = new Plan();
-        var ports = NatRules.ReadPortTags(snapshot);
         // Port mappings first, as Unpublish-NsPort removes them: with route_localnet and hairpin mode turned off.
-        PortTeardown.Plan(State, snapshot, Firewall, ports, ports, plan);
+        PortPlanner.PlanUnpublishAll(State, Firewall, snapshot, plan);
+        plan.About("NetNsPS's firewall chains and settings");
         // route_localnet of a bridge whose localhost rules outlived its mappings.
-        foreach (var bridge in snapshot.Rules.Select(r => r.Rule.Tag.Split(':'))
-                     .Where(t => t.Length >= 3 && t[0] == "netnsps" && t[1] == "localnet").Select(t => t[2]).Distinct())
+        foreach (var bridge in NatRules.LocalnetBridges(snapshot))
         {
             var key = Sysctl.RouteLocalnet(bridge);
-            if (Sysctl.Read(key) == "1" && !plan.Steps.Any(s => s.Command.Equals(Sysctl.Write(key, "0"))))
+            if (State.Sysctl(key) == "1" && !plan.Steps.Any(s => s.Command.Equals(Sysctl.Write(key, "0"))))
             {
                 plan.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
             }
         }
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
-        Firewall.PlanRemove(snapshot, snapshot.Rules.ToList(), plan, snapshot.Chains.ToList());
-        if (Sysctl.PersistFileIsOurs())
+        Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
+        if (State.PersistFileText() is { } persisted && Sysctl.PersistFileIsOurs())
         {
-            plan.Add(Sysctl.RemovePersistFile(), new CommandSpec("tee", new[] { Sysctl.PersistFile }, File.ReadAllText(Sysctl.PersistFile)));
+            plan.Add(Sysctl.RemovePersistFile(), new CommandSpec("tee", new[] { Sysctl.PersistFile }, persisted));
         }
         return plan;
     }

@@ -1,5 +1,4 @@
 using NetNsPS.Operations;
-using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -25,15 +24,12 @@ public sealed class DisableNsMasqueradeCommand : NetNsCmdlet
         var bridge = Names.Interface(Bridge, nameof(Bridge));
         // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice.
         using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
-        var snapshot = ReadFirewall();
-        var rules = snapshot.Rules.Where(r => NatRules.IsMasqueradeTag(r.Rule.Tag, bridge)).ToList();
-        if (rules.Count == 0)
+        var plan = MasqueradePlanner.Disable(State, Firewall, bridge);
+        if (plan.IsEmpty)
         {
             WriteVerbose($"No masquerade for bridge '{bridge}'; nothing to remove.");
             return;
         }
-        var plan = new Plan();
-        Firewall.PlanRemove(snapshot, rules, plan, NatRules.MasqueradeHooks);
         Apply(plan);
     }
 }

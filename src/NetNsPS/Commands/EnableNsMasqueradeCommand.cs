@@ -39,9 +39,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         bool applied;
         using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
         {
-            var plan = new Plan();
-            Firewall.PlanEnsure(ReadFirewall(), NatRules.Masquerade(bridge, source.ToString()), plan);
-            applied = Apply(plan);
+            applied = Apply(MasqueradePlanner.Enable(State, Firewall, bridge, source.ToString()));
         }
         if (applied)
         {

@@ -15,7 +15,7 @@ namespace NetNsPS.Commands;
 /// iptables-legacy and iptables-nft both holding rules, firewalld and ufw, the jumps into NetNsPS's chains. With a
 /// namespace: its bridge port, links, addresses, default route and masquerade, and for each published port the DNAT
 /// rules, route_localnet, bridge netfilter, the hairpin and localhost masquerades, the guard and hairpin mode.
-/// Read-only: it reads /proc/sys, `ip -j`, iptables-save and changes nothing. Rules written by hand or by other
+/// Read-only: it reads /proc/sys, `ip -j`, the firewall through its driver and changes nothing. Rules written by hand or by other
 /// tools count when they do the job; Observed says where each was found.
 /// `Get-NsDiagnostic red | Where-Object Status -ne Ok` lists what to fix.
 /// </summary>
@@ -106,10 +106,10 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
     /// <summary>The namespaces a port is published to: by NetNsPS's rules, or by a DNAT rule of anyone to a namespace's address.</summary>
     private static IEnumerable<string> NamespacesPublishing(HostFacts h, ushort port)
     {
-        var byModule = PortMappings.Read(h.Firewall).Where(m => m.ExternalPort == port).Select(m => m.Namespace);
+        var byModule = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.ExternalPort == port).Select(m => m.Namespace);
         var byHand = h.Firewall.Ruleset.AllRules
-            .Where(r => r.Table == "nat" && r.Target == "DNAT" && r.DestinationPort == port && r.ToDestination is not null)
-            .Select(r => r.ToDestination!.Split(':')[0])
+            .Where(r => r.Table == "nat" && r.Target == "DNAT" && r.DestinationPort == port)
+            .Select(r => DnatTarget.Parse(r.ToDestination)).OfType<DnatTarget>().Select(t => t.Address.ToString())
             .SelectMany(address => h.NamespaceLinks.Where(kv => kv.Value.Any(l => l.Ipv4Addresses.Any(a => a.Address == address))).Select(kv => kv.Key));
         return byModule.Concat(byHand).Distinct().ToList();
     }

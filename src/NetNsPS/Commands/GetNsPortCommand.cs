@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 
@@ -27,7 +28,7 @@ public sealed class GetNsPortCommand : NetNsCmdlet
     protected override void Process()
     {
         var filter = Patterns.Wildcard(Namespace ?? "*", nameof(Namespace));
-        foreach (var (mapping, _) in NatRules.ReadPorts(ReadFirewall()))
+        foreach (var mapping in NatRules.ReadPorts(ReadFirewall()).Select(p => p.Listed).OfType<NsPortMapping>())
         {
             if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)
                 && (Protocol is null || mapping.Protocol == Protocol))

@@ -1,6 +1,5 @@
 using NetNsPS.Operations;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -48,34 +47,15 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    private readonly List<(NsPortMapping Mapping, LinkRecord HostEnd)> _pending = new();
+    private readonly List<PortPlanner.PublishTarget> _pending = new();
 
     /// <summary>Checks each mapping as it comes; the firewall changes for the whole pipeline are made together in End.</summary>
     protected override void Process()
     {
         var ns = Names.Namespace(Namespace, nameof(Namespace));
-        var external = ExternalIPAddress is null ? NatRules.AnyAddress : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
+        var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var wantedInternal = InternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(InternalIPAddress, nameof(InternalIPAddress)));
-        if (!State.NamespaceExists(ns))
-        {
-            throw Errors.NamespaceNotFound(ns);
-        }
-        if (external != NatRules.AnyAddress && !State.Links(null).SelectMany(l => l.Ipv4Addresses).Any(a => a.Address == external))
-        {
-            throw new NetNsException($"ExternalIPAddress {external} is not an address of this host; give one of its addresses or leave it out for all of them.",
-                "NotAHostAddress", ErrorCategory.InvalidArgument, external);
-        }
-        var (hostEnd, internalAddress) = FindTarget(ns, wantedInternal);
-        _pending.Add((new NsPortMapping
-        {
-            Protocol = Protocol,
-            ExternalIPAddress = external,
-            ExternalPort = ExternalPort,
-            Namespace = ns,
-            InternalIPAddress = internalAddress,
-            InternalPort = InternalPort,
-            Bridge = hostEnd.Master!,
-        }, hostEnd));
+        _pending.Add(PortPlanner.Resolve(State, new PortPlanner.PublishIntent(Protocol, external, ExternalPort, ns, wantedInternal, InternalPort)));
     }
 
     /// <summary>
@@ -97,9 +77,9 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
         }
-        foreach (var (mapping, _) in accepted)
+        foreach (var target in accepted)
         {
-            Emit(mapping);
+            Emit(target.Mapping);
         }
     }
 
@@ -108,81 +88,18 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
     /// chain twice. The lock is released before anything is written to the pipeline: a command downstream runs
     /// inside the write and must not find it held. Returns the mappings applied (none under -WhatIf).
     /// </summary>
-    private List<(NsPortMapping Mapping, LinkRecord HostEnd)> PublishUnderLock()
+    private IReadOnlyList<PortPlanner.PublishTarget> PublishUnderLock()
     {
         using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
-        var snapshot = ReadFirewall();
-        var accepted = new List<(NsPortMapping Mapping, LinkRecord HostEnd)>();
-        var published = NatRules.ReadPorts(snapshot).Select(p => p.Mapping).ToList();
-        foreach (var item in _pending)
+        var result = PortPlanner.Publish(State, Firewall, _pending);
+        foreach (var refused in result.Refused)
         {
-            var clash = published.Concat(accepted.Select(a => a.Mapping)).FirstOrDefault(p => Overlaps(p, item.Mapping) && !SameMapping(p, item.Mapping));
-            if (clash is not null)
-            {
-                WriteError(new NetNsException(
-                    $"{item.Mapping.Protocol.ToString().ToLowerInvariant()} port {item.Mapping.ExternalPort} is already published: {clash}. Unpublish it first (Unpublish-NsPort -ExternalPort {item.Mapping.ExternalPort} -Protocol {item.Mapping.Protocol}).",
-                    "PortAlreadyPublished", ErrorCategory.ResourceExists, clash).ToErrorRecord());
-                continue;
-            }
-            accepted.Add(item);
+            WriteError(refused.ToErrorRecord());
         }
-        if (accepted.Count == 0)
+        if (result.Accepted.Count == 0)
         {
-            return accepted;
+            return result.Accepted;
         }
-
-        var plan = new Plan();
-        var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
-        Firewall.PlanEnsure(snapshot, accepted.SelectMany(a => NatRules.Port(a.Mapping)).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
-        foreach (var bridge in bridges)
-        {
-            var routeLocalnet = Sysctl.RouteLocalnet(bridge);
-            var current = Sysctl.Read(routeLocalnet);
-            if (current != "1")
-            {
-                plan.Add(Sysctl.Write(routeLocalnet, "1"), Sysctl.Write(routeLocalnet, current ?? "0"));
-            }
-        }
-        SysctlSettings.PlanBridgeNetfilter(plan);
-        foreach (var hostEnd in accepted.Select(a => a.HostEnd).Where(h => h.Hairpin != true).Select(h => h.Name).Distinct())
-        {
-            plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
-        }
-        return Apply(plan) ? accepted : new List<(NsPortMapping Mapping, LinkRecord HostEnd)>();
+        return Apply(result.Plan) ? result.Accepted : new List<PortPlanner.PublishTarget>();
     }
-
-    private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>
-        a.Protocol == b.Protocol && a.ExternalPort == b.ExternalPort
-        && (a.ExternalIPAddress == b.ExternalIPAddress || a.ExternalIPAddress == NatRules.AnyAddress || b.ExternalIPAddress == NatRules.AnyAddress);
-
-    /// <summary>The host end of the namespace's bridged veth and the address to forward to.</summary>
-    private (LinkRecord HostEnd, string Address) FindTarget(string ns, string? wanted)
-    {
-        foreach (var inside in State.Links(ns).Where(l => l.IsVeth))
-        {
-            var hostEnd = VethPairs.HostEnd(State, inside);
-            if (hostEnd?.Master is null)
-            {
-                continue;
-            }
-            var addresses = inside.Ipv4Addresses.Select(a => a.Address).ToList();
-            if (wanted is null && addresses.Count > 0)
-            {
-                return (hostEnd, addresses[0]);
-            }
-            if (wanted is not null && addresses.Contains(wanted))
-            {
-                return (hostEnd, wanted);
-            }
-        }
-        throw wanted is null
-            ? new NetNsException($"Namespace '{ns}' has no IPv4 address on a veth attached to a bridge; build it first (Add-VethPair {ns} -Bridge bridge0 | Add-NsIPAddress 192.168.15.2/24).",
-                "NoBridgedAddress", ErrorCategory.ObjectNotFound, ns)
-            : new NetNsException($"InternalIPAddress {wanted} is not on a bridged veth of namespace '{ns}'.",
-                "InternalAddressNotFound", ErrorCategory.ObjectNotFound, wanted);
-    }
-
-    private static bool SameMapping(NsPortMapping a, NsPortMapping b) =>
-        a.Protocol == b.Protocol && a.ExternalIPAddress == b.ExternalIPAddress && a.ExternalPort == b.ExternalPort
-        && a.Namespace == b.Namespace && a.InternalIPAddress == b.InternalIPAddress && a.InternalPort == b.InternalPort && a.Bridge == b.Bridge;
 }

@@ -1,10 +1,8 @@
 using NetNsPS.Operations;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
-using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Commands;
 
@@ -38,14 +36,14 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    private readonly List<(NsProtocol Protocol, ushort Port, string? External, string? Namespace)> _requests = new();
+    private readonly List<PortPlanner.UnpublishIntent> _requests = new();
 
     /// <summary>Checks each request as it comes; the removals for the whole pipeline are made together in End.</summary>
     protected override void Process()
     {
         var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        _requests.Add((Protocol, ExternalPort, external, ns));
+        _requests.Add(new PortPlanner.UnpublishIntent(Protocol, ExternalPort, external, ns));
     }
 
     /// <summary>One firewall read and one plan for every request of the pipeline, under the module's firewall lock.</summary>
@@ -56,23 +54,14 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
             return;
         }
         using var firewallLock = IsWhatIf ? null : FirewallLock.Acquire(CancellationToken);
-        var snapshot = ReadFirewall();
-        // By tag, not by the DNAT rule: a mapping whose DNAT rules were deleted by hand is still removed whole.
-        var all = NatRules.ReadPortTags(snapshot);
-        bool Matches(NatRules.MappingTag p, (NsProtocol Protocol, ushort Port, string? External, string? Namespace) r) =>
-            p.Protocol == r.Protocol && p.ExternalPort == r.Port
-            && (r.External is null || p.ExternalIPAddress == r.External) && (r.Namespace is null || p.Namespace == r.Namespace);
-        foreach (var r in _requests.Where(r => !all.Any(p => Matches(p, r))))
+        var result = PortPlanner.Unpublish(State, Firewall, _requests);
+        foreach (var r in result.NotPublished)
         {
-            WriteVerbose($"{r.Protocol.ToString().ToLowerInvariant()} port {r.Port} is not published; nothing to remove.");
+            WriteVerbose($"{r.Protocol.ToString().ToLowerInvariant()} port {r.ExternalPort} is not published; nothing to remove.");
         }
-        var gone = all.Where(p => _requests.Any(r => Matches(p, r))).ToList();
-        if (gone.Count == 0)
+        if (!result.Plan.IsEmpty)
         {
-            return;
+            Apply(result.Plan);
         }
-        var plan = new Plan();
-        PortTeardown.Plan(State, snapshot, Firewall, gone, all, plan);
-        Apply(plan);
     }
 }

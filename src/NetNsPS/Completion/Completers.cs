@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Internal;
@@ -107,7 +106,7 @@ public sealed class IPAddressCompleter : LiveCompleter
 
 /// <summary>
 /// Published host ports (-ExternalPort of Get-NsPort and Unpublish-NsPort), read from the module's firewall
-/// rules with one iptables-save, narrowed to -Protocol and -Namespace when typed.
+/// rules with one read of the firewall, narrowed to -Protocol and -Namespace when typed.
 /// </summary>
 public sealed class PublishedPortCompleter : LiveCompleter
 {
@@ -118,9 +117,9 @@ public sealed class PublishedPortCompleter : LiveCompleter
         using var state = new LiveState();
         var protocols = context.Bound("Protocol");
         var namespaces = context.Bound("Namespace").Select(n => new System.Management.Automation.WildcardPattern(n, System.Management.Automation.WildcardOptions.IgnoreCase)).ToList();
-        var snapshot = IptablesDriver.Instance.Read(ProcessRunner.Instance, state.Token);
+        var snapshot = FirewallDrivers.Current.Read(ProcessRunner.Instance, state.Token);
         return NatRules.ReadPorts(snapshot)
-            .Select(p => p.Mapping)
+            .Select(p => p.Listed).OfType<NsPortMapping>()
             .Where(m => protocols.Count == 0 || protocols.Any(p => string.Equals(p, m.Protocol.ToString(), System.StringComparison.OrdinalIgnoreCase)))
             .Where(m => namespaces.Count == 0 || namespaces.Any(n => n.IsMatch(m.Namespace)))
             .GroupBy(m => m.ExternalPort)

@@ -16,7 +16,7 @@ namespace NetNsPS.Completion;
 /// </summary>
 internal sealed class LiveState : IDisposable
 {
-    /// <summary>A completer that spawns a program (iptables-save, or ip with the iproute2 backend) gives up after this.</summary>
+    /// <summary>A completer that spawns a program (the firewall driver's reader, or ip with the iproute2 backend) gives up after this.</summary>
     private static readonly TimeSpan ProgramTimeout = TimeSpan.FromSeconds(2);
 
     private readonly CancellationTokenSource _timeout = new(ProgramTimeout);

@@ -2,33 +2,33 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Net;
 using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Internal;
 
 /// <summary>
 /// The rules behind masquerading and port publishing, and how to read them back from the live firewall.
-/// Every rule carries a tag "netnsps:KIND:..." naming what it belongs to, so listing and removal find exactly it.
+/// Every rule carries a <see cref="RuleTag"/> naming what it belongs to, so listing and removal find exactly it.
 /// </summary>
 internal static class NatRules
 {
-    private const string Prefix = "netnsps:";
     public const string AnyAddress = "0.0.0.0";
 
     // ---- outbound NAT (the article's "Access the Internet") ----
 
-    public static string MasqueradeTag(string bridge) => $"{Prefix}masq:{bridge}";
+    public static string MasqueradeTag(string bridge) => RuleTag.Masquerade(bridge).ToString();
 
     public static IEnumerable<FirewallRule> Masquerade(string bridge, string sourcePrefix)
     {
-        var tag = MasqueradeTag(bridge);
+        var tag = RuleTag.Masquerade(bridge);
         // iptables -t nat -A POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE
-        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, tag, FirewallAction.Masquerade)
+        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, tag.ToString(), FirewallAction.Masquerade)
         { Source = sourcePrefix, OutInterface = bridge, NotOutInterface = true };
         // Let the namespaces' traffic out and its replies back in even where FORWARD's policy is DROP.
-        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag + ":out", FirewallAction.Accept)
+        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag.WithRole("out").ToString(), FirewallAction.Accept)
         { InInterface = bridge, OutInterface = bridge, NotOutInterface = true };
-        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag + ":reply", FirewallAction.Accept)
+        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag.WithRole("reply").ToString(), FirewallAction.Accept)
         { OutInterface = bridge, EstablishedOnly = true };
     }
 
@@ -36,28 +36,28 @@ internal static class NatRules
     public static IEnumerable<(FirewallTable, FirewallHook)> MasqueradeHooks =>
         Masquerade("bridge0", "0.0.0.0/0").Select(r => (r.Table, r.Hook)).Distinct();
 
+    /// <summary>A rule of a bridge's masquerade (any bridge's when <paramref name="bridge"/> is null).</summary>
     public static bool IsMasqueradeTag(string tag, string? bridge) =>
-        bridge is null ? tag.StartsWith(Prefix + "masq:", StringComparison.Ordinal)
-                       : tag == MasqueradeTag(bridge) || tag.StartsWith(MasqueradeTag(bridge) + ":", StringComparison.Ordinal);
+        RuleTag.Parse(tag) is { Kind: RuleKind.Masquerade } t && (bridge is null || t.Bridge == bridge);
 
     public static IEnumerable<NsMasquerade> ReadMasquerades(FirewallSnapshot snapshot) =>
-        snapshot.AllRules
-            .Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Masquerade && r.Tag.StartsWith(Prefix + "masq:", StringComparison.Ordinal) && r.Tag.Count(c => c == ':') == 2)
-            .Select(r => new NsMasquerade { Bridge = r.Tag[(Prefix.Length + 5)..], SourcePrefix = r.Source ?? "" });
+        snapshot.Rules
+            .Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Masquerade && r.Identity is { Kind: RuleKind.Masquerade, Role: null })
+            .Select(r => new NsMasquerade { Bridge = r.Identity!.Bridge, SourcePrefix = r.Source ?? "" });
 
     // ---- port publishing ----
 
-    public static string PortId(NsProtocol protocol, string externalAddress, int externalPort) =>
-        $"{Prefix}port:{protocol.ToString().ToLowerInvariant()}:{externalAddress}:{externalPort.ToString(CultureInfo.InvariantCulture)}:";
+    /// <summary>The identity of a mapping's rules.</summary>
+    public static PortKey KeyOf(NsPortMapping m) =>
+        new(m.Protocol, IPAddress.Parse(m.ExternalIPAddress), m.ExternalPort, m.Namespace, m.Bridge);
 
-    private static string PortTag(NsPortMapping m, string role) =>
-        $"{PortId(m.Protocol, m.ExternalIPAddress, m.ExternalPort)}{m.Namespace}:{m.Bridge}:{role}";
+    private static string PortTag(NsPortMapping m, string role) => RuleTag.ForPort(KeyOf(m), role).ToString();
 
     public static IEnumerable<FirewallRule> Port(NsPortMapping m)
     {
         var protocol = m.Protocol.ToString().ToLowerInvariant();
         var destination = m.ExternalIPAddress == AnyAddress ? null : m.ExternalIPAddress + "/32";
-        var to = $"{m.InternalIPAddress}:{m.InternalPort.ToString(CultureInfo.InvariantCulture)}";
+        var to = new DnatTarget(IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
         var inside = m.InternalIPAddress + "/32";
         // From other machines: iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.15.2:80
         yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Prerouting, PortTag(m, "dnat"), FirewallAction.Dnat)
@@ -81,7 +81,7 @@ internal static class NatRules
     public static IEnumerable<(FirewallTable, FirewallHook)> LocalnetHooks =>
         Localnet("bridge0").Select(r => (r.Table, r.Hook)).Distinct();
 
-    public static string LocalnetTag(string bridge) => $"{Prefix}localnet:{bridge}";
+    public static string LocalnetTag(string bridge) => RuleTag.Localnet(bridge).ToString();
 
     /// <summary>Shared by every mapping on a bridge: localhost access and its guard.</summary>
     public static IEnumerable<FirewallRule> Localnet(string bridge)
@@ -91,83 +91,98 @@ internal static class NatRules
         { OutInterface = bridge, SourceIsLocal = true };
         // route_localnet=1 would let a neighbour on the bridge reach the host's 127.0.0.1 services: drop
         // anything for 127.0.0.0/8 arriving on the bridge before routing (as Docker 28 and kube-proxy guard it).
-        yield return new FirewallRule(FirewallTable.Raw, FirewallHook.Prerouting, LocalnetTag(bridge) + ":guard", FirewallAction.Drop)
+        yield return new FirewallRule(FirewallTable.Raw, FirewallHook.Prerouting, RuleTag.Localnet(bridge, "guard").ToString(), FirewallAction.Drop)
         { InInterface = bridge, Destination = "127.0.0.0/8" };
     }
 
+    /// <summary>A bridge's shared localhost rule (the masquerade or its guard).</summary>
     public static bool IsLocalnetTag(string tag, string bridge) =>
-        tag == LocalnetTag(bridge) || tag == LocalnetTag(bridge) + ":guard";
+        RuleTag.Parse(tag) is { Kind: RuleKind.Localnet, Role: null or "guard" } t && t.Bridge == bridge;
+
+    /// <summary>The bridges that have shared localhost rules of the module.</summary>
+    public static IEnumerable<string> LocalnetBridges(FirewallSnapshot snapshot) =>
+        snapshot.Rules.Select(r => r.Identity).Where(t => t is { Kind: RuleKind.Localnet }).Select(t => t!.Bridge).Distinct();
 
     /// <summary>
-    /// The live port mappings, read from their DNAT rules: the one in PREROUTING, or the one in OUTPUT when the first
-    /// was deleted by hand (the mapping still answers on the host then, and Unpublish-NsPort must still find it).
+    /// Every published port that has at least one rule left, found by its tags, so a mapping whose DNAT rules were
+    /// deleted by hand is still found (and removed whole by Unpublish-NsPort and Clear-NetNsPS). The one reader of
+    /// mappings: Get-NsPort lists those that still have a DNAT rule, the diagnostics those whose target is known.
     /// </summary>
-    public static IEnumerable<(NsPortMapping Mapping, string Id)> ReadPorts(FirewallSnapshot snapshot)
+    public static IReadOnlyList<PublishedPort> ReadPorts(FirewallSnapshot snapshot)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var dnat = snapshot.AllRules.Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Dnat);
-        foreach (var rule in dnat.Where(r => r.Hook == FirewallHook.Prerouting).Concat(dnat.Where(r => r.Hook == FirewallHook.Output)))
+        var found = new Dictionary<PortKey, List<FirewallRule>>();
+        var order = new List<PortKey>();
+        foreach (var rule in snapshot.Rules)
         {
-            if (!seen.Add(rule.Tag))
+            if (rule.Identity is not { Kind: RuleKind.Port, Port: { } key })
             {
                 continue;
             }
-            // netnsps:port:PROTO:EXTIP:EXTPORT:NS:BRIDGE:dnat
-            var parts = rule.Tag.Split(':');
-            if (parts.Length != 8 || parts[0] + ":" != Prefix || parts[1] != "port" || parts[7] != "dnat" || rule.DnatTo is null)
+            if (!found.TryGetValue(key, out var rules))
             {
-                continue;
+                found[key] = rules = new List<FirewallRule>();
+                order.Add(key);
             }
-            var to = rule.DnatTo.Split(':');
-            if (!Enum.TryParse<NsProtocol>(parts[2], ignoreCase: true, out var protocol) || to.Length != 2
-                || !ushort.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var externalPort)
-                || !ushort.TryParse(to[1], NumberStyles.None, CultureInfo.InvariantCulture, out var internalPort))
-            {
-                continue;
-            }
-            var mapping = new NsPortMapping
-            {
-                Protocol = protocol,
-                ExternalIPAddress = rule.Destination is null ? AnyAddress : rule.Destination.Replace("/32", ""),
-                ExternalPort = rule.DestinationPort is { } p and > 0 and <= ushort.MaxValue ? (ushort)p : externalPort,
-                Namespace = parts[5],
-                Bridge = parts[6],
-                InternalIPAddress = to[0],
-                InternalPort = internalPort,
-            };
-            yield return (mapping, PortId(protocol, parts[3], externalPort));
+            rules.Add(rule);
         }
+        return order.Select(k => new PublishedPort(k, found[k])).ToList();
     }
 
-    public static bool IsPortTagOf(string tag, string portId) => tag.StartsWith(portId, StringComparison.Ordinal);
+    /// <summary>A rule of this mapping.</summary>
+    public static bool IsRuleOf(FirewallRule rule, PortKey key) => rule.Identity is { Kind: RuleKind.Port } t && t.Port == key;
+}
 
-    /// <summary>What a port rule's tag says of its mapping: netnsps:port:PROTO:EXTIP:EXTPORT:NS:BRIDGE:ROLE.</summary>
-    public sealed record MappingTag(NsProtocol Protocol, string ExternalIPAddress, ushort ExternalPort, string Namespace, string Bridge)
+/// <summary>A port mapping as its live rules show it.</summary>
+internal sealed class PublishedPort
+{
+    public PublishedPort(PortKey key, IReadOnlyList<FirewallRule> rules)
     {
-        public string Id => PortId(Protocol, ExternalIPAddress, ExternalPort);
-
-        /// <summary>The start of the tags of exactly this mapping's rules.</summary>
-        public string TagPrefix => $"{Id}{Namespace}:{Bridge}:";
+        Key = key;
+        Rules = rules;
+        // The DNAT rule in PREROUTING, or the one in OUTPUT when the first was deleted by hand (the mapping still
+        // answers on the host then, and must still be listed).
+        var dnat = rules.Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Dnat && r.Identity?.Role == "dnat" && r.DnatTo is not null)
+            .OrderBy(r => r.Hook == FirewallHook.Prerouting ? 0 : 1).FirstOrDefault();
+        Dnat = dnat?.DnatTo;
+        Target = Dnat ?? rules.Select(Inside).FirstOrDefault(t => t is not null);
     }
 
-    public static MappingTag? ParsePortTag(string tag)
+    public PortKey Key { get; }
+
+    public IReadOnlyList<FirewallRule> Rules { get; }
+
+    /// <summary>Where the DNAT rule sends the port; null when both DNAT rules are gone.</summary>
+    public DnatTarget? Dnat { get; }
+
+    /// <summary>The namespace's address and port: DNAT's target, else the hairpin or forward rule's destination.</summary>
+    public DnatTarget? Target { get; }
+
+    /// <summary>The mapping, when its target is known.</summary>
+    public NsPortMapping? Mapping => Target is { } t ? MappingTo(t) : null;
+
+    /// <summary>The mapping as Get-NsPort shows it: only while a DNAT rule still publishes it.</summary>
+    public NsPortMapping? Listed => Dnat is { } t ? MappingTo(t) : null;
+
+    private NsPortMapping MappingTo(DnatTarget t) => new()
     {
-        var parts = tag.Split(':');
-        if (parts.Length != 8 || parts[0] + ":" != Prefix || parts[1] != "port"
-            || !Enum.TryParse<NsProtocol>(parts[2], ignoreCase: true, out var protocol)
-            || !ushort.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        Protocol = Key.Protocol,
+        ExternalIPAddress = Key.ExternalText,
+        ExternalPort = Key.ExternalPort,
+        Namespace = Key.Namespace,
+        Bridge = Key.Bridge,
+        InternalIPAddress = t.Address.ToString(),
+        InternalPort = t.Port,
+    };
+
+    private static DnatTarget? Inside(FirewallRule rule)
+    {
+        if (rule.Action is FirewallAction.Masquerade or FirewallAction.Accept && rule.Destination is { } destination
+            && rule.DestinationPort is > 0 and <= ushort.MaxValue)
         {
-            return null;
+            var slash = destination.IndexOf('/');
+            var text = slash < 0 ? destination : destination[..slash];
+            return IPAddress.TryParse(text, out var address) ? new DnatTarget(address, (ushort)rule.DestinationPort.Value) : null;
         }
-        return new MappingTag(protocol, parts[3], port, parts[5], parts[6]);
+        return null;
     }
-
-    /// <summary>
-    /// Every mapping that has at least one rule left, whichever: found by tag, so a mapping whose DNAT rules were
-    /// deleted by hand is still found, and removed whole, by Unpublish-NsPort and Clear-NetNsPS.
-    /// </summary>
-    public static List<MappingTag> ReadPortTags(FirewallSnapshot snapshot) =>
-        snapshot.AllRules.Select(r => ParsePortTag(r.Tag)).OfType<MappingTag>().Distinct().ToList();
-
-    public static bool IsAnyPortTag(string tag) => tag.StartsWith(Prefix + "port:", StringComparison.Ordinal);
 }

@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using NetNsPS.Operations;
 using System;
 using System.Linq;
@@ -24,8 +23,14 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => _cancel.Token;
 
-    /// <summary>The firewall, behind the one driver interface (iptables today).</summary>
-    internal IFirewallDriver Firewall { get; set; } = IptablesDriver.Instance;
+    private IFirewallDriver? _firewall;
+
+    /// <summary>The firewall, behind the one driver interface, as <see cref="FirewallDrivers"/> chooses it (on first use, so a bad choice is this record's error).</summary>
+    internal IFirewallDriver Firewall
+    {
+        get => _firewall ??= FirewallDrivers.Current;
+        set => _firewall = value;
+    }
 
     /// <summary>The live state of the module's firewall chains, read once per call.</summary>
     protected FirewallSnapshot ReadFirewall() => Firewall.Read(Runner, _cancel.Token);

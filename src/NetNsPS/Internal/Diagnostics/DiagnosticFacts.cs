@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -29,10 +28,12 @@ internal sealed class HostFacts
     public IReadOnlyList<RouteRecord> Routes { get; init; } = Array.Empty<RouteRecord>();
 
     /// <summary>The live firewall through the driver: the module's rules and, in Ruleset, everybody's.</summary>
-    public FirewallSnapshot Firewall { get; init; } = IptablesDriver.Parse("");
+    public FirewallSnapshot Firewall { get => _firewall ??= Driver.Empty(); init => _firewall = value; }
 
-    /// <summary>The driver that read it, which also tells what re-running a cmdlet would add.</summary>
-    public IFirewallDriver Driver { get; init; } = IptablesDriver.Instance;
+    private FirewallSnapshot? _firewall;
+
+    /// <summary>The driver that read it, which also tells what re-running a cmdlet would add and words the raw repairs.</summary>
+    public IFirewallDriver Driver { get; init; } = FirewallDrivers.Current;
 
     /// <summary>The ruleset after the cmdlets that make these rules ran again.</summary>
     public FirewallRuleset Simulate(IEnumerable<FirewallRule> rules) => Driver.Simulate(Firewall, rules);
@@ -71,12 +72,6 @@ internal sealed class HostFacts
             ? links.Where(l => l.IsVeth && HostEnd(l)?.Master is not null).SelectMany(l => l.Ipv4Addresses).Select(a => a.Address).FirstOrDefault()
             : null;
 }
-
-/// <summary>
-/// The two iptables backends: which one `iptables` is, and what each holds (null when its save tool is missing
-/// or failed). Both hook into the same packet path, so rules in either apply.
-/// </summary>
-internal sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft);
 
 /// <summary>Whether firewalld runs (and how that was found out), and the zone of each interface asked about.</summary>
 internal sealed record FirewalldFacts(bool Running, string How, IReadOnlyDictionary<string, string?> Zones)

@@ -1,5 +1,4 @@
 using NetNsPS.Operations;
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -12,7 +11,7 @@ namespace NetNsPS.Internal.Diagnostics;
 
 /// <summary>
 /// Reads the facts the checks need from the live system, changing nothing: /proc/sys, `ip -d -j addr`/`ip -j route`,
-/// the firewall through its driver, iptables-legacy-save / iptables-nft-save, and firewalld's and ufw's state.
+/// the firewall and its backends through its driver, and firewalld's and ufw's state.
 /// </summary>
 internal sealed class DiagnosticReader
 {
@@ -57,35 +56,13 @@ internal sealed class DiagnosticReader
             Driver = _firewall,
             RouteLocalnet = bridges.ToDictionary(b => b, b => Sysctl.Read(Sysctl.RouteLocalnet(b))),
             NamespaceLinks = namespaceLinks,
-            Backends = new BackendFacts(snapshot.Ruleset.Backend ?? ActiveBackendFromPath(), Save("iptables-legacy-save"), Save("iptables-nft-save")),
+            Backends = _firewall.ReadBackends(snapshot, _runner, _token),
             Firewalld = ReadFirewalld(links.Where(l => l.IsBridge && l.Ipv4Addresses.Any()).Select(l => l.Name)),
             Ufw = ReadUfw(),
         };
     }
 
     public NamespaceFacts ReadNamespace(string name) => new(name, _state.Links(name), _state.Routes(name));
-
-    /// <summary>What one backend's save tool prints, parsed; null when the tool is missing or fails.</summary>
-    private FirewallRuleset? Save(string tool)
-    {
-        var output = TryRun(new CommandSpec(tool));
-        return output is null ? null : IptablesDriver.ParseRuleset(output);
-    }
-
-    /// <summary>When iptables-save printed no header (no table yet), the backend `iptables` points to: xtables-nft-multi or xtables-legacy-multi.</summary>
-    private static string? ActiveBackendFromPath()
-    {
-        try
-        {
-            var path = ProcessRunner.ResolveProgram("iptables");
-            var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.Name ?? Path.GetFileName(path);
-            return target.Contains("nft", StringComparison.Ordinal) ? "nf_tables" : target.Contains("legacy", StringComparison.Ordinal) ? "legacy" : null;
-        }
-        catch (Exception e) when (e is NetNsException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     private FirewalldFacts ReadFirewalld(IEnumerable<string> bridges)
     {

@@ -10,7 +10,7 @@ namespace NetNsPS.Internal.Diagnostics;
 
 /// <summary>
 /// The repair commands the diagnostics suggest, as text that runs the same in pwsh (Invoke-Expression) and,
-/// for raw commands, in bash: NetNsPS cmdlets where one does the job, otherwise the ip/iptables/sysctl line.
+/// for raw commands, in bash: NetNsPS cmdlets where one does the job, otherwise the raw line (the firewall's from its driver).
 /// </summary>
 internal static class Fixes
 {
@@ -56,14 +56,4 @@ internal static class Fixes
         ("Protocol", m.Protocol == NsProtocol.Tcp ? null : m.Protocol.ToString()),
         ("ExternalIPAddress", m.ExternalIPAddress == NatRules.AnyAddress ? null : m.ExternalIPAddress),
         ("InternalIPAddress", m.InternalIPAddress == defaultInternalAddress ? null : m.InternalIPAddress));
-
-    /// <summary>iptables -w -t TABLE -I CHAIN ARGS: a rule at the top of a built-in chain.</summary>
-    public static string IptablesInsert(string table, string chain, params string[] args) =>
-        new CommandSpec("iptables", new[] { "-w", "-t", table, "-I", chain }.Concat(args)).Render();
-
-    /// <summary>iptables -w -t TABLE -D CHAIN SPEC: deletes exactly that rule.</summary>
-    public static string IptablesDelete(ChainRule rule) =>
-        new CommandSpec("iptables", new[] { "-w", "-t", rule.Table, "-D", rule.Chain }.Concat(rule.NativeSpec)).Render();
-
-    public static string Sysctl(string key, string value) => Linux.Sysctl.Write(key, value).Render();
 }

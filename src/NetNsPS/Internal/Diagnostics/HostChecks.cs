@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -31,7 +30,7 @@ internal static class HostChecks
             yield return ForwardOut(h, bridge);
             yield return ForwardWithin(h, bridge);
         }
-        yield return Backends(h.Backends);
+        yield return Backends(h.Backends, h.Driver);
         yield return Firewalld(h);
         yield return Ufw(h);
         yield return Jumps(h);
@@ -63,15 +62,15 @@ internal static class HostChecks
         var fix = "";
         if (status != NsDiagnosticStatus.Ok)
         {
-            // Would Enable-NsMasquerade (whose rules accept both directions in NETNSPS-FORWARD) repair it?
+            // Would Enable-NsMasquerade (whose rules accept both directions in the module's FORWARD chain) repair it?
             var simulated = h.Simulate(NatRules.Masquerade(name, subnet.ToString()));
             var repaired = probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
             fix = repaired
                 ? EnableMasquerade(h, name)
                 : Fixes.Join(new[]
                 {
-                    statuses[0] == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-i", name, "!", "-o", name, "-j", "ACCEPT"),
-                    statuses[1] == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-o", name, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"),
+                    statuses[0] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { InInterface = name, OutInterface = name, NotOutInterface = true }),
+                    statuses[1] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { OutInterface = name, EstablishedOnly = true }),
                 });
         }
         return new NsDiagnostic
@@ -125,37 +124,22 @@ internal static class HostChecks
             Observed = $"new: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
             Why = why,
             // Accept only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
-            Fix = status == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-i", name, "-o", name, "-j", "ACCEPT"),
+            Fix = status == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { InInterface = name, OutInterface = name }),
         };
     }
 
+    /// <summary>An untagged accept in FORWARD, for a raw repair.</summary>
+    internal static FirewallRule Forward() => new(FirewallTable.Filter, FirewallHook.Forward, "", FirewallAction.Accept);
+
     /// <summary>iptables-legacy and iptables-nft both holding rules: both apply, but `iptables` shows only one.</summary>
-    public static NsDiagnostic Backends(BackendFacts b)
+    public static NsDiagnostic Backends(BackendFacts b, IFirewallDriver driver)
     {
         string Holds(string backend, FirewallRuleset? r) => r is null ? $"{backend}: not available"
             : r.TablesInUse().Count == 0 ? $"{backend}: empty"
             : $"{backend}: {r.RuleCount} rules in {string.Join(", ", r.TablesInUse())}";
         var observed = $"{Holds("nf_tables", b.Nft)}; {Holds("legacy", b.Legacy)}; iptables is {b.Active ?? "unknown"}";
         var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
-        var fix = "";
-        if (split)
-        {
-            // Move the other backend's rules into the one `iptables` uses (so they still apply, and show), then empty
-            // it. ACCEPT policies stay behind: copied, they would open a chain the active backend keeps at DROP. Each
-            // step runs only if the one before succeeded (&& works alike in pwsh 7 and bash).
-            var (from, to, stray) = b.Active == "legacy" ? ("nft", "legacy", b.Nft!) : ("legacy", "nft", b.Legacy!);
-            var commands = new List<string> { $"iptables-{from}-save | grep -v '^:[A-Z]* ACCEPT ' | iptables-{to}-restore --noflush" };
-            foreach (var table in stray.TablesInUse())
-            {
-                commands.Add($"iptables-{from} -w -t {table} -F");
-                commands.Add($"iptables-{from} -w -t {table} -X");
-                foreach (var chain in stray.Chains.Where(c => c.Table == table && c.Policy is not null && c.Policy != "ACCEPT"))
-                {
-                    commands.Add($"iptables-{from} -w -t {table} -P {chain.Name} ACCEPT");
-                }
-            }
-            fix = string.Join(" && ", commands);
-        }
+        var fix = split ? driver.RepairBackendSplit(b) : "";
         return new NsDiagnostic
         {
             Check = BackendsCheck,
@@ -220,14 +204,14 @@ internal static class HostChecks
     public static NsDiagnostic Jumps(HostFacts h)
     {
         var snapshot = h.Firewall;
-        var used = snapshot.Rules.GroupBy(r => (r.Rule.Table, r.Rule.Hook)).ToList();
-        var missing = used.Where(g => !snapshot.Jumps.Any(j => j.Table == g.Key.Table && j.Hook == g.Key.Hook)).ToList();
-        string Name((FirewallTable Table, FirewallHook Hook) k) => $"{IptablesDriver.TableName(k.Table)} {IptablesDriver.BuiltinChain(k.Hook)}";
+        var used = snapshot.Rules.GroupBy(r => (r.Table, r.Hook)).ToList();
+        var missing = used.Where(g => !snapshot.IsReached(g.Key.Table, g.Key.Hook)).ToList();
+        string Name((FirewallTable Table, FirewallHook Hook) k) => h.Driver.HookName(k.Table, k.Hook);
         var observed = used.Count == 0
             ? "no NetNsPS chain holds rules"
             : missing.Count == 0
                 ? $"{used.Count} NetNsPS chains, each reached from {string.Join(", ", used.Select(g => Name(g.Key)))}"
-                : string.Join("; ", missing.Select(g => $"no jump from {Name(g.Key)} to {IptablesDriver.OwnChain(g.Key.Hook)} ({g.Count()} rules never applied)"));
+                : string.Join("; ", missing.Select(g => $"no jump from {Name(g.Key)} to {h.Driver.ChainName(g.Key.Table, g.Key.Hook)} ({g.Count()} rules never applied)"));
         return new NsDiagnostic
         {
             Check = JumpsCheck,
@@ -236,7 +220,7 @@ internal static class HostChecks
             Why = "A NetNsPS chain is consulted only through its jump from the built-in chain, so without the jump its rules are there but never applied.",
             // The cmdlet that made the chain's rules puts the jump back when run again; any one of them does, and
             // Enable-NsMasquerade (when it made one) touches least.
-            Fix = Fixes.Join(missing.Select(g => g.Select(r => MakerOf(h, r.Rule)).OfType<string>()
+            Fix = Fixes.Join(missing.Select(g => g.Select(r => MakerOf(h, r)).OfType<string>()
                 .OrderBy(f => f.StartsWith("Enable-NsMasquerade", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault()).OfType<string>()),
         };
     }
@@ -244,7 +228,7 @@ internal static class HostChecks
     /// <summary>Enable-NsMasquerade for a bridge, keeping the -SourcePrefix of the module's rule when it is not the bridge's subnet.</summary>
     internal static string EnableMasquerade(HostFacts h, string bridge)
     {
-        var source = h.Firewall.AllRules.FirstOrDefault(r => r.Tag == NatRules.MasqueradeTag(bridge) && r.Table == FirewallTable.Nat)?.Source;
+        var source = h.Firewall.Rules.FirstOrDefault(r => r.Tag == NatRules.MasqueradeTag(bridge) && r.Table == FirewallTable.Nat)?.Source;
         var subnet = h.Link(bridge) is { } link ? HostFacts.Subnet(link)?.ToString() : null;
         return Fixes.Cmdlet("Enable-NsMasquerade", bridge, ("SourcePrefix", source is not null && source != subnet ? source : null));
     }
@@ -252,17 +236,17 @@ internal static class HostChecks
     /// <summary>The cmdlet invocation that makes this module rule (and so its chain's jump).</summary>
     internal static string? MakerOf(HostFacts h, FirewallRule rule)
     {
-        var parts = rule.Tag.Split(':');
-        if (parts.Length >= 3 && parts[1] == "masq")
+        var tag = rule.Identity;
+        if (tag is { Kind: RuleKind.Masquerade })
         {
-            return EnableMasquerade(h, parts[2]);
+            return EnableMasquerade(h, tag.Bridge);
         }
-        var ports = PortMappings.Read(h.Firewall).ToList();
-        if (parts.Length >= 3 && parts[1] == "localnet" && ports.FirstOrDefault(m => m.Bridge == parts[2]) is { } onBridge)
+        var ports = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().ToList();
+        if (tag is { Kind: RuleKind.Localnet } && ports.FirstOrDefault(m => m.Bridge == tag.Bridge) is { } onBridge)
         {
             return Fixes.Publish(onBridge, h.DefaultInternalAddress(onBridge.Namespace));
         }
-        if (NatRules.IsAnyPortTag(rule.Tag) && ports.FirstOrDefault(m => PortMappings.Owns(m, rule.Tag)) is { } mapping)
+        if (tag is { Kind: RuleKind.Port, Port: { } key } && ports.FirstOrDefault(m => NatRules.KeyOf(m) == key) is { } mapping)
         {
             return Fixes.Publish(mapping, h.DefaultInternalAddress(mapping.Namespace));
         }

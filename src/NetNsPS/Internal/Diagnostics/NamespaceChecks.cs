@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -133,12 +132,13 @@ internal static class NamespaceChecks
         var masqueradeFix = HostChecks.EnableMasquerade(h, b);
         yield return RuleCheck(h, ns, MasqueradeCheck, "nat", "POSTROUTING", outProbe, Grading.Masqueraded, Grading.NatVerb,
             NatRules.Masquerade(b, subnet.ToString()).ToList(), masqueradeFix,
-            () => Fixes.IptablesInsert("nat", "POSTROUTING", "-s", subnet.ToString(), "!", "-o", b, "-j", "MASQUERADE"),
+            () => h.Driver.RepairInsert(new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, "", FirewallAction.Masquerade)
+                { Source = subnet.ToString(), OutInterface = b, NotOutInterface = true }),
             $"Without masquerade the namespace's packets leave with the source {nsAddress}, a private address the other end has no route back to, so replies never arrive.",
             $"leaving through {outside}: ");
 
         // ---- published ports ----
-        var mappings = PortMappings.Read(h.Firewall).Where(m => m.Namespace == ns && (externalPort is null || m.ExternalPort == externalPort)).ToList();
+        var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.Namespace == ns && (externalPort is null || m.ExternalPort == externalPort)).ToList();
         var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress;
         if (externalPort is { } wanted && mappings.Count == 0)
         {
@@ -147,12 +147,12 @@ internal static class NamespaceChecks
             {
                 In = outside, Source = AddressSpec.NotIn(subnet), DestinationIsLocal = true, Protocol = "tcp", DestinationPort = wanted,
             });
-            var target = byHand.Target == "DNAT" ? byHand.Rule?.ToDestination?.Split(':') : null;
-            if (target is [var to, var portText] && nsAddresses.Any(a => a.Address == to) && ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var internalPort))
+            var target = byHand.Target == "DNAT" ? DnatTarget.Parse(byHand.Rule?.ToDestination) : null;
+            if (target is { } t && nsAddresses.Any(a => a.Address == t.Address.ToString()))
             {
                 mappings.Add(new NsPortMapping
                 {
-                    Protocol = NsProtocol.Tcp, ExternalPort = wanted, Namespace = ns, Bridge = b, InternalIPAddress = to, InternalPort = internalPort,
+                    Protocol = NsProtocol.Tcp, ExternalPort = wanted, Namespace = ns, Bridge = b, InternalIPAddress = t.Address.ToString(), InternalPort = t.Port,
                 });
             }
             else
@@ -192,13 +192,13 @@ internal static class NamespaceChecks
             {
                 Out = IfaceSpec.Is(b), Source = AddressSpec.Host(Loopback), SourceIsLocal = true, Destination = AddressSpec.Host(first.InternalIPAddress),
                 DestinationIsLocal = false, Protocol = Proto(first), DestinationPort = first.InternalPort,
-            }, Grading.Masqueraded, Grading.NatVerb, wantedShared, publish, () => RawInsert(wantedShared[0]),
+            }, Grading.Masqueraded, Grading.NatVerb, wantedShared, publish, () => h.Driver.RepairInsert(wantedShared[0]),
             $"A request from the host to localhost:{first.ExternalPort} keeps its source 127.0.0.1 after DNAT, and {ns} would answer its own loopback; the masquerade gives it {bridgeAddress.Address} as source instead.",
             "from the host: ");
         yield return RuleCheck(h, ns, GuardCheck(b), "raw", "PREROUTING", new Probe
             {
                 In = IfaceSpec.Is(b), Source = AddressSpec.In(subnet), Destination = AddressSpec.Host(Loopback), DestinationIsLocal = true,
-            }, Grading.Dropped, Grading.FilterVerb, wantedShared, publish, () => RawInsert(wantedShared[1]),
+            }, Grading.Dropped, Grading.FilterVerb, wantedShared, publish, () => h.Driver.RepairInsert(wantedShared[1]),
             $"With route_localnet on, a neighbour on {b} could send packets to 127.0.0.1 and reach services that listen only on the host's loopback; the guard drops them.",
             $"to 127.0.0.0/8 from {b}: ");
         yield return D(HairpinModeCheck(hostEnd.Name), hostEnd.Hairpin == true ? Ok : Failed,
@@ -211,8 +211,8 @@ internal static class NamespaceChecks
     private static IEnumerable<NsDiagnostic> PortChecks(HostFacts h, string ns, NsPortMapping m, Ipv4Cidr subnet, string publish)
     {
         var wanted = NatRules.Port(m).Concat(NatRules.Localnet(m.Bridge)).ToList();
-        var to = $"{m.InternalIPAddress}:{m.InternalPort.ToString(CultureInfo.InvariantCulture)}";
-        bool ToUs(string target, ChainRule? rule) => target == "DNAT" && rule?.ToDestination == to;
+        var to = new DnatTarget(System.Net.IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
+        bool ToUs(string target, ChainRule? rule) => target == "DNAT" && DnatTarget.Parse(rule?.ToDestination) == to;
         var destination = m.ExternalIPAddress == NatRules.AnyAddress ? AddressSpec.Unknown : AddressSpec.Host(m.ExternalIPAddress);
         var outside = h.OutsideOf(m.Bridge);
 
@@ -220,7 +220,7 @@ internal static class NamespaceChecks
             {
                 In = outside, Source = AddressSpec.NotIn(subnet), Destination = destination, DestinationIsLocal = true,
                 Protocol = Proto(m), DestinationPort = m.ExternalPort,
-            }, ToUs, Grading.NatVerb, wanted, publish, () => RawInsert(wanted[0]),
+            }, ToUs, Grading.NatVerb, wanted, publish, () => h.Driver.RepairInsert(wanted[0]),
             $"Without DNAT in PREROUTING a connection from another machine (or a sibling) to port {m.ExternalPort} of the host is not sent on to {to}.",
             "from other machines: ");
         yield return RuleCheck(h, ns, DnatOutputCheck(m), "nat", "OUTPUT", new Probe
@@ -228,7 +228,7 @@ internal static class NamespaceChecks
                 Source = AddressSpec.Host(Loopback), SourceIsLocal = true,
                 Destination = m.ExternalIPAddress == NatRules.AnyAddress ? AddressSpec.Host(Loopback) : destination, DestinationIsLocal = true,
                 Protocol = Proto(m), DestinationPort = m.ExternalPort,
-            }, ToUs, Grading.NatVerb, wanted, publish, () => RawInsert(wanted[1]),
+            }, ToUs, Grading.NatVerb, wanted, publish, () => h.Driver.RepairInsert(wanted[1]),
             $"Packets the host sends itself skip PREROUTING, so without the same DNAT in OUTPUT `curl localhost:{m.ExternalPort}` on the host reaches nothing.",
             "from the host: ");
         var inside = AddressSpec.Host(m.InternalIPAddress);
@@ -236,7 +236,7 @@ internal static class NamespaceChecks
             {
                 Out = IfaceSpec.Is(m.Bridge), Source = inside, Destination = inside, SourceIsLocal = false, DestinationIsLocal = false,
                 Protocol = Proto(m), DestinationPort = m.InternalPort,
-            }, Grading.Masqueraded, Grading.NatVerb, wanted, publish, () => RawInsert(wanted[2]),
+            }, Grading.Masqueraded, Grading.NatVerb, wanted, publish, () => h.Driver.RepairInsert(wanted[2]),
             $"When {ns} calls its own published port the DNATed request comes back from its own address; without this masquerade {ns} answers itself directly, the reply is never un-DNATed and the connection never completes.",
             $"from {ns} to itself: ");
 
@@ -262,9 +262,9 @@ internal static class NamespaceChecks
                 : AllOk(h.Simulate(wanted.Concat(masquerade))) ? Fixes.Join(new[] { publish, enable })
                 : Fixes.Join(new[]
                 {
-                    statuses[0] == NsDiagnosticStatus.Ok ? "" : RawInsert(wanted[3]),
-                    statuses[1] == NsDiagnosticStatus.Ok ? "" : Fixes.IptablesInsert("filter", "FORWARD", "-s", m.InternalIPAddress + "/32", "-i", m.Bridge,
-                        "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"),
+                    statuses[0] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(wanted[3]),
+                    statuses[1] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(HostChecks.Forward() with
+                        { Source = m.InternalIPAddress + "/32", InInterface = m.Bridge, EstablishedOnly = true }),
                 });
         }
         yield return new NsDiagnostic
@@ -292,7 +292,7 @@ internal static class NamespaceChecks
         if (status != NsDiagnosticStatus.Ok)
         {
             bool Repaired(FirewallRuleset r) => Grading.Grade(RuleWalker.Walk(r, table, chain, probe), good) == NsDiagnosticStatus.Ok;
-            var needsCmdlet = wanted.Any(w => !h.Firewall.Rules.Any(r => r.Rule == w)) || wanted.Any(w => !h.Firewall.Jumps.Any(j => j.Table == w.Table && j.Hook == w.Hook));
+            var needsCmdlet = wanted.Any(w => !h.Firewall.Rules.Any(r => r == w)) || wanted.Any(w => !h.Firewall.IsReached(w.Table, w.Hook));
             // A rule of somebody else that decides first (a stale DNAT, say), or might: deleting it is the narrowest repair.
             var decidedGood = good(verdict.Target, verdict.Rule);
             var blocker = !decidedGood ? verdict.Rule : verdict.Uncertain.FirstOrDefault(r => !good(r.Target, r));
@@ -300,10 +300,10 @@ internal static class NamespaceChecks
             {
                 fix = cmdlet;
             }
-            else if (blocker is not null && !blocker.Chain.StartsWith(IptablesDriver.ChainPrefix, StringComparison.Ordinal)
-                     && Repaired(h.Driver.Simulate(Without(h.Firewall, blocker), wanted)))
+            else if (blocker is not null && !blocker.Owned
+                     && Repaired(h.Driver.Simulate(h.Firewall.Without(blocker), wanted)))
             {
-                fix = Fixes.Join(new[] { Fixes.IptablesDelete(blocker), needsCmdlet ? cmdlet : "" });
+                fix = Fixes.Join(new[] { h.Driver.RepairDelete(blocker), needsCmdlet ? cmdlet : "" });
             }
             else
             {
@@ -319,28 +319,6 @@ internal static class NamespaceChecks
             Why = why,
             Fix = fix,
         };
-    }
-
-    /// <summary>The snapshot as it would be without one rule.</summary>
-    private static FirewallSnapshot Without(FirewallSnapshot snapshot, ChainRule rule)
-    {
-        var ruleset = snapshot.Ruleset.Clone();
-        ruleset.Chain(rule.Table, rule.Chain)?.Rules.RemoveAll(r => r.Position == rule.Position);
-        return new FirewallSnapshot(snapshot.Rules, snapshot.Chains, snapshot.Jumps) { Ruleset = ruleset };
-    }
-
-    /// <summary>A module rule as a raw `iptables -I` at the top of its built-in chain (with the jump's own match, without the tag).</summary>
-    private static string RawInsert(FirewallRule rule)
-    {
-        var jump = IptablesDriver.JumpSpec(rule.Table, rule.Hook);
-        var match = jump.Take(jump.Count - 2);
-        var spec = IptablesDriver.Spec(rule).ToList();
-        var comment = spec.IndexOf("comment");
-        if (comment > 0)
-        {
-            spec.RemoveRange(comment - 1, 4);
-        }
-        return Fixes.IptablesInsert(IptablesDriver.TableName(rule.Table), IptablesDriver.BuiltinChain(rule.Hook), match.Concat(spec).ToArray());
     }
 
     private static string BridgeAddressWhy(string bridge) =>

@@ -1,4 +1,3 @@
-using NetNsPS.Linux.Firewall.Iptables;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -246,7 +245,7 @@ internal static class RuleWalker
 
     /// <summary>A rule as Observed shows it: whose it is, where it sits, and the rule itself.</summary>
     public static string Describe(ChainRule rule) =>
-        rule.Chain.StartsWith(IptablesDriver.ChainPrefix, StringComparison.Ordinal)
+        rule.Owned
             ? $"{rule.Table} {rule.Chain} (NetNsPS): {rule.Text}"
             : $"{rule.Table} {rule.Chain} rule {rule.Position}, not NetNsPS's: {rule.Text}";
 }

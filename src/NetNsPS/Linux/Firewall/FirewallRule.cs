@@ -9,7 +9,7 @@ public enum FirewallAction { Masquerade, Dnat, Accept, Drop }
 
 /// <summary>
 /// One rule in a chain the module owns, independent of iptables or nftables syntax. Tag is the rule's
-/// identity (an iptables comment), so listing and removal find exactly the module's rules.
+/// identity (<see cref="RuleTag"/>, kept in the rule as a comment), so listing and removal find exactly the module's rules.
 /// </summary>
 public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string Tag, FirewallAction Action)
 {
@@ -29,9 +29,12 @@ public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string
     /// <summary>Only replies of known connections (`-m conntrack --ctstate RELATED,ESTABLISHED`).</summary>
     public bool EstablishedOnly { get; init; }
 
-    /// <summary>For Dnat: the new destination, "address:port".</summary>
-    public string? DnatTo { get; init; }
+    /// <summary>For Dnat: the new destination.</summary>
+    public DnatTarget? DnatTo { get; init; }
 
     /// <summary>Options a driver read but does not model (a hand-edited rule); such a rule never equals a wanted one.</summary>
     public string? Unrecognized { get; init; }
+
+    /// <summary>The tag read back as the module's identity; null for a tag it did not write.</summary>
+    public RuleTag? Identity => RuleTag.Parse(Tag);
 }

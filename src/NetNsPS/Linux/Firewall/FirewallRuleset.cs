@@ -52,21 +52,25 @@ public sealed record ChainRule
     /// <summary>Matches the diagnostics do not model (physdev, mark, multiport, ...), as text; null when none.</summary>
     public string? Unrecognized { get; init; }
 
-    /// <summary>The rule to show: as one would type it (for iptables: the iptables-save line without "-A CHAIN" and comment).</summary>
+    /// <summary>The rule to show: as one would type it, without its chain and comment.</summary>
     public string Text { get; init; } = "";
 
-    /// <summary>The rule in the driver's own words, comment included (what deletes exactly this rule).</summary>
+    /// <summary>Whether the rule sits in one of the module's own chains.</summary>
+    public bool Owned { get; init; }
+
+    /// <summary>The rule in the driver's own words, comment included (what its driver needs to delete exactly this rule); opaque to everyone else.</summary>
     public IReadOnlyList<string> NativeSpec { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>A chain: built-in ones have a policy, user-defined ones have none.</summary>
 public sealed class FirewallChain
 {
-    public FirewallChain(string table, string name, string? policy)
+    public FirewallChain(string table, string name, string? policy, bool owned = false)
     {
         Table = table;
         Name = name;
         Policy = policy;
+        Owned = owned;
     }
 
     public string Table { get; }
@@ -76,9 +80,12 @@ public sealed class FirewallChain
     public string? Policy { get; internal set; }
     public List<ChainRule> Rules { get; } = new();
     public bool IsBuiltin => Policy is not null;
+
+    /// <summary>Whether it is one of the module's own chains.</summary>
+    public bool Owned { get; }
 }
 
-/// <summary>Every table, chain and rule the firewall holds, read in one go (for iptables: one iptables-save).</summary>
+/// <summary>Every table, chain and rule the firewall holds, read in one go by the driver.</summary>
 public sealed class FirewallRuleset
 {
     private readonly Dictionary<(string, string), FirewallChain> _chains = new();
@@ -97,11 +104,11 @@ public sealed class FirewallRuleset
     public FirewallChain? Chain(string table, string name) => _chains.GetValueOrDefault((table, name));
 
     /// <summary>The chain, created (user-defined, empty) when it is not there yet.</summary>
-    public FirewallChain GetOrAdd(string table, string name, string? policy = null)
+    public FirewallChain GetOrAdd(string table, string name, string? policy = null, bool owned = false)
     {
         if (!_chains.TryGetValue((table, name), out var chain))
         {
-            chain = new FirewallChain(table, name, policy);
+            chain = new FirewallChain(table, name, policy, owned);
             _chains[(table, name)] = chain;
         }
         else if (policy is not null)
@@ -117,7 +124,7 @@ public sealed class FirewallRuleset
         var copy = new FirewallRuleset { Backend = Backend };
         foreach (var chain in _chains.Values)
         {
-            copy.GetOrAdd(chain.Table, chain.Name, chain.Policy).Rules.AddRange(chain.Rules);
+            copy.GetOrAdd(chain.Table, chain.Name, chain.Policy, chain.Owned).Rules.AddRange(chain.Rules);
         }
         return copy;
     }
@@ -125,7 +132,7 @@ public sealed class FirewallRuleset
     /// <summary>Appends a rule to a chain (creating the chain), numbering it.</summary>
     public ChainRule Append(ChainRule rule)
     {
-        var chain = GetOrAdd(rule.Table, rule.Chain);
+        var chain = GetOrAdd(rule.Table, rule.Chain, owned: rule.Owned);
         var numbered = rule with { Position = chain.Rules.Count + 1 };
         chain.Rules.Add(numbered);
         return numbered;

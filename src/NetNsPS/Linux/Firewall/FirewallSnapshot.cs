@@ -1,40 +1,26 @@
 using System.Collections.Generic;
-using System.Linq;
 
 namespace NetNsPS.Linux.Firewall;
 
-/// <summary>A module-owned rule as it is live, with the driver's own words for it (to delete exactly that rule).</summary>
-public sealed record LiveRule(FirewallRule Rule, IReadOnlyList<string> NativeSpec);
-
-/// <summary>What the module owns in the firewall right now: its chains, their jumps and their rules.</summary>
-public sealed class FirewallSnapshot
+/// <summary>
+/// What the module owns in the firewall right now, as its driver read it. Each driver subclasses it and keeps its
+/// own words (positions, handles, argv) to itself; everyone else sees only driver-neutral facts. Planning with a
+/// driver updates the snapshot to what the plan will leave, so one snapshot serves a whole plan.
+/// </summary>
+public abstract class FirewallSnapshot
 {
-    public FirewallSnapshot(IEnumerable<LiveRule> rules, IEnumerable<(FirewallTable, FirewallHook)> chains,
-        IEnumerable<(FirewallTable, FirewallHook, IReadOnlyList<string>)> jumps,
-        IDictionary<(FirewallTable, string), List<IReadOnlyList<string>>>? order = null)
-    {
-        Rules = rules.ToList();
-        Chains = chains.ToHashSet();
-        Jumps = jumps.ToList();
-        Order = order is null ? new() : new(order);
-    }
+    /// <summary>The rules in the module's chains, in order; each instance is the handle to give back to PlanRemove.</summary>
+    public abstract IReadOnlyList<FirewallRule> Rules { get; }
 
-    /// <summary>
-    /// Every rule of every chain the driver read, in order, in the driver's words (others' rules included), so a
-    /// deleted rule can be put back where it was. Planning keeps it current as it plans deletions and additions.
-    /// </summary>
-    public Dictionary<(FirewallTable Table, string Chain), List<IReadOnlyList<string>>> Order { get; }
+    /// <summary>The module's chains that exist (empty ones included).</summary>
+    public abstract IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains { get; }
 
-    public List<LiveRule> Rules { get; }
-    public HashSet<(FirewallTable Table, FirewallHook Hook)> Chains { get; }
-
-    /// <summary>Jump rules from built-in chains into the module's chains, in the driver's words.</summary>
-    public List<(FirewallTable Table, FirewallHook Hook, IReadOnlyList<string> NativeSpec)> Jumps { get; }
-
-    public IEnumerable<FirewallRule> AllRules => Rules.Select(r => r.Rule);
+    /// <summary>Whether the module's chain of that hook is reached from the built-in chain (its jump is there).</summary>
+    public abstract bool IsReached(FirewallTable table, FirewallHook hook);
 
     /// <summary>Every chain and rule of every table, the module's and anybody else's, for the diagnostics.</summary>
-    public FirewallRuleset Ruleset { get; init; } = FirewallRuleset.Empty;
+    public abstract FirewallRuleset Ruleset { get; }
 
-    public IEnumerable<LiveRule> Tagged(string tagPrefix) => Rules.Where(r => r.Rule.Tag.StartsWith(tagPrefix, System.StringComparison.Ordinal));
+    /// <summary>The snapshot as it would be without one rule of <see cref="Ruleset"/> (anybody's), for the diagnostics.</summary>
+    public abstract FirewallSnapshot Without(ChainRule rule);
 }

@@ -5,22 +5,58 @@ using System.Threading;
 namespace NetNsPS.Linux.Firewall;
 
 /// <summary>
-/// The module's only door to the firewall. iptables today; an nftables driver implements the same calls.
-/// Drivers touch only module-owned chains and the one jump into each of them.
+/// The module's only door to the firewall. iptables today; an nftables driver implements the same calls and
+/// registers in <see cref="FirewallDrivers"/>. Drivers touch only module-owned chains and the one jump into each of them.
 /// </summary>
 public interface IFirewallDriver
 {
+    /// <summary>The name <see cref="FirewallDrivers.Variable"/> selects it by.</summary>
+    string Name { get; }
+
     FirewallSnapshot Read(IProcessRunner runner, CancellationToken token);
+
+    /// <summary>A firewall that holds nothing (tests, and the diagnostics' facts before anything was read).</summary>
+    FirewallSnapshot Empty();
 
     /// <summary>Adds to the plan what makes each rule present exactly as given (creating chain and jump first), and nothing for rules already there.</summary>
     void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan);
 
     /// <summary>
-    /// Adds to the plan the removal of these live rules, then of each module chain they leave empty and its jump, and of
-    /// each chain of <paramref name="alsoIfEmpty"/> that is empty already (flushed by hand, or left by a killed run).
+    /// Adds to the plan the removal of these live rules (instances from <see cref="FirewallSnapshot.Rules"/>), then of
+    /// each module chain they leave empty and its jump, and of each chain of <paramref name="alsoIfEmpty"/> that is
+    /// empty already (flushed by hand, or left by a killed run).
     /// </summary>
-    void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null);
+    void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null);
 
     /// <summary>The whole ruleset as it would be after PlanEnsure of these rules (for the diagnostics: would re-running a cmdlet repair it?).</summary>
     FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules);
+
+    // ---- for the diagnostics: facts and repair commands in the driver's own words ----
+
+    /// <summary>The backends the firewall may live in and what each holds (for a split that hides rules).</summary>
+    BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token);
+
+    /// <summary>The command that moves the rules of the backend not in use into the one in use; "" when they are not split.</summary>
+    string RepairBackendSplit(BackendFacts backends);
+
+    /// <summary>
+    /// The command that puts this rule, untagged, first in the built-in chain of its hook, matching what the module's
+    /// chain of that hook is reached with: a raw repair that works without NetNsPS.
+    /// </summary>
+    string RepairInsert(FirewallRule rule);
+
+    /// <summary>The command that deletes exactly this rule of the ruleset.</summary>
+    string RepairDelete(ChainRule rule);
+
+    /// <summary>The built-in chain of a hook, as its users name it ("nat PREROUTING").</summary>
+    string HookName(FirewallTable table, FirewallHook hook);
+
+    /// <summary>The module's own chain of a hook, as its users name it.</summary>
+    string ChainName(FirewallTable table, FirewallHook hook);
 }
+
+/// <summary>
+/// The two backends netfilter rules may be written to (x_tables "legacy" and nf_tables): which one the driver's
+/// tools use, and what each holds (null when it cannot be read). Both hook into the same packet path, so rules in either apply.
+/// </summary>
+public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft);

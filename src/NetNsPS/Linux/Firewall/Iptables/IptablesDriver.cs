@@ -4,6 +4,7 @@ using NetNsPS.Linux;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
@@ -19,6 +20,10 @@ public sealed class IptablesDriver : IFirewallDriver
 {
     public const string ChainPrefix = "NETNSPS-";
     public static readonly IptablesDriver Instance = new();
+
+    public string Name => FirewallDrivers.DefaultName;
+
+    public FirewallSnapshot Empty() => Parse("");
 
     public static string TableName(FirewallTable table) => table.ToString().ToLowerInvariant();
 
@@ -56,9 +61,9 @@ public sealed class IptablesDriver : IFirewallDriver
     }
 
     /// <summary>Parses iptables-save output, keeping only what concerns NETNSPS-* chains.</summary>
-    public static FirewallSnapshot Parse(string save)
+    public static IptablesSnapshot Parse(string save)
     {
-        var rules = new List<LiveRule>();
+        var rules = new List<IptablesSnapshot.Entry>();
         var chains = new List<(FirewallTable, FirewallHook)>();
         var jumps = new List<(FirewallTable, FirewallHook, IReadOnlyList<string>)>();
         var order = new Dictionary<(FirewallTable, string), List<IReadOnlyList<string>>>();
@@ -98,7 +103,7 @@ public sealed class IptablesDriver : IFirewallDriver
             inChain.Add(spec);
             if (HookOf(chain) is { } own)
             {
-                rules.Add(new LiveRule(ParseRule(tbl, own, spec), spec));
+                rules.Add(new IptablesSnapshot.Entry(ParseRule(tbl, own, spec), spec));
             }
             else if (spec.Count >= 2 && spec[^2] == "-j" && spec[^1].StartsWith(ChainPrefix, StringComparison.Ordinal)
                      && Enum.TryParse<FirewallHook>(chain, ignoreCase: true, out var builtin) && OwnChain(builtin) == spec[^1])
@@ -106,7 +111,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 jumps.Add((tbl, builtin, spec));
             }
         }
-        return new FirewallSnapshot(rules, chains, jumps, order) { Ruleset = ParseRuleset(save) };
+        return new IptablesSnapshot(rules, chains, jumps, order, ParseRuleset(save));
     }
 
     /// <summary>Parses all of iptables-save's output: every table, chain policy and rule, whoever wrote them.</summary>
@@ -138,7 +143,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 var parts = line[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length >= 2)
                 {
-                    ruleset.GetOrAdd(table, parts[0], parts[1] == "-" ? null : parts[1]);
+                    ruleset.GetOrAdd(table, parts[0], parts[1] == "-" ? null : parts[1], IsOwnChain(parts[0]));
                 }
                 continue;
             }
@@ -160,7 +165,11 @@ public sealed class IptablesDriver : IFirewallDriver
     /// <summary>Reads one rule's arguments (as iptables-save prints them) into a ChainRule; what it does not model goes to Unrecognized.</summary>
     public static ChainRule ParseChainRule(string table, string chain, IReadOnlyList<string> spec)
     {
-        var rule = new ChainRule { Table = table, Chain = chain, Text = string.Join(' ', WithoutComment(spec).Select(CommandSpec.BashQuote)), NativeSpec = spec.ToArray() };
+        var rule = new ChainRule
+        {
+            Table = table, Chain = chain, Text = string.Join(' ', WithoutComment(spec).Select(CommandSpec.BashQuote)), NativeSpec = spec.ToArray(),
+            Owned = IsOwnChain(chain),
+        };
         var unknown = new StringBuilder();
         var negate = false;
         string? target = null;
@@ -276,12 +285,13 @@ public sealed class IptablesDriver : IFirewallDriver
     /// </summary>
     public FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules)
     {
-        var ruleset = snapshot.Ruleset.Clone();
-        var jumps = snapshot.Jumps.Select(j => (j.Table, j.Hook)).ToHashSet();
+        var own = Own(snapshot);
+        var ruleset = own.Ruleset.Clone();
+        var jumps = own.Jumps.Select(j => (j.Table, j.Hook)).ToHashSet();
         foreach (var rule in rules)
         {
             var table = TableName(rule.Table);
-            if (snapshot.Rules.Any(r => r.Rule == rule))
+            if (own.Entries.Any(r => r.Rule == rule))
             {
                 // Present already; PlanEnsure still restores a missing jump.
                 if (jumps.Add((rule.Table, rule.Hook)))
@@ -290,7 +300,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 }
                 continue;
             }
-            ruleset.GetOrAdd(table, OwnChain(rule.Hook));
+            ruleset.GetOrAdd(table, OwnChain(rule.Hook), owned: true);
             if (jumps.Add((rule.Table, rule.Hook)))
             {
                 ruleset.Append(ParseChainRule(table, BuiltinChain(rule.Hook), JumpSpec(rule.Table, rule.Hook)));
@@ -299,6 +309,8 @@ public sealed class IptablesDriver : IFirewallDriver
         }
         return ruleset;
     }
+
+    private static bool IsOwnChain(string chain) => chain.StartsWith(ChainPrefix, StringComparison.Ordinal);
 
     private static FirewallHook? HookOf(string chain) =>
         chain.StartsWith(ChainPrefix, StringComparison.Ordinal) && Enum.TryParse<FirewallHook>(chain[ChainPrefix.Length..], ignoreCase: true, out var hook)
@@ -323,7 +335,7 @@ public sealed class IptablesDriver : IFirewallDriver
         if (rule.EstablishedOnly) Add("-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED");
         Add("-m", "comment", "--comment", rule.Tag);
         Add("-j", rule.Action.ToString().ToUpperInvariant());
-        if (rule.Action == FirewallAction.Dnat && rule.DnatTo is not null) Add("--to-destination", rule.DnatTo);
+        if (rule.Action == FirewallAction.Dnat && rule.DnatTo is { } to) Add("--to-destination", to.ToString());
         return args;
     }
 
@@ -352,6 +364,18 @@ public sealed class IptablesDriver : IFirewallDriver
             unknown.Add("-j " + c.Target);
             action = FirewallAction.Accept;
         }
+        DnatTarget? to = null;
+        if (c.ToDestination is not null)
+        {
+            if (DnatTarget.TryParse(c.ToDestination, out var target))
+            {
+                to = target;
+            }
+            else
+            {
+                unknown.Add("--to-destination " + c.ToDestination);
+            }
+        }
         return new FirewallRule(table, hook, c.Comment ?? "", action)
         {
             Source = c.Source,
@@ -363,78 +387,89 @@ public sealed class IptablesDriver : IFirewallDriver
             DestinationPort = c.DestinationPort,
             SourceIsLocal = c.SourceIsLocal == true,
             EstablishedOnly = established,
-            DnatTo = c.ToDestination,
+            DnatTo = to,
             Unrecognized = unknown.Count == 0 ? null : string.Join(' ', unknown),
         };
     }
 
+    private static IptablesSnapshot Own(FirewallSnapshot snapshot) => snapshot as IptablesSnapshot
+        ?? throw new ArgumentException($"a snapshot of another firewall driver ({snapshot.GetType().Name}) given to the iptables driver", nameof(snapshot));
+
     public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
     {
+        var own = Own(snapshot);
         // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
         foreach (var rule in rules.OrderBy(r => r.Table))
         {
-            if (snapshot.Rules.Any(r => r.Rule == rule))
+            if (own.Entries.Any(r => r.Rule == rule))
             {
                 // The rule is there, but its chain is reached only through the jump: put back a jump deleted by hand.
-                if (!snapshot.Jumps.Any(j => j.Table == rule.Table && j.Hook == rule.Hook))
+                if (!own.IsReached(rule.Table, rule.Hook))
                 {
                     var missing = JumpSpec(rule.Table, rule.Hook);
                     plan.Add(Iptables(rule.Table, "-A", BuiltinChain(rule.Hook), missing), Iptables(rule.Table, "-D", BuiltinChain(rule.Hook), missing));
-                    snapshot.Jumps.Add((rule.Table, rule.Hook, missing));
+                    own.Jumps.Add((rule.Table, rule.Hook, missing));
                 }
                 continue;
             }
             // A rule of ours that was edited by hand: replace it rather than add a second one.
-            foreach (var stale in snapshot.Rules.Where(r => r.Rule.Tag == rule.Tag && r.Rule.Table == rule.Table && r.Rule.Hook == rule.Hook).ToList())
+            foreach (var stale in own.Entries.Where(r => r.Rule.Tag == rule.Tag && r.Rule.Table == rule.Table && r.Rule.Hook == rule.Hook).ToList())
             {
-                PlanDelete(snapshot, plan, stale.Rule.Table, OwnChain(stale.Rule.Hook), stale.NativeSpec);
-                snapshot.Rules.Remove(stale);
+                PlanDelete(own, plan, stale.Rule.Table, OwnChain(stale.Rule.Hook), stale.Spec);
+                own.Entries.Remove(stale);
             }
             var key = (rule.Table, rule.Hook);
-            if (!snapshot.Chains.Contains(key))
+            if (!own.OwnChains.Contains(key))
             {
                 plan.Add(Iptables(rule.Table, "-N", OwnChain(rule.Hook)), Iptables(rule.Table, "-X", OwnChain(rule.Hook)));
-                snapshot.Chains.Add(key);
-                snapshot.Order[(rule.Table, OwnChain(rule.Hook))] = new List<IReadOnlyList<string>>();
+                own.OwnChains.Add(key);
+                own.Order[(rule.Table, OwnChain(rule.Hook))] = new List<IReadOnlyList<string>>();
             }
-            if (!snapshot.Jumps.Any(j => j.Table == rule.Table && j.Hook == rule.Hook))
+            if (!own.IsReached(rule.Table, rule.Hook))
             {
                 var jump = JumpSpec(rule.Table, rule.Hook);
-                PlanAppend(snapshot, plan, rule.Table, BuiltinChain(rule.Hook), jump);
-                snapshot.Jumps.Add((rule.Table, rule.Hook, jump));
+                PlanAppend(own, plan, rule.Table, BuiltinChain(rule.Hook), jump);
+                own.Jumps.Add((rule.Table, rule.Hook, jump));
             }
             var spec = Spec(rule);
-            PlanAppend(snapshot, plan, rule.Table, OwnChain(rule.Hook), spec);
-            snapshot.Rules.Add(new LiveRule(rule, spec));
+            PlanAppend(own, plan, rule.Table, OwnChain(rule.Hook), spec);
+            own.Entries.Add(new IptablesSnapshot.Entry(rule, spec));
         }
     }
 
-    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<LiveRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
+    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
+        var own = Own(snapshot);
         var touched = new HashSet<(FirewallTable, FirewallHook)>();
-        foreach (var live in rules.OrderBy(r => r.Rule.Table).ToList())
+        foreach (var rule in rules.OrderBy(r => r.Table).ToList())
         {
-            PlanDelete(snapshot, plan, live.Rule.Table, OwnChain(live.Rule.Hook), live.NativeSpec);
-            snapshot.Rules.Remove(live);
+            // The very instance the snapshot handed out, else an equal rule (the first, as iptables -D takes the first match).
+            var live = own.Entries.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? own.Entries.FirstOrDefault(e => e.Rule == rule);
+            if (live is null)
+            {
+                continue;
+            }
+            PlanDelete(own, plan, live.Rule.Table, OwnChain(live.Rule.Hook), live.Spec);
+            own.Entries.Remove(live);
             touched.Add((live.Rule.Table, live.Rule.Hook));
         }
         // A module chain left empty goes, with its jump, so teardown leaves the firewall as it was found; so does one the
         // caller names that was empty already (flushed by hand, or left by a run killed between -N and -A).
         foreach (var (table, hook) in touched.Concat(alsoIfEmpty ?? Enumerable.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList())
         {
-            if (snapshot.Rules.Any(r => r.Rule.Table == table && r.Rule.Hook == hook))
+            if (own.Entries.Any(r => r.Rule.Table == table && r.Rule.Hook == hook))
             {
                 continue;
             }
-            foreach (var jump in snapshot.Jumps.Where(j => j.Table == table && j.Hook == hook).ToList())
+            foreach (var jump in own.Jumps.Where(j => j.Table == table && j.Hook == hook).ToList())
             {
-                PlanDelete(snapshot, plan, table, BuiltinChain(hook), jump.NativeSpec);
-                snapshot.Jumps.Remove(jump);
+                PlanDelete(own, plan, table, BuiltinChain(hook), jump.Spec);
+                own.Jumps.Remove(jump);
             }
-            if (snapshot.Chains.Remove((table, hook)))
+            if (own.OwnChains.Remove((table, hook)))
             {
                 plan.Add(Iptables(table, "-X", OwnChain(hook)), Iptables(table, "-N", OwnChain(hook)));
-                snapshot.Order.Remove((table, OwnChain(hook)));
+                own.Order.Remove((table, OwnChain(hook)));
             }
         }
     }
@@ -445,7 +480,7 @@ public sealed class IptablesDriver : IFirewallDriver
     /// The position is the one the rule has when its deletion runs, after the deletions planned before it; undone
     /// newest first, each insertion then finds the chain as it was.
     /// </summary>
-    private static void PlanDelete(FirewallSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
+    private static void PlanDelete(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
         var delete = Iptables(table, "-D", chain, spec);
         if (snapshot.Order.TryGetValue((table, chain), out var rules))
@@ -464,7 +499,7 @@ public sealed class IptablesDriver : IFirewallDriver
     }
 
     /// <summary>Appends a rule (undo: delete it), keeping the planned order current for deletions planned after it.</summary>
-    private static void PlanAppend(FirewallSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
+    private static void PlanAppend(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
         plan.Add(Iptables(table, "-A", chain, spec), Iptables(table, "-D", chain, spec));
         if (!snapshot.Order.TryGetValue((table, chain), out var rules))
@@ -472,6 +507,89 @@ public sealed class IptablesDriver : IFirewallDriver
             snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
         }
         rules.Add(spec);
+    }
+
+    // ---- for the diagnostics ----
+
+    public string HookName(FirewallTable table, FirewallHook hook) => $"{TableName(table)} {BuiltinChain(hook)}";
+
+    public string ChainName(FirewallTable table, FirewallHook hook) => OwnChain(hook);
+
+    /// <summary>iptables -w -t TABLE -I CHAIN SPEC, with the match of the module chain's jump and without the tag.</summary>
+    public string RepairInsert(FirewallRule rule)
+    {
+        var jump = JumpSpec(rule.Table, rule.Hook);
+        var match = jump.Take(jump.Count - 2);
+        var spec = Spec(rule).ToList();
+        var comment = spec.IndexOf("comment");
+        if (comment > 0)
+        {
+            spec.RemoveRange(comment - 1, 4);
+        }
+        return new CommandSpec("iptables", new[] { "-w", "-t", TableName(rule.Table), "-I", BuiltinChain(rule.Hook) }.Concat(match).Concat(spec)).Render();
+    }
+
+    /// <summary>iptables -w -t TABLE -D CHAIN SPEC: deletes exactly that rule.</summary>
+    public string RepairDelete(ChainRule rule) =>
+        new CommandSpec("iptables", new[] { "-w", "-t", rule.Table, "-D", rule.Chain }.Concat(rule.NativeSpec)).Render();
+
+    /// <summary>What iptables-legacy-save and iptables-nft-save print, and which of them `iptables` is.</summary>
+    public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token) =>
+        new(snapshot.Ruleset.Backend ?? ActiveBackendFromPath(), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
+
+    /// <summary>
+    /// Moves the other backend's rules into the one `iptables` uses (so they still apply, and show), then empties it.
+    /// ACCEPT policies stay behind: copied, they would open a chain the active backend keeps at DROP. Each step runs
+    /// only if the one before succeeded (&amp;&amp; works alike in pwsh 7 and bash).
+    /// </summary>
+    public string RepairBackendSplit(BackendFacts b)
+    {
+        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        if (!split)
+        {
+            return "";
+        }
+        var (from, to, stray) = b.Active == "legacy" ? ("nft", "legacy", b.Nft!) : ("legacy", "nft", b.Legacy!);
+        var commands = new List<string> { $"iptables-{from}-save | grep -v '^:[A-Z]* ACCEPT ' | iptables-{to}-restore --noflush" };
+        foreach (var table in stray.TablesInUse())
+        {
+            commands.Add($"iptables-{from} -w -t {table} -F");
+            commands.Add($"iptables-{from} -w -t {table} -X");
+            foreach (var chain in stray.Chains.Where(c => c.Table == table && c.Policy is not null && c.Policy != "ACCEPT"))
+            {
+                commands.Add($"iptables-{from} -w -t {table} -P {chain.Name} ACCEPT");
+            }
+        }
+        return string.Join(" && ", commands);
+    }
+
+    /// <summary>What one backend's save tool prints, parsed; null when the tool is missing or fails.</summary>
+    private static FirewallRuleset? Save(IProcessRunner runner, string tool, CancellationToken token)
+    {
+        try
+        {
+            var result = runner.Run(new CommandSpec(tool), token);
+            return result.Succeeded ? ParseRuleset(result.StandardOutput) : null;
+        }
+        catch (NetNsException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>When iptables-save printed no header (no table yet), the backend `iptables` points to: xtables-nft-multi or xtables-legacy-multi.</summary>
+    private static string? ActiveBackendFromPath()
+    {
+        try
+        {
+            var path = ProcessRunner.ResolveProgram("iptables");
+            var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.Name ?? Path.GetFileName(path);
+            return target.Contains("nft", StringComparison.Ordinal) ? "nf_tables" : target.Contains("legacy", StringComparison.Ordinal) ? "legacy" : null;
+        }
+        catch (Exception e) when (e is NetNsException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Splits an iptables-save line into arguments, honouring its double quotes.</summary>

@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using NetNsPS.Internal;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
+
+namespace NetNsPS.Operations;
+
+/// <summary>
+/// Publishing and unpublishing ports, side by side: the rules of each mapping, the settings the mappings of a bridge
+/// share (localhost masquerade and its guard, route_localnet, bridge netfilter) and hairpin mode on the namespace's
+/// bridge port, added with the first mapping that needs them and removed with the last. Reads only the view.
+/// </summary>
+internal static class PortPlanner
+{
+    /// <summary>A mapping Publish-NsPort is asked for, parameters already validated (addresses in canonical form; null: the default).</summary>
+    public sealed record PublishIntent(NsProtocol Protocol, string? ExternalIPAddress, ushort ExternalPort, string Namespace, string? InternalIPAddress, ushort InternalPort);
+
+    /// <summary>A mapping resolved against the system: the namespace's address and the host end of its bridged veth.</summary>
+    public sealed record PublishTarget(NsPortMapping Mapping, LinkRecord HostEnd);
+
+    /// <summary>The plan, the mappings it publishes, and the errors of the ones refused (published already to another target).</summary>
+    public sealed record PublishResult(Plan Plan, IReadOnlyList<PublishTarget> Accepted, IReadOnlyList<NetNsException> Refused);
+
+    /// <summary>An Unpublish-NsPort request (null: any).</summary>
+    public sealed record UnpublishIntent(NsProtocol Protocol, ushort ExternalPort, string? ExternalIPAddress, string? Namespace);
+
+    /// <summary>The plan and the requests that matched no mapping.</summary>
+    public sealed record UnpublishResult(Plan Plan, IReadOnlyList<UnpublishIntent> NotPublished);
+
+    /// <summary>What -Confirm names: "port tcp/8080 -> red:80".</summary>
+    public static string Describe(NsPortMapping m) =>
+        $"{m.Protocol.ToString().ToLowerInvariant()}/{(m.ExternalIPAddress == NatRules.AnyAddress ? "" : Address(m.ExternalIPAddress) + ":")}{m.ExternalPort.ToString(CultureInfo.InvariantCulture)} -> {m.Namespace}:{m.InternalPort.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string Describe(PublishedPort p) => p.Mapping is { } m ? Describe(m)
+        : $"{p.Key.Protocol.ToString().ToLowerInvariant()}/{(p.Key.IsAnyAddress ? "" : RuleTag.FormatAddress(p.Key.ExternalAddress) + ":")}{p.Key.ExternalPort.ToString(CultureInfo.InvariantCulture)} -> {p.Key.Namespace}";
+
+    private static string Address(string text) => System.Net.IPAddress.TryParse(text, out var a) ? RuleTag.FormatAddress(a) : text;
+
+    private static string Subject(IEnumerable<string> ports)
+    {
+        var list = ports.ToList();
+        return (list.Count == 1 ? "port " : "ports ") + string.Join(", ", list);
+    }
+
+    // ---- publish ----
+
+    /// <summary>Checks a mapping against the system and finds where it goes; the errors name the value and what is allowed.</summary>
+    public static PublishTarget Resolve(ISystemView view, PublishIntent intent)
+    {
+        var ns = intent.Namespace;
+        var external = intent.ExternalIPAddress ?? NatRules.AnyAddress;
+        if (!view.NamespaceExists(ns))
+        {
+            throw Errors.NamespaceNotFound(ns);
+        }
+        if (external != NatRules.AnyAddress && !view.Links(null).SelectMany(l => l.Ipv4Addresses).Any(a => a.Address == external))
+        {
+            throw new NetNsException($"ExternalIPAddress {external} is not an address of this host; give one of its addresses or leave it out for all of them.",
+                "NotAHostAddress", ErrorCategory.InvalidArgument, external);
+        }
+        var (hostEnd, internalAddress) = FindTarget(view, ns, intent.InternalIPAddress);
+        return new PublishTarget(new NsPortMapping
+        {
+            Protocol = intent.Protocol,
+            ExternalIPAddress = external,
+            ExternalPort = intent.ExternalPort,
+            Namespace = ns,
+            InternalIPAddress = internalAddress,
+            InternalPort = intent.InternalPort,
+            Bridge = hostEnd.Master!,
+        }, hostEnd);
+    }
+
+    /// <summary>
+    /// One plan for every mapping of a pipeline (the driver batches it per table), refusing a mapping whose host
+    /// port is published to another target; the same mapping again plans nothing.
+    /// </summary>
+    public static PublishResult Publish(ISystemView view, IFirewallDriver driver, IReadOnlyList<PublishTarget> targets)
+    {
+        var snapshot = view.Firewall();
+        var accepted = new List<PublishTarget>();
+        var refused = new List<NetNsException>();
+        var published = NatRules.ReadPorts(snapshot).Select(p => p.Listed).OfType<NsPortMapping>().ToList();
+        foreach (var item in targets)
+        {
+            var clash = published.Concat(accepted.Select(a => a.Mapping)).FirstOrDefault(p => Overlaps(p, item.Mapping) && !SameMapping(p, item.Mapping));
+            if (clash is not null)
+            {
+                refused.Add(new NetNsException(
+                    $"{item.Mapping.Protocol.ToString().ToLowerInvariant()} port {item.Mapping.ExternalPort} is already published: {clash}. Unpublish it first (Unpublish-NsPort -ExternalPort {item.Mapping.ExternalPort} -Protocol {item.Mapping.Protocol}).",
+                    "PortAlreadyPublished", ErrorCategory.ResourceExists, clash));
+                continue;
+            }
+            accepted.Add(item);
+        }
+        var plan = new Plan();
+        if (accepted.Count == 0)
+        {
+            return new PublishResult(plan, accepted, refused);
+        }
+        // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.
+        plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
+        var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
+        driver.PlanEnsure(snapshot, accepted.SelectMany(a => NatRules.Port(a.Mapping)).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
+        foreach (var bridge in bridges)
+        {
+            var routeLocalnet = Sysctl.RouteLocalnet(bridge);
+            var current = view.Sysctl(routeLocalnet);
+            if (current != "1")
+            {
+                plan.Add(Sysctl.Write(routeLocalnet, "1"), Sysctl.Write(routeLocalnet, current ?? "0"));
+            }
+        }
+        SysctlSettings.PlanBridgeNetfilter(view, plan);
+        foreach (var hostEnd in accepted.Select(a => a.HostEnd).Where(h => h.Hairpin != true).Select(h => h.Name).Distinct())
+        {
+            plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
+        }
+        return new PublishResult(plan, accepted, refused);
+    }
+
+    private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>
+        a.Protocol == b.Protocol && a.ExternalPort == b.ExternalPort
+        && (a.ExternalIPAddress == b.ExternalIPAddress || a.ExternalIPAddress == NatRules.AnyAddress || b.ExternalIPAddress == NatRules.AnyAddress);
+
+    private static bool SameMapping(NsPortMapping a, NsPortMapping b) =>
+        a.Protocol == b.Protocol && a.ExternalIPAddress == b.ExternalIPAddress && a.ExternalPort == b.ExternalPort
+        && a.Namespace == b.Namespace && a.InternalIPAddress == b.InternalIPAddress && a.InternalPort == b.InternalPort && a.Bridge == b.Bridge;
+
+    /// <summary>The host end of the namespace's bridged veth and the address to forward to.</summary>
+    private static (LinkRecord HostEnd, string Address) FindTarget(ISystemView view, string ns, string? wanted)
+    {
+        foreach (var inside in view.Links(ns).Where(l => l.IsVeth))
+        {
+            var hostEnd = VethPairs.HostEnd(view, inside);
+            if (hostEnd?.Master is null)
+            {
+                continue;
+            }
+            var addresses = inside.Ipv4Addresses.Select(a => a.Address).ToList();
+            if (wanted is null && addresses.Count > 0)
+            {
+                return (hostEnd, addresses[0]);
+            }
+            if (wanted is not null && addresses.Contains(wanted))
+            {
+                return (hostEnd, wanted);
+            }
+        }
+        throw wanted is null
+            ? new NetNsException($"Namespace '{ns}' has no IPv4 address on a veth attached to a bridge; build it first (Add-VethPair {ns} -Bridge bridge0 | Add-NsIPAddress 192.168.15.2/24).",
+                "NoBridgedAddress", ErrorCategory.ObjectNotFound, ns)
+            : new NetNsException($"InternalIPAddress {wanted} is not on a bridged veth of namespace '{ns}'.",
+                "InternalAddressNotFound", ErrorCategory.ObjectNotFound, wanted);
+    }
+
+    // ---- unpublish ----
+
+    /// <summary>
+    /// The removal of every mapping a request matches, found by tag (a mapping whose DNAT rules were deleted by hand
+    /// is still removed whole), with the shared settings no remaining mapping needs.
+    /// </summary>
+    public static UnpublishResult Unpublish(ISystemView view, IFirewallDriver driver, IReadOnlyList<UnpublishIntent> requests)
+    {
+        var snapshot = view.Firewall();
+        var all = NatRules.ReadPorts(snapshot);
+        bool Matches(PublishedPort p, UnpublishIntent r) =>
+            p.Key.Protocol == r.Protocol && p.Key.ExternalPort == r.ExternalPort
+            && (r.ExternalIPAddress is null || p.Key.ExternalText == r.ExternalIPAddress) && (r.Namespace is null || p.Key.Namespace == r.Namespace);
+        var notPublished = requests.Where(r => !all.Any(p => Matches(p, r))).ToList();
+        var gone = all.Where(p => requests.Any(r => Matches(p, r))).ToList();
+        var plan = new Plan();
+        if (gone.Count > 0)
+        {
+            plan.About(Subject(gone.Select(Describe)));
+            PlanTeardown(view, driver, snapshot, gone, all, plan);
+        }
+        return new UnpublishResult(plan, notPublished);
+    }
+
+    /// <summary>Clear-NetNsPS: the removal of every mapping, as Unpublish-NsPort removes them.</summary>
+    public static void PlanUnpublishAll(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot, Plan plan)
+    {
+        var all = NatRules.ReadPorts(snapshot);
+        if (all.Count > 0)
+        {
+            plan.About(Subject(all.Select(Describe)));
+        }
+        PlanTeardown(view, driver, snapshot, all, all, plan);
+    }
+
+    /// <summary>Plans the removal of the mappings <paramref name="gone"/>, given all mappings now live.</summary>
+    private static void PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
+        IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PublishedPort> all, Plan plan)
+    {
+        var goneKeys = gone.Select(p => p.Key).ToHashSet();
+        var remaining = all.Where(p => !goneKeys.Contains(p.Key)).Select(p => p.Key).ToList();
+        var rules = snapshot.Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && goneKeys.Contains(key)).ToList();
+        var shared = new List<(CommandSpec Command, CommandSpec Undo)>();
+        var hooks = NatRules.PortHooks.ToList();
+        foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
+        {
+            rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Tag, bridge)));
+            hooks.AddRange(NatRules.LocalnetHooks);
+            var key = Sysctl.RouteLocalnet(bridge);
+            if (view.Sysctl(key) == "1")
+            {
+                shared.Add((Sysctl.Write(key, "0"), Sysctl.Write(key, "1")));
+            }
+        }
+        foreach (var (ns, bridge) in goneKeys.Select(p => (p.Namespace, p.Bridge)).Distinct()
+                     .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
+        {
+            shared.AddRange(HairpinOff(view, ns, bridge));
+        }
+        driver.PlanRemove(snapshot, rules, plan, hooks);
+        foreach (var (command, undo) in shared)
+        {
+            plan.Add(command, undo);
+        }
+    }
+
+    /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
+    private static IEnumerable<(CommandSpec, CommandSpec)> HairpinOff(ISystemView view, string ns, string bridge)
+    {
+        if (!view.NamespaceExists(ns))
+        {
+            yield break;
+        }
+        foreach (var inside in view.Links(ns).Where(l => l.IsVeth))
+        {
+            if (VethPairs.HostEnd(view, inside) is { Hairpin: true } hostEnd && hostEnd.Master == bridge)
+            {
+                yield return (Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
+using Xunit;
+
+namespace NetNsPS.Tests;
+
+/// <summary>
+/// The firewall planners from each starting state, as -WhatIf would print their commands and rollback would undo
+/// them, compared with Golden/*.txt. States are made by the planners themselves on an in-memory iptables.
+/// </summary>
+public class FirewallPlannerGoldenTests
+{
+    private const string RouteLocalnet = "net.ipv4.conf.bridge0.route_localnet";
+    private const string BridgeNf = "net.bridge.bridge-nf-call-iptables";
+
+    /// <summary>red (192.168.15.2) and blue (192.168.15.3) on bridge0; the firewall from <paramref name="kernel"/>.</summary>
+    private static FakeSystemView View(IptablesKernel? kernel = null, bool redHairpin = false, bool blueHairpin = false,
+        string routeLocalnet = "0", string? bridgeNf = "0")
+    {
+        var view = new FakeSystemView()
+            .Namespace("red", "blue")
+            .Bridge("bridge0", address: "192.168.15.1/24")
+            .Veth("red", "veth-red", "veth-red-br", master: "bridge0", address: "192.168.15.2/24", hairpin: redHairpin)
+            .Veth("blue", "veth-blue", "veth-blue-br", master: "bridge0", address: "192.168.15.3/24", hairpin: blueHairpin);
+        view.Sysctls[RouteLocalnet] = routeLocalnet;
+        if (bridgeNf is not null)
+        {
+            view.Sysctls[BridgeNf] = bridgeNf;
+        }
+        view.Snapshot = (kernel ?? new IptablesKernel()).Read();
+        return view;
+    }
+
+    private static PortPlanner.PublishIntent Port(string ns, ushort external, ushort inside = 80) =>
+        new(NsProtocol.Tcp, null, external, ns, null, inside);
+
+    private static PortPlanner.PublishResult Publish(FakeSystemView view, params PortPlanner.PublishIntent[] intents) =>
+        PortPlanner.Publish(view, IptablesDriver.Instance, intents.Select(i => PortPlanner.Resolve(view, i)).ToList());
+
+    /// <summary>A kernel on which these ports were published (the firewall part of the plan run).</summary>
+    private static IptablesKernel Published(params PortPlanner.PublishIntent[] intents)
+    {
+        var kernel = new IptablesKernel();
+        kernel.RunAll(Publish(View(kernel), intents).Plan.Steps.Select(s => s.Command));
+        return kernel;
+    }
+
+    private static string Outcome(PortPlanner.PublishResult r)
+    {
+        var sb = new StringBuilder(FirewallGolden.Render(r.Plan));
+        foreach (var e in r.Refused)
+        {
+            sb.Append("error: ").Append(e.ErrorId).Append(" (").Append(e.Category).Append("): ").Append(e.Message).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string Unpublish(FakeSystemView view, params PortPlanner.UnpublishIntent[] requests)
+    {
+        var r = PortPlanner.Unpublish(view, IptablesDriver.Instance, requests);
+        return FirewallGolden.Render(r.Plan) + string.Concat(r.NotPublished.Select(n => $"not published: {n.Protocol} {n.ExternalPort}\n"));
+    }
+
+    private static PortPlanner.UnpublishIntent Unport(ushort external) => new(NsProtocol.Tcp, external, null, null);
+
+    [Fact]
+    public void Publish_Fresh() => FirewallGolden.Verify("port/publish-fresh", Outcome(Publish(View(bridgeNf: null), Port("red", 8080))));
+
+    [Fact]
+    public void Publish_TwoPortsInOnePipeline() =>
+        FirewallGolden.Verify("port/publish-two", Outcome(Publish(View(), Port("red", 8080), Port("blue", 8081))));
+
+    [Fact]
+    public void Publish_Converged_PlansNothing()
+    {
+        var result = Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("red", 8080));
+        Assert.True(result.Plan.IsEmpty);
+        FirewallGolden.Verify("port/publish-converged", Outcome(result));
+    }
+
+    [Fact]
+    public void Publish_ThePortPublishedToAnotherTarget_IsRefused()
+    {
+        var result = Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("blue", 8080));
+        Assert.Equal("PortAlreadyPublished", Assert.Single(result.Refused).ErrorId);
+        FirewallGolden.Verify("port/publish-conflict", Outcome(result));
+    }
+
+    [Fact]
+    public void Publish_WithHairpinAlreadyOn_LeavesHairpinAlone() =>
+        FirewallGolden.Verify("port/publish-hairpin-on", Outcome(Publish(View(redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("red", 8080))));
+
+    [Fact]
+    public void Publish_ASecondPortOnTheBridge_AddsOnlyItsOwnRules() =>
+        FirewallGolden.Verify("port/publish-second-on-bridge", Outcome(Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("blue", 8081))));
+
+    [Fact]
+    public void Unpublish_TheLastMappingOnTheBridge_TakesTheSharedRulesAndSettings() =>
+        FirewallGolden.Verify("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
+
+    [Fact]
+    public void Unpublish_NotTheLastMappingOnTheBridge_LeavesTheSharedOnes() =>
+        FirewallGolden.Verify("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
+
+    [Fact]
+    public void Unpublish_AMappingWhoseDnatRuleWasDeletedByHand_RemovesWhatIsLeft()
+    {
+        var kernel = Published(Port("red", 8080), Port("blue", 8081));
+        var dnat = IptablesDriver.Parse(kernel.Save()).Entries.First(e => e.Rule.Hook == Linux.Firewall.FirewallHook.Prerouting && e.Rule.Tag.Contains(":8081:"));
+        kernel.Run(IptablesDriver.Iptables(Linux.Firewall.FirewallTable.Nat, new[] { "-D", "NETNSPS-PREROUTING" }.Concat(dnat.Spec).ToArray()));
+        FirewallGolden.Verify("port/unpublish-dnat-hand-deleted", Unpublish(View(kernel, redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
+    }
+
+    [Fact]
+    public void Unpublish_WhatIsNotPublished_PlansNothing() =>
+        FirewallGolden.Verify("port/unpublish-not-published", Unpublish(View(), Unport(9090)));
+
+    [Fact]
+    public void Masquerade_Fresh_Converged_Disabled()
+    {
+        var kernel = new IptablesKernel();
+        var fresh = MasqueradePlanner.Enable(View(kernel), IptablesDriver.Instance, "bridge0", "192.168.15.0/24");
+        FirewallGolden.Verify("masquerade/masquerade-enable-fresh", FirewallGolden.Render(fresh));
+        kernel.RunAll(fresh.Steps.Select(s => s.Command));
+        FirewallGolden.Verify("masquerade/masquerade-enable-converged", FirewallGolden.Render(MasqueradePlanner.Enable(View(kernel), IptablesDriver.Instance, "bridge0", "192.168.15.0/24")));
+        FirewallGolden.Verify("masquerade/masquerade-disable", FirewallGolden.Render(MasqueradePlanner.Disable(View(kernel), IptablesDriver.Instance, "bridge0")));
+        FirewallGolden.Verify("masquerade/masquerade-disable-absent", FirewallGolden.Render(MasqueradePlanner.Disable(View(), IptablesDriver.Instance, "bridge0")));
+    }
+}
