@@ -74,6 +74,24 @@ Describe 'rtnetlink and iproute2 backends' {
         (Get-VethPair two).PeerName | Should -Be 'veth-two-br'
     }
 
+    It 'sysctls are written in-process by the native backend, and by the sysctl program under iproute2' {
+        Reset-Sandbox
+        $path = $env:PATH
+        try {
+            $env:PATH = '/nonexistent'
+            { Enable-IpForward -ErrorAction Stop | Out-Null } | Should -Not -Throw
+            Get-Content /proc/sys/net/ipv4/ip_forward | Should -Be '1'
+            $env:NETNSPS_BACKEND = 'iproute2'
+            { Disable-IpForward -ErrorAction Stop } | Should -Throw -ErrorId 'ProgramNotFound,NetNsPS.Commands.DisableIpForwardCommand'
+            Get-Content /proc/sys/net/ipv4/ip_forward | Should -Be '1'
+        } finally {
+            $env:PATH = $path
+            Remove-Item env:NETNSPS_BACKEND -ErrorAction SilentlyContinue
+        }
+        Disable-IpForward
+        Get-Content /proc/sys/net/ipv4/ip_forward | Should -Be '0'
+    }
+
     It 'kernel refusals read the same in both' {
         Reset-Sandbox
         New-ArticleSetup

@@ -199,9 +199,10 @@ Describe 'Without the tools' -Tag 'Reliability' {
         Invoke-ReliabilityCase -Kind 'Missing tools' {
             $missing = if ($Missing -eq 'iptables') { 'iptables', 'iptables-save', 'iptables-restore' } else { @($Missing) }
             $before = Get-StateDump
-            # The default backend does the ip commands over rtnetlink and needs no ip at all (07-Backends shows
-            # it); the iproute2 backend, and Invoke-NsCommand (ip netns exec), do need it.
-            if ($Missing -eq 'ip') { $env:NETNSPS_BACKEND = 'iproute2' }
+            # The default backend does the ip commands over rtnetlink and writes sysctls to /proc/sys itself, so it
+            # needs neither ip nor sysctl (07-Backends shows it); the iproute2 backend, and Invoke-NsCommand (ip netns
+            # exec), do need them.
+            if ($Missing -in 'ip', 'sysctl') { $env:NETNSPS_BACKEND = 'iproute2' }
             Use-PathWithout $missing
             try { $err = @(Invoke-Capture $Command) } finally { $env:PATH = $script:savedPath; Remove-Item env:NETNSPS_BACKEND -ErrorAction SilentlyContinue }
             $err.Count | Should -Be 1
