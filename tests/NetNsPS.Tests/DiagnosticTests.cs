@@ -106,9 +106,9 @@ public class DiagnosticTests
 
     private static LinkRecord Link(int index, string name, string? kind, string? master = null, int? peer = null, bool up = true,
         bool? hairpin = null, params string[] cidrs) =>
-        new(index, name, kind, master is null ? null : "bridge", up ? new[] { "BROADCAST", "UP" } : new[] { "BROADCAST" }, up ? "UP" : "DOWN", 1500,
+        new(index, name, kind, master is null ? null : "bridge", LinkFlags.Broadcast | (up ? LinkFlags.Up : LinkFlags.None), up ? "UP" : "DOWN", 1500,
             null, master, peer, peer is null ? null : 0, null, hairpin,
-            cidrs.Select(c => new AddressRecord("inet", c.Split('/')[0], byte.Parse(c.Split('/')[1]), "global")).ToList());
+            cidrs.Select(c => TestRecords.Address(c)).ToList());
 
     private static List<LinkRecord> HostLinks(bool hairpin = true, bool bridgeAddress = true) => new()
     {
@@ -127,8 +127,8 @@ public class DiagnosticTests
 
     private static List<RouteRecord> RedRoutes(string? gateway = "192.168.15.1") => new List<RouteRecord>
     {
-        new("192.168.15.0/24", null, "veth-red", "link", "kernel", "192.168.15.2", null),
-    }.Concat(gateway is null ? Array.Empty<RouteRecord>() : new[] { new RouteRecord("default", gateway, "veth-red", null, "static", null, null) }).ToList();
+        TestRecords.Route("192.168.15.0/24", null, "veth-red", "link", "kernel", "192.168.15.2", null),
+    }.Concat(gateway is null ? Array.Empty<RouteRecord>() : new[] { TestRecords.Route("default", gateway, "veth-red", null, "static", null, null) }).ToList();
 
     private static HostFacts Host(string save = FullSetup, List<LinkRecord>? links = null, string ipForward = "1", string? nfCall = "1",
         string routeLocalnet = "1", List<RouteRecord>? routes = null, BackendFacts? backends = null, FirewalldFacts? firewalld = null,
@@ -141,7 +141,7 @@ public class DiagnosticTests
             BridgeNetfilterLoaded = nfCall is not null,
             BridgeNfCallIptables = nfCall,
             Links = links,
-            Routes = routes ?? new List<RouteRecord> { new("198.51.100.0/24", null, "veth-wan-h", "link", "kernel", "198.51.100.2", null) },
+            Routes = routes ?? new List<RouteRecord> { TestRecords.Route("198.51.100.0/24", null, "veth-wan-h", "link", "kernel", "198.51.100.2", null) },
             Firewall = IptablesDriver.Parse(save),
             RouteLocalnet = new Dictionary<string, string?> { ["bridge0"] = routeLocalnet },
             NamespaceLinks = new Dictionary<string, IReadOnlyList<LinkRecord>>
@@ -156,7 +156,7 @@ public class DiagnosticTests
     }
 
     /// <summary>A host whose default route leaves through eth0: outbound traffic is known not to go to docker0.</summary>
-    private static readonly List<RouteRecord> Uplink = new() { new("default", "10.0.0.1", "eth0", null, "dhcp", null, null) };
+    private static readonly List<RouteRecord> Uplink = new() { TestRecords.Route("default", "10.0.0.1", "eth0", null, "dhcp", null, null) };
 
     private static NamespaceFacts Red(List<LinkRecord>? links = null, List<RouteRecord>? routes = null) =>
         new("red", links ?? RedLinks(), routes ?? RedRoutes());
@@ -616,7 +616,7 @@ public class DiagnosticTests
     [InlineData("-o eth0", "Maybe")]
     public void Match_KnownOnlyAsOutsideTheBridge(string spec, string expected)
     {
-        var subnet = Ipv4Cidr.Parse("192.168.15.0/24", "x", null);
+        var subnet = IpPrefix.Parse("192.168.15.0/24", "x", null);
         var rule = IptablesDriver.ParseChainRule("nat", "POSTROUTING", IptablesDriver.Tokenize(spec + " -j MASQUERADE"));
         var probe = new Probe { Out = IfaceSpec.AnyBut("bridge0"), Destination = AddressSpec.NotIn(subnet) };
         Assert.Equal(expected, RuleWalker.Match(rule, probe).ToString());

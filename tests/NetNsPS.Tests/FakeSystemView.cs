@@ -31,7 +31,7 @@ public sealed class FakeSystemView : ISystemView
         foreach (var name in names)
         {
             _namespaces.Add(name);
-            AddLink(name, new LinkRecord(1, "lo", null, null, new[] { "LOOPBACK", "UP" }, "UNKNOWN", 65536, "00:00:00:00:00:00", null, null, null, null, null, Array.Empty<AddressRecord>()));
+            AddLink(name, new LinkRecord(1, "lo", null, null, LinkFlags.Loopback | LinkFlags.Up, "UNKNOWN", 65536, "00:00:00:00:00:00", null, null, null, null, null, Array.Empty<AddressRecord>()));
         }
         return this;
     }
@@ -73,7 +73,7 @@ public sealed class FakeSystemView : ISystemView
     {
         var list = _links[ns];
         var i = list.FindIndex(l => l.Name == "lo");
-        list[i] = list[i] with { Flags = new[] { "LOOPBACK" }, OperState = "DOWN" };
+        list[i] = list[i] with { Flags = LinkFlags.Loopback, OperState = "DOWN" };
         return this;
     }
 
@@ -87,15 +87,11 @@ public sealed class FakeSystemView : ISystemView
     private LinkRecord Link(string name, string kind, string? slaveKind, bool up, string? master, string? address)
     {
         var addresses = address is null ? Array.Empty<AddressRecord>() : new[] { Address(address) };
-        return new LinkRecord(_nextIndex++, name, kind, slaveKind, up ? new[] { "BROADCAST", "MULTICAST", "UP" } : new[] { "BROADCAST", "MULTICAST" },
+        return new LinkRecord(_nextIndex++, name, kind, slaveKind, LinkFlags.Broadcast | LinkFlags.Multicast | (up ? LinkFlags.Up : LinkFlags.None),
             up ? "UP" : "DOWN", 1500, "02:00:00:00:00:" + _nextIndex.ToString("x2"), master, null, null, null, null, addresses);
     }
 
-    private static AddressRecord Address(string cidr)
-    {
-        var parts = cidr.Split('/');
-        return new AddressRecord(parts[0].Contains(':') ? "inet6" : "inet", parts[0], byte.Parse(parts[1]), "global");
-    }
+    private static AddressRecord Address(string cidr) => TestRecords.Address(cidr);
 
     private void AddLink(string? ns, LinkRecord link)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using NetNsPS.Linux;
 using Xunit;
 
@@ -16,19 +17,19 @@ public class IpCommandTests
         Assert.Equal("ip -n red link set veth-red up", Ip.SetUp("red", "veth-red").Render());
         Assert.Equal("ip link set veth-red-br up", Ip.SetUp(null, "veth-red-br").Render());
         Assert.Equal("ip -n red addr add 192.168.15.2/24 dev veth-red",
-            Ip.AddAddress("red", Ipv4Cidr.Parse("192.168.15.2/24", "x", null), "veth-red").Render());
+            Ip.AddAddress("red", IpPrefix.Parse("192.168.15.2/24", "x", null), "veth-red").Render());
         Assert.Equal("ip addr add 192.168.15.1/24 dev bridge0",
-            Ip.AddAddress(null, Ipv4Cidr.Parse("192.168.15.1/24", "x", null), "bridge0").Render());
+            Ip.AddAddress(null, IpPrefix.Parse("192.168.15.1/24", "x", null), "bridge0").Render());
         Assert.Equal("ip -n red route add default via 192.168.15.1 dev veth-red",
-            Ip.AddRoute("red", Ipv4Cidr.ParseNetwork("default", "x"), "192.168.15.1", "veth-red").Render());
+            Ip.AddRoute("red", IpPrefix.ParseNetwork("default", "x"), IPAddress.Parse("192.168.15.1"), "veth-red").Render());
         Assert.Equal("ip link set veth-red-br type bridge_slave hairpin on", Ip.SetHairpin("veth-red-br", true).Render());
     }
 
     [Fact]
     public void RouteDestinations_UseTheKernelsForms()
     {
-        Assert.Equal("ip route add 10.0.0.0/8 via 192.168.15.1", Ip.AddRoute(null, Ipv4Cidr.ParseNetwork("10.0.0.0/8", "x"), "192.168.15.1", null).Render());
-        Assert.Equal("ip route del 10.1.2.3 via 192.168.15.1", Ip.DeleteRoute(null, Ipv4Cidr.ParseNetwork("10.1.2.3", "x"), "192.168.15.1", null).Render());
+        Assert.Equal("ip route add 10.0.0.0/8 via 192.168.15.1", Ip.AddRoute(null, IpPrefix.ParseNetwork("10.0.0.0/8", "x"), IPAddress.Parse("192.168.15.1"), null).Render());
+        Assert.Equal("ip route del 10.1.2.3 via 192.168.15.1", Ip.DeleteRoute(null, IpPrefix.ParseNetwork("10.1.2.3", "x"), IPAddress.Parse("192.168.15.1"), null).Render());
     }
 
     [Theory]

@@ -1,4 +1,6 @@
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 using NetNsPS.Linux;
 using Xunit;
 
@@ -33,6 +35,10 @@ public class IpJsonTests
         Assert.True(bridge.IsBridge);
         Assert.True(bridge.IsUp);
         Assert.Equal("192.168.15.1/24", Assert.Single(bridge.Ipv4Addresses).Cidr);
+        // "NO-CARRIER" is no flag of its own: up without lower-up.
+        Assert.Equal(LinkFlags.Broadcast | LinkFlags.Multicast | LinkFlags.Up, bridge.Flags);
+        Assert.Equal(LinkFlags.Loopback, links[0].Flags);
+        Assert.False(links[0].IsUp);
         var port = links[2];
         Assert.True(port.IsVeth);
         Assert.False(port.IsUp);
@@ -49,6 +55,8 @@ public class IpJsonTests
         var red = Assert.Single(IpJson.ParseLinks(RedLinks));
         Assert.Equal("LOWERLAYERDOWN", red.OperState);
         Assert.Equal(2, red.Addresses.Count);
+        Assert.Equal(new AddressRecord(AddressFamily.InterNetwork, IPAddress.Parse("192.168.15.2"), 24, "global"), red.Addresses[0]);
+        Assert.Equal(new AddressRecord(AddressFamily.InterNetworkV6, IPAddress.Parse("fe80::c73:85ff:fe9d:ab5a"), 64, "link"), red.Addresses[1]);
         Assert.Equal("192.168.15.2/24", Assert.Single(red.Ipv4Addresses).Cidr);
         Assert.Null(red.Hairpin);
     }
@@ -61,13 +69,41 @@ public class IpJsonTests
              {"dst":"192.168.15.0/24","dev":"veth-red","protocol":"kernel","scope":"link","prefsrc":"192.168.15.2","flags":["linkdown"]},
              {"dst":"10.1.2.3","gateway":"192.168.15.1","dev":"veth-red"}]
             """);
-        Assert.Equal("0.0.0.0/0", routes[0].DestinationPrefix);
-        Assert.Equal("192.168.15.1", routes[0].Gateway);
+        Assert.Equal(IpPrefix.Default(AddressFamily.InterNetwork), routes[0].Destination);
+        Assert.True(routes[0].IsDefault);
+        Assert.Equal("0.0.0.0/0", routes[0].Destination.ToString());
+        Assert.Equal(IPAddress.Parse("192.168.15.1"), routes[0].Gateway);
+        Assert.Equal("192.168.15.0/24", routes[1].Destination.ToString());
         Assert.Equal("link", routes[1].Scope);
         Assert.Equal("kernel", routes[1].Protocol);
+        Assert.Equal(IPAddress.Parse("192.168.15.2"), routes[1].PreferredSource);
         Assert.Null(routes[1].Gateway);
-        Assert.Equal("10.1.2.3/32", routes[2].DestinationPrefix);
+        Assert.Equal("10.1.2.3/32", routes[2].Destination.ToString());
+        Assert.Equal("10.1.2.3", routes[2].Destination.ToRouteDestination());
     }
+
+    [Fact]
+    public void ParseRoutes_Ipv6_DefaultIsColonColonSlashZero_AndBareAddressesAre128()
+    {
+        var routes = IpJson.ParseRoutes("""
+            [{"dst":"default","gateway":"fe80::1","dev":"veth-red","protocol":"static"},
+             {"dst":"fd00:1::/64","dev":"veth-red","protocol":"kernel","prefsrc":"fd00:1::2"},
+             {"dst":"fd00:9::9","gateway":"fe80::1","dev":"veth-red"}]
+            """, AddressFamily.InterNetworkV6);
+        Assert.Equal("::/0", routes[0].Destination.ToString());
+        Assert.Equal(IPAddress.Parse("fe80::1"), routes[0].Gateway);
+        Assert.Equal(new IpPrefix(IPAddress.Parse("fd00:1::"), 64), routes[1].Destination);
+        Assert.Equal(IPAddress.Parse("fd00:1::2"), routes[1].PreferredSource);
+        Assert.Equal("fd00:9::9/128", routes[2].Destination.ToString());
+        Assert.Equal("fd00:9::9", routes[2].Destination.ToRouteDestination());
+    }
+
+    [Theory]
+    [InlineData("""[{"dst":"10.0.0.0/33","dev":"eth0"}]""")]
+    [InlineData("""[{"dst":"not-an-address","dev":"eth0"}]""")]
+    [InlineData("""[{"dst":"default","gateway":"eth0","dev":"eth0"}]""")]
+    public void ParseRoutes_UnreadableAddress_IsAParserError(string json) =>
+        Assert.Equal("IpJsonUnreadable", Assert.Throws<NetNsException>(() => IpJson.ParseRoutes(json)).ErrorId);
 
     [Theory]
     [InlineData("")]

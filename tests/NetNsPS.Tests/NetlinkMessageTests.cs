@@ -52,13 +52,13 @@ public class NetlinkMessageTests
     [Fact]
     public void Addresses_AreInNetworkByteOrder()
     {
-        var address = Ipv4Cidr.ParseAddress("192.168.15.2", "x");
+        var address = IpPrefix.ParseAddress("192.168.15.2", "x");
         var bytes = new NetlinkMessage(20, 1, NetlinkMessage.AddressInfo(24, 4)).Address(2, address).ToArray(1);
         Assert.Equal(new byte[] { 192, 168, 15, 2 }, bytes.Skip(16 + 8 + 4).Take(4));
         Assert.Equal(2, bytes[16]);   // AF_INET
         Assert.Equal(24, bytes[17]);  // prefix length
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20)));
-        Assert.Equal(address, new NetlinkAttributes(bytes.AsSpan(24)).Address(2));
+        Assert.Equal(address, new NetlinkAttributes(bytes.AsSpan(24)).IpAddress(2, Uapi.AF_INET));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Sockets;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Netlink;
 using Xunit;
@@ -335,8 +336,8 @@ public class NetlinkSocketTests
         Assert.NotNull(byIndex);
         foreach (var record in new[] { byName!, byIndex! })
         {
-            // Records compare lists by reference: those are compared by content on their own.
-            Assert.Equal(fromDump with { Addresses = record.Addresses, Flags = record.Flags }, record);
+            // Records compare lists by reference: the addresses are compared by content on their own.
+            Assert.Equal(fromDump with { Addresses = record.Addresses }, record);
             Assert.Equal(fromDump.Addresses, record.Addresses);
             Assert.Equal(fromDump.Flags, record.Flags);
         }
@@ -345,9 +346,9 @@ public class NetlinkSocketTests
         Assert.True(byName.Hairpin);
         Assert.Equal("netnsps", byName.Alias);
         Assert.Equal(new[] { "10.7.0.1/16", "fd00:7::1/64", "fe80::1c2d:3eff:fe4f:5061/64" }, byName.Addresses.Select(a => a.Cidr));
-        Assert.Equal(new[] { "inet", "inet6", "inet6" }, byName.Addresses.Select(a => a.Family));
+        Assert.Equal(new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6, AddressFamily.InterNetworkV6 }, byName.Addresses.Select(a => a.Family));
         Assert.Equal(new[] { "global", "global", "link" }, byName.Addresses.Select(a => a.Scope));
-        Assert.Equal(new[] { "10.7.0.1" }, byName.Ipv4Addresses.Select(a => a.Address));
+        Assert.Equal(new[] { IPAddress.Parse("10.7.0.1") }, byName.Ipv4Addresses.Select(a => a.Address));
         // No dump of all links, ever: the master and the peer are named by index.
         Assert.DoesNotContain("GETLINK dump", log);
         Assert.Contains("GETLINK index 3", log);
@@ -378,7 +379,8 @@ public class NetlinkSocketTests
         var parsed = RtNetlink.ParseAddress(Uapi.RTM_NEWADDR, ScriptedTransport.Address(Uapi.AF_INET6, 5, "2001:0db8:0000:0000:0000:0000:0000:0042", 64));
         Assert.NotNull(parsed);
         Assert.Equal(5, parsed!.Index);
-        Assert.Equal(new AddressRecord("inet6", "2001:db8::42", 64, "global"), parsed.Record);
+        Assert.Equal(new AddressRecord(AddressFamily.InterNetworkV6, IPAddress.Parse("2001:db8::42"), 64, "global"), parsed.Record);
+        Assert.Equal("2001:db8::42/64", parsed.Record.Cidr);
         Assert.Null(RtNetlink.ParseAddress(Uapi.RTM_NEWADDR, ScriptedTransport.Payload(Uapi.RTM_NEWADDR, NetlinkMessage.AddressInfo(45, 8, 5), m => m.Bytes(Uapi.IFA_ADDRESS, new byte[] { 8 }))));
         // An IPv4 address attribute in an AF_INET6 message (or the reverse) is not read as either.
         Assert.Null(RtNetlink.ParseAddress(Uapi.RTM_NEWADDR, ScriptedTransport.Payload(Uapi.RTM_NEWADDR, NetlinkMessage.AddressInfo(Uapi.AF_INET6, 8, 5), m => m.Address(Uapi.IFA_ADDRESS, IPAddress.Parse("10.0.0.1")))));
@@ -394,19 +396,24 @@ public class NetlinkSocketTests
             return ScriptedTransport.Payload(Uapi.RTM_NEWROUTE, header, m => attributes(m).U32(Uapi.RTA_TABLE, table).U32(Uapi.RTA_OIF, 7));
         }
         var prefix = RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 64, m => m.Address(Uapi.RTA_DST, IPAddress.Parse("2001:db8:1::")), Uapi.RTPROT_KERNEL), Uapi.AF_INET6);
-        Assert.Equal(new RouteRecord("2001:db8:1::/64", null, null, null, "kernel", null, null), prefix!.Record);
+        Assert.Equal(new RouteRecord(new IpPrefix(IPAddress.Parse("2001:db8:1::"), 64), null, null, null, "kernel", null, null), prefix!.Record);
+        Assert.Equal("2001:db8:1::/64", prefix.Record.Destination.ToRouteDestination());
         Assert.Equal(7, prefix.OutputIndex);
         var host = RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 128, m => m.Address(Uapi.RTA_DST, IPAddress.Parse("2001:db8::9"))
             .Address(Uapi.RTA_GATEWAY, IPAddress.Parse("fe80::1")).Address(Uapi.RTA_PREFSRC, IPAddress.Parse("2001:db8::1"))), Uapi.AF_INET6);
-        Assert.Equal(new RouteRecord("2001:db8::9", "fe80::1", null, null, null, "2001:db8::1", null), host!.Record);
+        Assert.Equal(new RouteRecord(new IpPrefix(IPAddress.Parse("2001:db8::9"), 128), IPAddress.Parse("fe80::1"), null, null, null, IPAddress.Parse("2001:db8::1"), null), host!.Record);
+        Assert.Equal("2001:db8::9", host.Record.Destination.ToRouteDestination());
         var dflt = RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 0, m => m.Address(Uapi.RTA_GATEWAY, IPAddress.Parse("fe80::1"))), Uapi.AF_INET6);
-        Assert.Equal("default", dflt!.Record.Destination);
+        Assert.Equal(IpPrefix.Default(AddressFamily.InterNetworkV6), dflt!.Record.Destination);
+        Assert.Equal("::/0", dflt.Record.Destination.ToString());
+        Assert.Equal("default", dflt.Record.Destination.ToRouteDestination());
         // The family asked for, and the main table only.
         Assert.Null(RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 0, m => m), Uapi.AF_INET));
         Assert.NotNull(RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 0, m => m), Uapi.AF_UNSPEC));
         Assert.Null(RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET6, 0, m => m, table: 255), Uapi.AF_INET6));
         var v4 = RtNetlink.ParseRoute(Uapi.RTM_NEWROUTE, Route(Uapi.AF_INET, 24, m => m.Address(Uapi.RTA_DST, IPAddress.Parse("192.168.15.0"))), Uapi.AF_INET);
-        Assert.Equal("192.168.15.0/24", v4!.Record.Destination);
+        Assert.Equal(new IpPrefix(IPAddress.Parse("192.168.15.0"), 24), v4!.Record.Destination);
+        Assert.Equal(AddressFamily.InterNetwork, v4.Record.Family);
     }
 
     [Fact]

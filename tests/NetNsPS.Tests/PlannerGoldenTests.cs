@@ -15,7 +15,7 @@ public class PlannerGoldenTests
 {
     private const int SelfPid = 4242;
 
-    private static Ipv4Cidr Cidr(string text) => Ipv4Cidr.Parse(text, "IPAddress", null);
+    private static IpPrefix Cidr(string text) => IpPrefix.Parse(text, "IPAddress", null);
 
     private static FakeSystemView Article() => new FakeSystemView()
         .Namespace("red", "blue")
@@ -73,16 +73,16 @@ public class PlannerGoldenTests
         ["address/remove-absent"] = () => AddressPlanner.Remove(Article(), "red", null, Cidr("192.168.15.9/32")),
 
         // ---- routes ----
-        ["route/add-default-fresh"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), "192.168.15.1", null, false, false, out _),
-        ["route/add-with-device"] = () => RoutePlanner.Add(Article(), "red", Net("10.0.0.0/8"), "192.168.15.1", "veth-red", false, false, out _),
-        ["route/add-converged"] = () => RoutePlanner.Add(WithDefaultRoute(), "red", Net("0.0.0.0/0"), "192.168.15.1", null, false, false, out _),
-        ["route/add-other-gateway"] = () => RoutePlanner.Add(WithDefaultRoute(), "red", Net("0.0.0.0/0"), "192.168.15.254", null, false, false, out _),
-        ["route/add-device-missing"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), "192.168.15.1", "eth9", false, false, out _),
-        ["route/add-device-planned-under-whatif"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), "192.168.15.1", "eth9", false, true, out _),
-        ["route/add-namespace-planned-under-whatif"] = () => RoutePlanner.Add(new FakeSystemView(), "green", Net("0.0.0.0/0"), "192.168.15.1", null, true, false, out _),
+        ["route/add-default-fresh"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), Hop("192.168.15.1"), null, false, false, out _),
+        ["route/add-with-device"] = () => RoutePlanner.Add(Article(), "red", Net("10.0.0.0/8"), Hop("192.168.15.1"), "veth-red", false, false, out _),
+        ["route/add-converged"] = () => RoutePlanner.Add(WithDefaultRoute(), "red", Net("0.0.0.0/0"), Hop("192.168.15.1"), null, false, false, out _),
+        ["route/add-other-gateway"] = () => RoutePlanner.Add(WithDefaultRoute(), "red", Net("0.0.0.0/0"), Hop("192.168.15.254"), null, false, false, out _),
+        ["route/add-device-missing"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), Hop("192.168.15.1"), "eth9", false, false, out _),
+        ["route/add-device-planned-under-whatif"] = () => RoutePlanner.Add(Article(), "red", Net("0.0.0.0/0"), Hop("192.168.15.1"), "eth9", false, true, out _),
+        ["route/add-namespace-planned-under-whatif"] = () => RoutePlanner.Add(new FakeSystemView(), "green", Net("0.0.0.0/0"), Hop("192.168.15.1"), null, true, false, out _),
         ["route/remove-gateway-route"] = () => RoutePlanner.Remove(WithDefaultRoute(), "red", Net("0.0.0.0/0"), null, null),
         ["route/remove-scope-link-route"] = () => RoutePlanner.Remove(WithDefaultRoute(), "red", Net("192.168.15.0/24"), null, null),
-        ["route/remove-other-gateway-only"] = () => RoutePlanner.Remove(WithDefaultRoute(), "red", Net("0.0.0.0/0"), "192.168.15.254", null),
+        ["route/remove-other-gateway-only"] = () => RoutePlanner.Remove(WithDefaultRoute(), "red", Net("0.0.0.0/0"), Hop("192.168.15.254"), null),
 
         // ---- sysctls ----
         ["sysctl/forward-enable-fresh"] = () => SysctlPlanner.EnableIpForward(Sysctls(("net.ipv4.ip_forward", "0")), persist: false),
@@ -141,7 +141,8 @@ public class PlannerGoldenTests
 
     private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string file = "") => System.IO.Path.GetDirectoryName(file)!;
 
-    private static Ipv4Cidr Net(string text) => Ipv4Cidr.ParseNetwork(text, "DestinationPrefix");
+    private static IpPrefix Net(string text) => IpPrefix.ParseNetwork(text, "DestinationPrefix");
+    private static System.Net.IPAddress Hop(string text) => IpPrefix.ParseAddress(text, "NextHop");
 
     private static FakeSystemView LoDown()
     {
@@ -151,8 +152,8 @@ public class PlannerGoldenTests
     }
 
     private static FakeSystemView WithDefaultRoute() => Article()
-        .Route("red", new RouteRecord("default", "192.168.15.1", "veth-red", null, null, null, null))
-        .Route("red", new RouteRecord("192.168.15.0/24", null, "veth-red", "link", "kernel", "192.168.15.2", null));
+        .Route("red", TestRecords.Route("default", "192.168.15.1", "veth-red", null, null, null, null))
+        .Route("red", TestRecords.Route("192.168.15.0/24", null, "veth-red", "link", "kernel", "192.168.15.2", null));
 
     private static FakeSystemView Sysctls(params (string Key, string Value)[] values)
     {

@@ -16,17 +16,18 @@ public class TestNsConnectionCommandTests
     private const string Missing = "netnsps-xunit-missing";
 
     [Theory]
-    [InlineData("localhost", 0x7F000001u)]
-    [InlineData("LocalHost", 0x7F000001u)]
-    [InlineData("192.168.15.3", 0xC0A80F03u)]
-    public void ResolveComputerName_TakesIpv4AndLocalhost(string name, uint expected) =>
-        Assert.Equal(expected, TestNsConnectionCommand.ResolveComputerName(name));
+    [InlineData("localhost", "127.0.0.1")]
+    [InlineData("LocalHost", "127.0.0.1")]
+    [InlineData("192.168.15.3", "192.168.15.3")]
+    public void ResolveComputerName_TakesIpv4AndLocalhost(string name, string expected) =>
+        Assert.Equal(System.Net.IPAddress.Parse(expected), TestNsConnectionCommand.ResolveComputerName(name));
 
     [Theory]
     [InlineData("web", "InvalidIPAddress")]
     [InlineData("example.com", "InvalidIPAddress")]
     [InlineData("192.168.15", "InvalidIPAddress")]
     [InlineData("::1", "IPv6NotSupported")]
+    [InlineData("fe80::1%eth0", "IPv6NotSupported")]
     public void ResolveComputerName_RejectsWhatIsNotAnIpv4Address(string name, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => TestNsConnectionCommand.ResolveComputerName(name));

@@ -40,7 +40,7 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        var address = Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), PrefixLength ?? 32);
+        var address = IpPrefix.Parse(IPAddress, nameof(IPAddress), PrefixLength ?? IpPrefix.HostLength);
         if (PrefixLength is { } p && IPAddress.Contains('/') && p != address.PrefixLength)
         {
             throw new NetNsException($"IPAddress '{IPAddress}' and -PrefixLength {p} disagree; give the prefix once.",

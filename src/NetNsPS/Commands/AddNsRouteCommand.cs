@@ -40,8 +40,9 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        var destination = Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
-        var nextHop = Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(NextHop, nameof(NextHop)));
+        var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
+        var nextHop = IpPrefix.ParseAddress(NextHop, nameof(NextHop));
+        IpPrefix.RequireSameFamily(destination, nameof(DestinationPrefix), nextHop, nameof(NextHop));
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
         if (ns is not null)
         {
@@ -62,7 +63,7 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
         {
             return;
         }
-        var added = State.Routes(ns).FirstOrDefault(r => r.DestinationPrefix == destination.ToString());
+        var added = State.Routes(ns).FirstOrDefault(r => r.Destination == destination);
         if (added is not null)
         {
             Emit(ModelFactory.Route(ns, added));

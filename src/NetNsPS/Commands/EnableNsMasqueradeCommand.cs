@@ -31,7 +31,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
     protected override void Process()
     {
         var bridge = Names.Interface(Bridge, nameof(Bridge));
-        Ipv4Cidr? given = SourcePrefix is null ? null : Ipv4Cidr.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
+        IpPrefix? given = SourcePrefix is null ? null : IpPrefix.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         var source = given ?? DefaultPrefix(link, bridge);
         // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice;
@@ -47,11 +47,11 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         }
     }
 
-    private static Ipv4Cidr DefaultPrefix(LinkRecord? link, string bridge)
+    private static IpPrefix DefaultPrefix(LinkRecord? link, string bridge)
     {
         var address = link?.Ipv4Addresses.FirstOrDefault() ?? throw new NetNsException(
             $"Bridge '{bridge}' has no IPv4 address to take the subnet from; give -SourcePrefix or add one (Add-NsIPAddress 192.168.15.1/24 -InterfaceName {bridge}).",
             "NoBridgeAddress", ErrorCategory.InvalidArgument, bridge);
-        return Ipv4Cidr.Parse(address.Cidr, "bridge address", null).Network;
+        return address.Prefix.Network;
     }
 }

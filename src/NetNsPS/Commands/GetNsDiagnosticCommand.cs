@@ -109,8 +109,8 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
         var byModule = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.ExternalPort == port).Select(m => m.Namespace);
         var byHand = h.Firewall.Ruleset.AllRules
             .Where(r => r.Table == "nat" && r.Target == "DNAT" && r.DestinationPort == port)
-            .Select(r => DnatTarget.Parse(r.ToDestination)).OfType<DnatTarget>().Select(t => t.Address.ToString())
-            .SelectMany(address => h.NamespaceLinks.Where(kv => kv.Value.Any(l => l.Ipv4Addresses.Any(a => a.Address == address))).Select(kv => kv.Key));
+            .Select(r => DnatTarget.Parse(r.ToDestination)).OfType<DnatTarget>().Select(t => t.Address)
+            .SelectMany(address => h.NamespaceLinks.Where(kv => kv.Value.Any(l => l.Addresses.Any(a => a.Address.Equals(address)))).Select(kv => kv.Key));
         return byModule.Concat(byHand).Distinct().ToList();
     }
 }

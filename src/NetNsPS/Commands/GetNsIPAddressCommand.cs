@@ -35,7 +35,7 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
         {
             foreach (var link in State.Links(ns).Where(l => interfaceFilter.IsMatch(l.Name)))
             {
-                foreach (var address in link.Ipv4Addresses.Where(a => addressFilter.IsMatch(a.Address)))
+                foreach (var address in link.Ipv4Addresses.Where(a => addressFilter.IsMatch(a.Address.ToString())))
                 {
                     Emit(ModelFactory.Address(ns, link.Name, address));
                 }

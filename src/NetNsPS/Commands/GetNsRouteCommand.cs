@@ -22,10 +22,10 @@ public sealed class GetNsRouteCommand : NetNsCmdlet
 
     protected override void Process()
     {
-        string? wanted = DestinationPrefix is null ? null : Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix)).ToString();
+        IpPrefix? wanted = DestinationPrefix is null ? null : IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
         {
-            foreach (var route in State.Routes(ns).Where(r => wanted is null || r.DestinationPrefix == wanted))
+            foreach (var route in State.Routes(ns).Where(r => wanted is null || r.Destination == wanted))
             {
                 Emit(ModelFactory.Route(ns, route));
             }

@@ -29,7 +29,7 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     protected override void Process()
     {
         var name = Names.Interface(Name, nameof(Name));
-        Ipv4Cidr? address = IPAddress is null ? null : Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), null);
+        IpPrefix? address = IPAddress is null ? null : IpPrefix.Parse(IPAddress, nameof(IPAddress), null);
         // Scripts side by side may create the same bridge (or its address) at the same moment: converge on theirs.
         // The output is written after the lock is released: what comes next in the pipeline runs inside Emit.
         var applied = false;
@@ -43,5 +43,5 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     }
 
     /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
-    private bool Ensure(string name, Ipv4Cidr? address) => Apply(BridgePlanner.Ensure(State, name, address));
+    private bool Ensure(string name, IpPrefix? address) => Apply(BridgePlanner.Ensure(State, name, address));
 }

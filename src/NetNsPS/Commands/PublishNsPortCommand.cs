@@ -53,8 +53,8 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = Names.Namespace(Namespace, nameof(Namespace));
-        var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
-        var wantedInternal = InternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(InternalIPAddress, nameof(InternalIPAddress)));
+        var external = ExternalIPAddress is null ? null : IpPrefix.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)).ToString();
+        var wantedInternal = InternalIPAddress is null ? null : IpPrefix.ParseAddress(InternalIPAddress, nameof(InternalIPAddress)).ToString();
         _pending.Add(PortPlanner.Resolve(State, new PortPlanner.PublishIntent(Protocol, external, ExternalPort, ns, wantedInternal, InternalPort)));
     }
 

@@ -32,7 +32,7 @@ public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        var given = Ipv4Cidr.Parse(IPAddress, nameof(IPAddress), 32);
+        var given = IpPrefix.Parse(IPAddress, nameof(IPAddress), IpPrefix.HostLength);
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
         if (ns is not null && !State.NamespaceExists(ns))
         {

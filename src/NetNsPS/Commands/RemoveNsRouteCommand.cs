@@ -34,8 +34,12 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
     protected override void Process()
     {
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
-        var destination = Ipv4Cidr.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
-        var nextHop = NextHop is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(NextHop, nameof(NextHop)));
+        var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
+        var nextHop = NextHop is null ? null : IpPrefix.ParseAddress(NextHop, nameof(NextHop));
+        if (nextHop is not null)
+        {
+            IpPrefix.RequireSameFamily(destination, nameof(DestinationPrefix), nextHop, nameof(NextHop));
+        }
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
         if (ns is not null && !State.NamespaceExists(ns))
         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Net;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
 
@@ -18,8 +19,6 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
 {
     /// <summary>How many probes (each on a thread of its own) run at once.</summary>
     public const int MaxParallelProbes = 16;
-
-    private const uint Loopback = 0x7F000001;
 
     private readonly List<Target> _targets = new();
 
@@ -52,8 +51,8 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     public string InformationLevel { get; set; } = "Detailed";
 
     /// <summary>'localhost' is 127.0.0.1 in every namespace; anything else must be an IPv4 address.</summary>
-    internal static uint ResolveComputerName(string name) =>
-        string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) ? Loopback : Ipv4Cidr.ParseAddress(name, nameof(ComputerName));
+    internal static IPAddress ResolveComputerName(string name) =>
+        string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IpPrefix.ParseAddress(name, nameof(ComputerName));
 
     protected override void Process()
     {
@@ -104,7 +103,7 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
 
     private void Report(Target target, ConnectionProbeOutcome outcome)
     {
-        var route = $"From {Errors.Where(target.Probe.Namespace)} to {Ipv4Cidr.Format(target.Probe.Address)}";
+        var route = $"From {Errors.Where(target.Probe.Namespace)} to {target.Probe.Address}";
         if (outcome.IcmpUnavailableReason is { } reason)
         {
             WriteWarning($"{route}: {reason}");

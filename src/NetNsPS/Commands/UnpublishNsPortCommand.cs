@@ -41,7 +41,7 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
     /// <summary>Checks each request as it comes; the removals for the whole pipeline are made together in End.</summary>
     protected override void Process()
     {
-        var external = ExternalIPAddress is null ? null : Ipv4Cidr.Format(Ipv4Cidr.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)));
+        var external = ExternalIPAddress is null ? null : IpPrefix.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)).ToString();
         var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
         _requests.Add(new PortPlanner.UnpublishIntent(Protocol, ExternalPort, external, ns));
     }

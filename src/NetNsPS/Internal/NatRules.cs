@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
+using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Internal;
@@ -56,9 +57,9 @@ internal static class NatRules
     public static IEnumerable<FirewallRule> Port(NsPortMapping m)
     {
         var protocol = m.Protocol.ToString().ToLowerInvariant();
-        var destination = m.ExternalIPAddress == AnyAddress ? null : m.ExternalIPAddress + "/32";
+        var destination = m.ExternalIPAddress == AnyAddress ? null : IpPrefix.Host(IPAddress.Parse(m.ExternalIPAddress)).ToString();
         var to = new DnatTarget(IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
-        var inside = m.InternalIPAddress + "/32";
+        var inside = IpPrefix.Host(to.Address).ToString();
         // From other machines: iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.15.2:80
         yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Prerouting, PortTag(m, "dnat"), FirewallAction.Dnat)
         { Destination = destination, Protocol = protocol, DestinationPort = m.ExternalPort, DnatTo = to };

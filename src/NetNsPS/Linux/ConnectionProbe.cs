@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
+using System.Net;
 using System.Threading;
 
 namespace NetNsPS.Linux;
 
-/// <summary>What to test: from a namespace (null: the host) to an IPv4 address, and a TCP port when one is given.</summary>
-public sealed record ConnectionProbeRequest(string? Namespace, uint Address, ushort? Port, TimeSpan Timeout);
+/// <summary>What to test: from a namespace (null: the host) to an address (IPv4 for now: the sockets are AF_INET), and a TCP port when one is given.</summary>
+public sealed record ConnectionProbeRequest(string? Namespace, IPAddress Address, ushort? Port, TimeSpan Timeout);
 
 /// <summary>How the ICMP echo went out: a ping socket needs no privilege but must be allowed by net.ipv4.ping_group_range.</summary>
 public enum IcmpSocketKind
@@ -19,7 +20,7 @@ public enum IcmpSocketKind
 
 /// <summary>What one probe found; SourceAddress is null when the namespace has no route to the target.</summary>
 public sealed record ConnectionProbeOutcome(
-    uint? SourceAddress,
+    IPAddress? SourceAddress,
     bool PingSucceeded,
     double? RoundTripMilliseconds,
     bool? TcpSucceeded,
@@ -105,13 +106,13 @@ internal static class ConnectionProbe
     }
 
     /// <summary>The address the kernel would send from: connect() a UDP socket, then getsockname(). No packet leaves.</summary>
-    private static uint? SourceAddressTowards(FileDescriptor udp, uint address)
+    private static IPAddress? SourceAddressTowards(FileDescriptor udp, IPAddress address)
     {
         var target = Libc.SockAddrIn.For(address, RouteLookupPort);
         return Libc.Connect(udp.Value, ref target, Libc.SockAddrInSize) == 0 ? LocalAddress(udp) : null;
     }
 
-    private static uint? LocalAddress(FileDescriptor socket) => LocalEndpoint(socket)?.Address;
+    private static IPAddress? LocalAddress(FileDescriptor socket) => LocalEndpoint(socket)?.Address;
 
     private static Libc.SockAddrIn? LocalEndpoint(FileDescriptor socket)
     {
@@ -119,7 +120,7 @@ internal static class ConnectionProbe
         return Libc.GetSockName(socket.Value, out var local, ref length) == 0 ? local : null;
     }
 
-    private static bool Connect(FileDescriptor socket, uint address, ushort port)
+    private static bool Connect(FileDescriptor socket, IPAddress address, ushort port)
     {
         var target = Libc.SockAddrIn.For(address, port);
         return Libc.Connect(socket.Value, ref target, Libc.SockAddrInSize) == 0;
@@ -204,7 +205,7 @@ internal static class ConnectionProbe
         private readonly byte[] _buffer = new byte[2048];
         private long _sentAt;
 
-        public EchoAttempt(FileDescriptor? socket, IcmpSocketKind kind, uint address)
+        public EchoAttempt(FileDescriptor? socket, IcmpSocketKind kind, IPAddress address)
         {
             _socket = socket;
             if (socket is null || !Connect(socket, address, 0))
@@ -252,7 +253,7 @@ internal static class ConnectionProbe
     {
         private readonly FileDescriptor _socket;
 
-        public TcpAttempt(FileDescriptor socket, uint address, ushort port)
+        public TcpAttempt(FileDescriptor socket, IPAddress address, ushort port)
         {
             _socket = socket;
             if (Connect(socket, address, port))

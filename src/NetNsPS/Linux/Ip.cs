@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net;
 using System.Linq;
 using NetNsPS.Linux.Netlink;
 
@@ -101,35 +102,34 @@ public static class Ip
     public static CommandSpec SetHairpin(string port, bool on) =>
         Link(null, "set", "dev", port, "type", "bridge_slave", "hairpin", on ? "on" : "off") with { Native = s => RtNetlink.SetHairpin(s.For(null), port, on) };
 
-    public static CommandSpec AddAddress(string? ns, Ipv4Cidr address, string device) =>
+    public static CommandSpec AddAddress(string? ns, IpPrefix address, string device) =>
         Command(ns, "addr", "add", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), true, address, device) };
 
-    public static CommandSpec DeleteAddress(string? ns, Ipv4Cidr address, string device) =>
+    public static CommandSpec DeleteAddress(string? ns, IpPrefix address, string device) =>
         Command(ns, "addr", "del", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), false, address, device) };
 
-    public static CommandSpec AddRoute(string? ns, Ipv4Cidr destination, string nextHop, string? device)
+    public static CommandSpec AddRoute(string? ns, IpPrefix destination, IPAddress nextHop, string? device)
     {
         var spec = device is null
-            ? Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop)
-            : Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop, "dev", device);
-        return spec with { Native = s => RtNetlink.Route(s.For(ns), true, destination, Ipv4Cidr.ParseAddress(nextHop, "NextHop"), device) };
+            ? Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop.ToString())
+            : Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop.ToString(), "dev", device);
+        return spec with { Native = s => RtNetlink.Route(s.For(ns), true, destination, nextHop, device) };
     }
 
-    public static CommandSpec DeleteRoute(string? ns, Ipv4Cidr destination, string? nextHop, string? device)
+    public static CommandSpec DeleteRoute(string? ns, IpPrefix destination, IPAddress? nextHop, string? device)
     {
         var args = new List<string> { "route", "del", destination.ToRouteDestination() };
         if (nextHop is not null)
         {
             args.Add("via");
-            args.Add(nextHop);
+            args.Add(nextHop.ToString());
         }
         if (device is not null)
         {
             args.Add("dev");
             args.Add(device);
         }
-        uint? gateway = nextHop is null ? null : Ipv4Cidr.ParseAddress(nextHop, "NextHop");
-        return Command(ns, args.ToArray()) with { Native = s => RtNetlink.Route(s.For(ns), false, destination, gateway, device) };
+        return Command(ns, args.ToArray()) with { Native = s => RtNetlink.Route(s.For(ns), false, destination, nextHop, device) };
     }
 
     public static CommandSpec ShowLinks(string? ns) => Command(ns, "-d", "-j", "addr", "show");

@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace NetNsPS.Linux;
@@ -20,12 +23,13 @@ public static class IpJson
             {
                 foreach (var a in addrInfo.EnumerateArray())
                 {
+                    var family = FamilyOf(Str(a, "family"));
                     var local = Str(a, "local");
-                    if (local is null)
+                    if (local is null || family is null)
                     {
                         continue;
                     }
-                    addresses.Add(new AddressRecord(Str(a, "family") ?? "", local, (byte)(Int(a, "prefixlen") ?? 0), Str(a, "scope")));
+                    addresses.Add(new AddressRecord(family.Value, Address(local, family.Value, json), (byte)(Int(a, "prefixlen") ?? 0), Str(a, "scope")));
                 }
             }
             links.Add(new LinkRecord(
@@ -34,8 +38,8 @@ public static class IpJson
                 Kind: Str(linkinfo, "info_kind"),
                 SlaveKind: Str(linkinfo, "info_slave_kind"),
                 Flags: item.TryGetProperty("flags", out var flags) && flags.ValueKind == JsonValueKind.Array
-                    ? flags.EnumerateArray().Select(f => f.GetString() ?? "").ToArray()
-                    : System.Array.Empty<string>(),
+                    ? flags.EnumerateArray().Aggregate(LinkFlags.None, (all, f) => all | FlagOf(f.GetString()))
+                    : LinkFlags.None,
                 OperState: Str(item, "operstate") ?? "UNKNOWN",
                 Mtu: Int(item, "mtu") ?? 0,
                 MacAddress: Str(item, "address"),
@@ -53,15 +57,78 @@ public static class IpJson
         return links;
     }
 
-    public static List<RouteRecord> ParseRoutes(string json) =>
+    /// <summary>`ip [-6] -j route show`: the family is the command's (the JSON names none), so "default" is 0.0.0.0/0 or ::/0.</summary>
+    public static List<RouteRecord> ParseRoutes(string json, AddressFamily family = AddressFamily.InterNetwork) =>
         Array(json).Select(r => new RouteRecord(
-            Str(r, "dst") ?? "default",
-            Str(r, "gateway"),
+            Destination(Str(r, "dst"), family, json),
+            Str(r, "gateway") is { } gateway ? Address(gateway, null, json) : null,
             Str(r, "dev"),
             Str(r, "scope"),
             Str(r, "protocol"),
-            Str(r, "prefsrc"),
+            Str(r, "prefsrc") is { } source ? Address(source, null, json) : null,
             Str(r, "type"))).ToList();
+
+    private static AddressFamily? FamilyOf(string? name) => name switch
+    {
+        "inet" => AddressFamily.InterNetwork,
+        "inet6" => AddressFamily.InterNetworkV6,
+        _ => null,
+    };
+
+    /// <summary>iproute2's names of the IFF_* bits; "NO-CARRIER" and "M-DOWN" are derived from other state, not flags.</summary>
+    private static LinkFlags FlagOf(string? name) => name switch
+    {
+        "UP" => LinkFlags.Up,
+        "BROADCAST" => LinkFlags.Broadcast,
+        "DEBUG" => LinkFlags.Debug,
+        "LOOPBACK" => LinkFlags.Loopback,
+        "POINTOPOINT" => LinkFlags.PointToPoint,
+        "NOTRAILERS" => LinkFlags.NoTrailers,
+        "NOARP" => LinkFlags.NoArp,
+        "PROMISC" => LinkFlags.Promisc,
+        "ALLMULTI" => LinkFlags.AllMulti,
+        "MASTER" => LinkFlags.Master,
+        "SLAVE" => LinkFlags.Slave,
+        "MULTICAST" => LinkFlags.Multicast,
+        "PORTSEL" => LinkFlags.PortSel,
+        "AUTOMEDIA" => LinkFlags.AutoMedia,
+        "DYNAMIC" => LinkFlags.Dynamic,
+        "LOWER_UP" => LinkFlags.LowerUp,
+        "DORMANT" => LinkFlags.Dormant,
+        "ECHO" => LinkFlags.Echo,
+        _ => LinkFlags.None,
+    };
+
+    /// <summary>An address as iproute2 prints it, of the family expected (null: either).</summary>
+    private static IPAddress Address(string text, AddressFamily? family, string json) =>
+        IPAddress.TryParse(text, out var address) && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+            && (family is null || address.AddressFamily == family)
+            // ScopeId throws for an IPv4 address.
+            && (address.AddressFamily == AddressFamily.InterNetwork || address.ScopeId == 0)
+            ? address
+            : throw Unreadable($"'{text}' is not an {(family is { } f ? IpPrefix.FamilyName(f) : "IP")} address", json);
+
+    /// <summary>A route's "dst": "default", a bare address (full length) or address/len.</summary>
+    private static IpPrefix Destination(string? text, AddressFamily family, string json)
+    {
+        if (text is null || text == "default")
+        {
+            return IpPrefix.Default(family);
+        }
+        var slash = text.IndexOf('/');
+        var address = Address(slash < 0 ? text : text[..slash], null, json);
+        if (slash < 0)
+        {
+            return IpPrefix.Host(address);
+        }
+        return byte.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            && length <= IpPrefix.MaxLengthOf(address.AddressFamily)
+            ? new IpPrefix(address, length)
+            : throw Unreadable($"'{text}' is not a route destination", json);
+    }
+
+    private static NetNsException Unreadable(string what, string json) =>
+        new($"Could not read iproute2's JSON output: {what}", "IpJsonUnreadable", ErrorCategory.ParserError, json);
 
     private static List<JsonElement> Array(string json)
     {
@@ -80,7 +147,7 @@ public static class IpJson
         }
         catch (JsonException e)
         {
-            throw new NetNsException($"Could not read iproute2's JSON output: {e.Message}", "IpJsonUnreadable", ErrorCategory.ParserError, json);
+            throw Unreadable(e.Message, json);
         }
     }
 

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
+using System.Net.Sockets;
 
 namespace NetNsPS.Linux;
 
@@ -9,7 +12,7 @@ public sealed record LinkRecord(
     string Name,
     string? Kind,
     string? SlaveKind,
-    IReadOnlyList<string> Flags,
+    LinkFlags Flags,
     string OperState,
     int Mtu,
     string? MacAddress,
@@ -24,7 +27,7 @@ public sealed record LinkRecord(
     public string? Alias { get; init; }
 
     /// <summary>Administratively up (`ip link set X up`), whatever the carrier.</summary>
-    public bool IsUp => Flags.Contains("UP");
+    public bool IsUp => Flags.HasFlag(LinkFlags.Up);
     public bool IsVeth => Kind == "veth";
     public bool IsBridge => Kind == "bridge";
     /// <summary>True when this veth's other end is <paramref name="other"/>, in the same namespace or across (by ifindex).</summary>
@@ -33,18 +36,55 @@ public sealed record LinkRecord(
             ? PeerIndex == other.Index && other.PeerIndex == Index && PeerNetnsId is not null && other.PeerNetnsId is not null
             : PeerNameSameNamespace == other.Name && other.PeerNameSameNamespace == Name);
 
-    public IEnumerable<AddressRecord> Ipv4Addresses => Addresses.Where(a => a.Family == "inet");
+    /// <summary>The IPv4 addresses only: how callers keep to IPv4.</summary>
+    public IEnumerable<AddressRecord> Ipv4Addresses => Addresses.Where(a => a.Family == AddressFamily.InterNetwork);
+}
+
+/// <summary>
+/// A link's flags (ifinfomsg.ifi_flags, the kernel's IFF_* bits; `ip -j` names them in "flags"). iproute2's
+/// "NO-CARRIER" is not a flag of its own: it is <see cref="Up"/> without <see cref="LowerUp"/>.
+/// </summary>
+[Flags]
+public enum LinkFlags : uint
+{
+    None = 0,
+    Up = 0x1,
+    Broadcast = 0x2,
+    Debug = 0x4,
+    Loopback = 0x8,
+    PointToPoint = 0x10,
+    NoTrailers = 0x20,
+    Running = 0x40,
+    NoArp = 0x80,
+    Promisc = 0x100,
+    AllMulti = 0x200,
+    Master = 0x400,
+    Slave = 0x800,
+    Multicast = 0x1000,
+    PortSel = 0x2000,
+    AutoMedia = 0x4000,
+    Dynamic = 0x8000,
+    LowerUp = 0x10000,
+    Dormant = 0x20000,
+    Echo = 0x40000,
 }
 
 /// <summary>One address of an interface.</summary>
-public sealed record AddressRecord(string Family, string Address, byte PrefixLength, string? Scope)
+public sealed record AddressRecord(AddressFamily Family, IPAddress Address, byte PrefixLength, string? Scope)
 {
-    public string Cidr => $"{Address}/{PrefixLength}";
+    /// <summary>The address with its prefix length, host bits kept.</summary>
+    public IpPrefix Prefix => new(Address, PrefixLength);
+
+    /// <summary>"address/len", as `ip addr` shows it.</summary>
+    public string Cidr => Prefix.ToString();
 }
 
 /// <summary>One route of the main table as `ip -j route show` reports it.</summary>
-public sealed record RouteRecord(string Destination, string? Gateway, string? Device, string? Scope, string? Protocol, string? PreferredSource, string? Type)
+/// <remarks>The destination of the default route is 0.0.0.0/0 or ::/0; a host route's is at full length (/32, /128).</remarks>
+public sealed record RouteRecord(IpPrefix Destination, IPAddress? Gateway, string? Device, string? Scope, string? Protocol, IPAddress? PreferredSource, string? Type)
 {
-    /// <summary>The destination in CIDR form ("default" becomes 0.0.0.0/0, a bare address /32).</summary>
-    public string DestinationPrefix => Destination == "default" ? "0.0.0.0/0" : Destination.Contains('/') ? Destination : Destination + "/32";
+    public AddressFamily Family => Destination.Family;
+
+    /// <summary>The route to everywhere of its family (`ip route`'s "default").</summary>
+    public bool IsDefault => Destination.PrefixLength == 0;
 }

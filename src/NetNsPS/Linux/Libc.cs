@@ -1,5 +1,7 @@
 using System;
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace NetNsPS.Linux;
@@ -48,14 +50,23 @@ internal static class Libc
         public uint AddressNetworkOrder;
         public ulong Zero;
 
-        public static SockAddrIn For(uint address, ushort port) => new()
+        /// <summary>An IPv4 endpoint; an IPv6 address needs a sockaddr_in6, which this is not.</summary>
+        public static SockAddrIn For(IPAddress address, ushort port)
         {
-            Family = AfInet,
-            PortNetworkOrder = ToNetworkOrder(port),
-            AddressNetworkOrder = ToNetworkOrder(address),
-        };
+            if (address.AddressFamily != AddressFamily.InterNetwork)
+            {
+                throw new ArgumentException($"{address} is not an IPv4 address: a sockaddr_in holds only IPv4", nameof(address));
+            }
+            return new()
+            {
+                Family = AfInet,
+                PortNetworkOrder = ToNetworkOrder(port),
+                // Network order in memory is the address's bytes as they stand.
+                AddressNetworkOrder = BitConverter.ToUInt32(address.GetAddressBytes()),
+            };
+        }
 
-        public readonly uint Address => ToNetworkOrder(AddressNetworkOrder);
+        public readonly IPAddress Address => new(BitConverter.GetBytes(AddressNetworkOrder));
         public readonly ushort Port => ToNetworkOrder(PortNetworkOrder);
     }
 
@@ -103,10 +114,8 @@ internal static class Libc
 
     public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
-    // Swapping is its own inverse, so the same helpers convert both ways.
+    // Swapping is its own inverse, so the same helper converts both ways.
     private static ushort ToNetworkOrder(ushort value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
-
-    private static uint ToNetworkOrder(uint value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
 }
 
 /// <summary>Owns one file descriptor and closes it exactly once, also when a probe fails half-way.</summary>

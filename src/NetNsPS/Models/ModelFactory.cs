@@ -39,28 +39,28 @@ internal static class ModelFactory
     {
         Namespace = ns,
         InterfaceName = device,
-        IPAddress = a.Address,
+        IPAddress = a.Address.ToString(),
         PrefixLength = a.PrefixLength,
     };
 
     public static NsRoute Route(string? ns, RouteRecord r) => new()
     {
         Namespace = ns,
-        DestinationPrefix = r.DestinationPrefix,
-        NextHop = r.Gateway,
+        DestinationPrefix = r.Destination.ToString(),
+        NextHop = r.Gateway?.ToString(),
         InterfaceName = r.Device,
         Scope = r.Scope ?? "global",
         Protocol = r.Protocol,
-        PreferredSource = r.PreferredSource,
+        PreferredSource = r.PreferredSource?.ToString(),
     };
 
     public static NsConnectionTestResult ConnectionTest(string computerName, ConnectionProbeRequest request, ConnectionProbeOutcome outcome) => new()
     {
         Namespace = request.Namespace,
         ComputerName = computerName,
-        RemoteAddress = Ipv4Cidr.Format(request.Address),
+        RemoteAddress = request.Address.ToString(),
         RemotePort = request.Port,
-        SourceAddress = outcome.SourceAddress is uint source ? Ipv4Cidr.Format(source) : null,
+        SourceAddress = outcome.SourceAddress?.ToString(),
         PingSucceeded = outcome.PingSucceeded,
         PingRoundTripTime = outcome.RoundTripMilliseconds,
         TcpTestSucceeded = outcome.TcpSucceeded,

@@ -11,14 +11,13 @@ public static class AddressPlanner
     public static string Subject(string? ns, string device, string address) => $"address {address} on '{device}' in {Errors.Where(ns)}";
 
     /// <summary>Validates the address and plans `ip addr add` unless it is already there.</summary>
-    public static Plan Add(ISystemView view, string? ns, string device, Ipv4Cidr address, bool deviceIsPlanned)
+    public static Plan Add(ISystemView view, string? ns, string device, IpPrefix address, bool deviceIsPlanned)
     {
         var plan = new Plan().About(Subject(ns, device, address.ToString()));
-        if (address.PrefixLength < 31 && (address.Address == address.NetworkAddress || address.Address == address.BroadcastAddress))
+        if (address.ReservedAddressKind is { } what)
         {
-            var what = address.Address == address.NetworkAddress ? "the network address" : "the broadcast address";
             throw new NetNsException(
-                $"IPAddress '{address}' is {what} of {address.Network}; give a host address such as {Ipv4Cidr.Format(address.NetworkAddress + 1)}/{address.PrefixLength}.",
+                $"IPAddress '{address}' is {what} of {address.Network}; give a host address such as {address.FirstHostAddress}/{address.PrefixLength}.",
                 "InvalidHostAddress", ErrorCategory.InvalidArgument, address.ToString());
         }
         if (deviceIsPlanned)
@@ -28,7 +27,7 @@ public static class AddressPlanner
         var text = address.AddressText;
         foreach (var link in view.Links(ns))
         {
-            foreach (var existing in link.Ipv4Addresses.Where(a => a.Address == text))
+            foreach (var existing in link.Addresses.Where(a => a.Address.Equals(address.Address)))
             {
                 if (link.Name != device)
                 {
@@ -49,14 +48,14 @@ public static class AddressPlanner
     }
 
     /// <summary>What removes the address (whatever its prefix length) from the interface, or from every interface that has it.</summary>
-    public static Plan Remove(ISystemView view, string? ns, string? device, Ipv4Cidr given)
+    public static Plan Remove(ISystemView view, string? ns, string? device, IpPrefix given)
     {
         var plan = new Plan();
         foreach (var link in view.Links(ns).Where(l => device is null || l.Name == device))
         {
-            foreach (var a in link.Ipv4Addresses.Where(a => a.Address == given.AddressText))
+            foreach (var a in link.Addresses.Where(a => a.Address.Equals(given.Address)))
             {
-                var cidr = new Ipv4Cidr(given.Address, a.PrefixLength);
+                var cidr = a.Prefix;
                 plan.About(Subject(ns, link.Name, cidr.ToString()));
                 plan.Add(Ip.DeleteAddress(ns, cidr, link.Name), Ip.AddAddress(ns, cidr, link.Name));
             }

@@ -9,7 +9,7 @@ public static class BridgePlanner
     public static string Subject(string name) => $"bridge '{name}'";
 
     /// <summary>What makes the bridge exist, up, with the address; an existing non-bridge of that name is an error.</summary>
-    public static Plan Ensure(ISystemView view, string name, Ipv4Cidr? address)
+    public static Plan Ensure(ISystemView view, string name, IpPrefix? address)
     {
         var plan = new Plan().About(Subject(name));
         var existing = view.Link(null, name);

@@ -57,7 +57,7 @@ internal static class PortPlanner
         {
             throw Errors.NamespaceNotFound(ns);
         }
-        if (external != NatRules.AnyAddress && !view.Links(null).SelectMany(l => l.Ipv4Addresses).Any(a => a.Address == external))
+        if (external != NatRules.AnyAddress && !view.Links(null).SelectMany(l => l.Ipv4Addresses).Any(a => a.Address.Equals(System.Net.IPAddress.Parse(external))))
         {
             throw new NetNsException($"ExternalIPAddress {external} is not an address of this host; give one of its addresses or leave it out for all of them.",
                 "NotAHostAddress", ErrorCategory.InvalidArgument, external);
@@ -144,9 +144,9 @@ internal static class PortPlanner
             var addresses = inside.Ipv4Addresses.Select(a => a.Address).ToList();
             if (wanted is null && addresses.Count > 0)
             {
-                return (hostEnd, addresses[0]);
+                return (hostEnd, addresses[0].ToString());
             }
-            if (wanted is not null && addresses.Contains(wanted))
+            if (wanted is not null && addresses.Contains(System.Net.IPAddress.Parse(wanted)))
             {
                 return (hostEnd, wanted);
             }

@@ -49,7 +49,7 @@ internal sealed class HostFacts
     public UfwFacts Ufw { get; init; } = UfwFacts.NotInstalled;
 
     /// <summary>The interface of the host's default route, where outbound traffic leaves; null without one.</summary>
-    public string? Uplink => Routes.FirstOrDefault(r => r.DestinationPrefix == "0.0.0.0/0" && r.Device is not null)?.Device;
+    public string? Uplink => Routes.FirstOrDefault(r => r.IsDefault && r.Family == System.Net.Sockets.AddressFamily.InterNetwork && r.Device is not null)?.Device;
 
     /// <summary>Bridges with an IPv4 address: the ones namespaces use as their gateway.</summary>
     public IEnumerable<LinkRecord> AddressedBridges => Links.Where(l => l.IsBridge && l.Ipv4Addresses.Any());
@@ -57,8 +57,8 @@ internal sealed class HostFacts
     public LinkRecord? Link(string name) => Links.FirstOrDefault(l => l.Name == name);
 
     /// <summary>The bridge's own network (from its first IPv4 address), or null.</summary>
-    public static Ipv4Cidr? Subnet(LinkRecord bridge) =>
-        bridge.Ipv4Addresses.Select(a => (Ipv4Cidr?)new Ipv4Cidr(Ipv4Cidr.ParseAddress(a.Address, "address"), a.PrefixLength).Network).FirstOrDefault();
+    public static IpPrefix? Subnet(LinkRecord bridge) =>
+        bridge.Ipv4Addresses.Select(a => (IpPrefix?)a.Prefix.Network).FirstOrDefault();
 
     /// <summary>The interface outbound traffic of a bridge leaves by: the uplink, or any interface but the bridge.</summary>
     public IfaceSpec OutsideOf(string bridge) => Uplink is { } up && up != bridge ? IfaceSpec.Is(up) : IfaceSpec.AnyBut(bridge);
@@ -69,7 +69,7 @@ internal sealed class HostFacts
     /// <summary>The namespace's first address on a veth attached to a bridge: what Publish-NsPort forwards to by default.</summary>
     public string? DefaultInternalAddress(string ns) =>
         NamespaceLinks.TryGetValue(ns, out var links)
-            ? links.Where(l => l.IsVeth && HostEnd(l)?.Master is not null).SelectMany(l => l.Ipv4Addresses).Select(a => a.Address).FirstOrDefault()
+            ? links.Where(l => l.IsVeth && HostEnd(l)?.Master is not null).SelectMany(l => l.Ipv4Addresses).Select(a => a.Address.ToString()).FirstOrDefault()
             : null;
 }
 

@@ -83,7 +83,7 @@ internal static class HostChecks
         };
     }
 
-    internal static Probe[] OutProbes(HostFacts h, string bridge, Ipv4Cidr subnet)
+    internal static Probe[] OutProbes(HostFacts h, string bridge, IpPrefix subnet)
     {
         var outside = h.OutsideOf(bridge);
         return new[]

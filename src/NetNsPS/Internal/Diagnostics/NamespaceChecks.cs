@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Net.Sockets;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
 
@@ -88,33 +89,33 @@ internal static class NamespaceChecks
         if (HostFacts.Subnet(bridge) is not { } subnet)
         {
             var own = nsAddresses.FirstOrDefault();
-            var gateway = own is null ? "192.168.15.1/24" : FreeAddress(h, Cidr(own).Network, Cidr(own).PrefixLength) ?? "<address>/" + own.PrefixLength;
+            var gateway = own is null ? "192.168.15.1/24" : FreeAddress(h, own.Prefix.Network, own.PrefixLength) ?? "<address>/" + own.PrefixLength;
             yield return D(BridgeAddressCheck, Failed, $"{b} has no IPv4 address",
                 BridgeAddressWhy(b),
                 Fixes.Cmdlet("Add-NsIPAddress", gateway, ("InterfaceName", b)));
             yield break;
         }
-        var bridgeAddress = bridge.Ipv4Addresses.First(a => subnet.Contains(Ipv4Cidr.ParseAddress(a.Address, "address")));
+        var bridgeAddress = bridge.Ipv4Addresses.First(a => subnet.Contains(a.Address));
         yield return D(BridgeAddressCheck, Ok, $"{b} has {bridgeAddress.Cidr}", BridgeAddressWhy(b), "");
 
-        var address = nsAddresses.FirstOrDefault(a => subnet.Contains(Ipv4Cidr.ParseAddress(a.Address, "address")));
+        var address = nsAddresses.FirstOrDefault(a => subnet.Contains(a.Address));
         if (address is null)
         {
             var free = FreeAddress(h, subnet, subnet.PrefixLength) ?? $"<address in {subnet}>";
             yield return D(AddressCheck, Failed,
                 nsAddresses.Count == 0 ? $"{inside.Name} has no IPv4 address" : $"{inside.Name} has {string.Join(", ", nsAddresses.Select(a => a.Cidr))}, outside {b}'s {subnet}",
-                AddressWhy(b, bridgeAddress.Address),
+                AddressWhy(b, bridgeAddress.Address.ToString()),
                 Fixes.Cmdlet("Add-NsIPAddress", free, ("Namespace", ns), ("InterfaceName", inside.Name)));
             yield break;
         }
-        yield return D(AddressCheck, Ok, $"{inside.Name} has {address.Cidr}, in {b}'s {subnet}", AddressWhy(b, bridgeAddress.Address), "");
+        yield return D(AddressCheck, Ok, $"{inside.Name} has {address.Cidr}, in {b}'s {subnet}", AddressWhy(b, bridgeAddress.Address.ToString()), "");
         var nsAddress = address.Address;
 
         // ---- default route via the bridge ----
-        var defaults = n.Routes.Where(r => r.DestinationPrefix == "0.0.0.0/0").ToList();
+        var defaults = n.Routes.Where(r => r.IsDefault && r.Family == AddressFamily.InterNetwork).ToList();
         var hostAddresses = bridge.Ipv4Addresses.Select(a => a.Address).ToHashSet();
-        var good = defaults.FirstOrDefault(r => r.Gateway is not null && hostAddresses.Contains(r.Gateway) && (r.Device is null || r.Device == inside.Name));
-        var add = Fixes.Cmdlet("Add-NsRoute", Array.Empty<string>(), ("Namespace", ns), ("NextHop", bridgeAddress.Address));
+        var good = defaults.FirstOrDefault(r => r.Gateway is { } gateway && hostAddresses.Contains(gateway) && (r.Device is null || r.Device == inside.Name));
+        var add = Fixes.Cmdlet("Add-NsRoute", Array.Empty<string>(), ("Namespace", ns), ("NextHop", bridgeAddress.Address.ToString()));
         yield return D(DefaultRouteCheck, good is null ? Failed : Ok,
             good is not null ? $"default via {good.Gateway} dev {good.Device ?? inside.Name} ({b}'s address)"
             : defaults.Count == 0 ? "no default route"
@@ -139,7 +140,7 @@ internal static class NamespaceChecks
 
         // ---- published ports ----
         var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.Namespace == ns && (externalPort is null || m.ExternalPort == externalPort)).ToList();
-        var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress;
+        var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress.ToString();
         if (externalPort is { } wanted && mappings.Count == 0)
         {
             // Published by hand (the article's own rules) or by another tool?
@@ -148,7 +149,7 @@ internal static class NamespaceChecks
                 In = outside, Source = AddressSpec.NotIn(subnet), DestinationIsLocal = true, Protocol = "tcp", DestinationPort = wanted,
             });
             var target = byHand.Target == "DNAT" ? DnatTarget.Parse(byHand.Rule?.ToDestination) : null;
-            if (target is { } t && nsAddresses.Any(a => a.Address == t.Address.ToString()))
+            if (target is { } t && nsAddresses.Any(a => a.Address.Equals(t.Address)))
             {
                 mappings.Add(new NsPortMapping
                 {
@@ -208,7 +209,7 @@ internal static class NamespaceChecks
     }
 
     /// <summary>The checks of one mapping: DNAT from other machines and from the host, hairpin masquerade, FORWARD.</summary>
-    private static IEnumerable<NsDiagnostic> PortChecks(HostFacts h, string ns, NsPortMapping m, Ipv4Cidr subnet, string publish)
+    private static IEnumerable<NsDiagnostic> PortChecks(HostFacts h, string ns, NsPortMapping m, IpPrefix subnet, string publish)
     {
         var wanted = NatRules.Port(m).Concat(NatRules.Localnet(m.Bridge)).ToList();
         var to = new DnatTarget(System.Net.IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
@@ -329,19 +330,21 @@ internal static class NamespaceChecks
 
     private static string Proto(NsPortMapping m) => m.Protocol.ToString().ToLowerInvariant();
 
-    private static Ipv4Cidr Cidr(AddressRecord a) => new(Ipv4Cidr.ParseAddress(a.Address, "address"), a.PrefixLength);
-
     /// <summary>The lowest host address of the network that no interface of the host or of a namespace holds, as a.b.c.d/len.</summary>
-    internal static string? FreeAddress(HostFacts h, Ipv4Cidr network, byte prefixLength)
+    internal static string? FreeAddress(HostFacts h, IpPrefix network, byte prefixLength)
     {
-        var used = h.Links.Concat(h.NamespaceLinks.Values.SelectMany(l => l)).SelectMany(l => l.Ipv4Addresses)
-            .Select(a => Ipv4Cidr.ParseAddress(a.Address, "address")).ToHashSet();
-        var net = new Ipv4Cidr(network.NetworkAddress, prefixLength);
-        for (var a = net.NetworkAddress + 1; a < net.BroadcastAddress && a - net.NetworkAddress < 65536; a++)
+        var used = h.Links.Concat(h.NamespaceLinks.Values.SelectMany(l => l)).SelectMany(l => l.Addresses)
+            .Select(a => a.Address).ToHashSet();
+        var net = new IpPrefix(network.NetworkAddress, prefixLength);
+        // Below the last address (IPv4's broadcast), and no further than 65535 past the network address.
+        var first = IpAddressMath.ToNumber(net.NetworkAddress);
+        var last = IpAddressMath.ToNumber(net.LastAddress);
+        for (var a = first + 1; a < last && a - first < 65536; a++)
         {
-            if (!used.Contains(a))
+            var candidate = IpAddressMath.FromNumber(a, net.Family);
+            if (!used.Contains(candidate))
             {
-                return $"{Ipv4Cidr.Format(a)}/{prefixLength}";
+                return $"{candidate}/{prefixLength}";
             }
         }
         return null;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
 
@@ -17,11 +18,14 @@ internal readonly record struct IfaceSpec(string? Name, string? Not)
 }
 
 /// <summary>An address as far as a probe knows it: inside a network, outside one, or unknown.</summary>
-internal readonly record struct AddressSpec(Ipv4Cidr? Within, Ipv4Cidr? Outside)
+internal readonly record struct AddressSpec(IpPrefix? Within, IpPrefix? Outside)
 {
-    public static AddressSpec In(Ipv4Cidr network) => new(network, null);
-    public static AddressSpec Host(string address) => new(new Ipv4Cidr(Ipv4Cidr.ParseAddress(address, "address"), 32), null);
-    public static AddressSpec NotIn(Ipv4Cidr network) => new(null, network);
+    public static AddressSpec In(IpPrefix network) => new(network, null);
+    public static AddressSpec Host(IPAddress address) => new(IpPrefix.Host(address), null);
+
+    /// <summary>An address as a port mapping (a model of strings) holds it.</summary>
+    public static AddressSpec Host(string address) => Host(IpPrefix.ParseAddress(address, "address"));
+    public static AddressSpec NotIn(IpPrefix network) => new(null, network);
     public static readonly AddressSpec Unknown = new(null, null);
 }
 
@@ -187,10 +191,10 @@ internal static class RuleWalker
         {
             return Tri.Yes;
         }
-        Ipv4Cidr r;
+        IpPrefix r;
         try
         {
-            r = Ipv4Cidr.Parse(rule, "address", 32).Network;
+            r = IpPrefix.Parse(rule, "address", IpPrefix.HostLength).Network;
         }
         catch (NetNsException)
         {

@@ -35,14 +35,6 @@ internal sealed class NetlinkMessage
 
     public NetlinkMessage U8(ushort type, byte value) => Bytes(type, new[] { value });
 
-    /// <summary>An IPv4 address attribute: network byte order.</summary>
-    public NetlinkMessage Address(ushort type, uint address)
-    {
-        var b = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, address);
-        return Bytes(type, b);
-    }
-
     /// <summary>An IPv4 or IPv6 address attribute (4 or 16 bytes, network byte order).</summary>
     public NetlinkMessage Address(ushort type, IPAddress address) => Bytes(type, address.GetAddressBytes());
 
@@ -205,12 +197,6 @@ internal readonly ref struct NetlinkAttributes
     {
         var value = Get(type, out var found);
         return found && value.Length >= 1 ? value[0] : null;
-    }
-
-    public uint? Address(ushort type)
-    {
-        var value = Get(type, out var found);
-        return found && value.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(value) : null;
     }
 
     /// <summary>An IPv4 or IPv6 address attribute of the given family (4 or 16 bytes), or null when absent or of another length.</summary>

@@ -63,8 +63,8 @@ internal static class RtNetlink
         socket.Execute(new NetlinkMessage(Uapi.RTM_NEWLINK, Change, NetlinkMessage.InterfaceInfo()).String(Uapi.IFLA_IFNAME, port)
             .BeginNested(Uapi.IFLA_LINKINFO).String(Uapi.IFLA_INFO_SLAVE_KIND, "bridge").BeginNested(Uapi.IFLA_INFO_SLAVE_DATA).U8(Uapi.IFLA_BRPORT_MODE, on ? (byte)1 : (byte)0).EndNested().EndNested());
 
-    public static void Address(NetlinkSocket socket, bool add, Ipv4Cidr address, string device) =>
-        Address(socket, add, new IPAddress(Ipv4Bytes(address.Address)), address.PrefixLength, device);
+    public static void Address(NetlinkSocket socket, bool add, IpPrefix address, string device) =>
+        Address(socket, add, address.Address, address.PrefixLength, device);
 
     /// <summary>Adds or deletes an IPv4 or IPv6 address (the family is the address's own).</summary>
     public static void Address(NetlinkSocket socket, bool add, IPAddress address, byte prefixLength, string device)
@@ -75,9 +75,8 @@ internal static class RtNetlink
         socket.Execute(m);
     }
 
-    public static void Route(NetlinkSocket socket, bool add, Ipv4Cidr destination, uint? gateway, string? device) =>
-        Route(socket, add, new IPAddress(Ipv4Bytes(destination.Address)), destination.PrefixLength,
-            gateway is { } g ? new IPAddress(Ipv4Bytes(g)) : null, device);
+    public static void Route(NetlinkSocket socket, bool add, IpPrefix destination, IPAddress? gateway, string? device) =>
+        Route(socket, add, destination.Address, destination.PrefixLength, gateway, device);
 
     /// <summary>Adds or deletes a main-table route of the destination's family; a gateway must be of the same family.</summary>
     public static void Route(NetlinkSocket socket, bool add, IPAddress destination, byte prefixLength, IPAddress? gateway, string? device)
@@ -228,7 +227,7 @@ internal static class RtNetlink
     /// <summary>RTM_GETADDR dump of IPv4 and IPv6 (AF_UNSPEC); with an index, of that link only on a strict-checking socket.</summary>
     internal static NetlinkMessage AddressDump(int index) => new(Uapi.RTM_GETADDR, Dump, NetlinkMessage.AddressInfo(Uapi.AF_UNSPEC, 0, index));
 
-    /// <summary>One RTM_NEWADDR message as an address record ("inet" or "inet6"), or null for any other message or family.</summary>
+    /// <summary>One RTM_NEWADDR message as an address record (IPv4 or IPv6), or null for any other message or family.</summary>
     internal static ParsedAddress? ParseAddress(ushort type, byte[] payload)
     {
         if (type != Uapi.RTM_NEWADDR || payload.Length < Uapi.SIZEOF_IFADDRMSG)
@@ -236,8 +235,7 @@ internal static class RtNetlink
             return null;
         }
         var family = payload[0];
-        var familyName = FamilyName(family);
-        if (familyName is null)
+        if (FamilyOf(family) is not { } addressFamily)
         {
             return null;
         }
@@ -249,7 +247,7 @@ internal static class RtNetlink
             return null;
         }
         var index = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(4));
-        return new ParsedAddress(index, new AddressRecord(familyName, local.ToString(), payload[1], ScopeName(payload[3]) ?? "global"));
+        return new ParsedAddress(index, new AddressRecord(addressFamily, local, payload[1], ScopeName(payload[3]) ?? "global"));
     }
 
     internal sealed record ParsedAddress(int Index, AddressRecord Record);
@@ -296,7 +294,7 @@ internal static class RtNetlink
             return null;
         }
         var routeFamily = payload[0];
-        if (FamilyName(routeFamily) is null || (family != Uapi.AF_UNSPEC && routeFamily != family))
+        if (FamilyOf(routeFamily) is not { } addressFamily || (family != Uapi.AF_UNSPEC && routeFamily != family))
         {
             return null;
         }
@@ -307,17 +305,18 @@ internal static class RtNetlink
             return null;
         }
         var destinationLength = payload[1];
-        var destinationAddress = (attributes.IpAddress(Uapi.RTA_DST, routeFamily)
-            ?? (routeFamily == Uapi.AF_INET6 ? IPAddress.IPv6Any : IPAddress.Any)).ToString();
-        var destination = destinationLength == 0 ? "default"
-            : destinationLength == Uapi.AddressLength(routeFamily) * 8 ? destinationAddress
-            : $"{destinationAddress}/{destinationLength}";
+        if (destinationLength > IpPrefix.MaxLengthOf(addressFamily))
+        {
+            return null;
+        }
+        var destination = destinationLength == 0 ? IpPrefix.Default(addressFamily)
+            : new IpPrefix(attributes.IpAddress(Uapi.RTA_DST, routeFamily) ?? IpPrefix.Default(addressFamily).Address, destinationLength);
         var record = new RouteRecord(destination,
-            attributes.IpAddress(Uapi.RTA_GATEWAY, routeFamily)?.ToString(),
+            attributes.IpAddress(Uapi.RTA_GATEWAY, routeFamily),
             null,
             ScopeName(payload[6]),
             ProtocolName(payload[5]),
-            attributes.IpAddress(Uapi.RTA_PREFSRC, routeFamily)?.ToString(),
+            attributes.IpAddress(Uapi.RTA_PREFSRC, routeFamily),
             payload[7] == Uapi.RTN_UNICAST ? null : TypeName(payload[7]));
         return new ParsedRoute(attributes.U32(Uapi.RTA_OIF) is { } oif ? (int)oif : null, record);
     }
@@ -345,7 +344,7 @@ internal static class RtNetlink
         Name: r.Name,
         Kind: r.Link.Kind,
         SlaveKind: r.Link.SlaveKind,
-        Flags: FlagNames(r.Flags),
+        Flags: (LinkFlags)r.Flags,
         OperState: r.Link.OperState < OperStates.Length ? OperStates[r.Link.OperState] : "UNKNOWN",
         Mtu: (int)r.Link.Mtu,
         MacAddress: r.Link.Mac,
@@ -360,7 +359,10 @@ internal static class RtNetlink
         Alias = r.Link.Alias,
     };
 
-    private static string? FamilyName(int family) => family switch { Uapi.AF_INET => "inet", Uapi.AF_INET6 => "inet6", _ => null };
+    private static AddressFamily? FamilyOf(int family) => family switch
+    {
+        Uapi.AF_INET => AddressFamily.InterNetwork, Uapi.AF_INET6 => AddressFamily.InterNetworkV6, _ => null,
+    };
 
     private static int Family(IPAddress address) => address.AddressFamily switch
     {
@@ -368,13 +370,6 @@ internal static class RtNetlink
         AddressFamily.InterNetworkV6 => Uapi.AF_INET6,
         _ => throw new NetlinkException(Uapi.EINVAL, $"{address} is neither an IPv4 nor an IPv6 address"),
     };
-
-    private static byte[] Ipv4Bytes(uint address)
-    {
-        var b = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, address);
-        return b;
-    }
 
     private static string? ScopeName(byte scope) => scope switch
     {
@@ -393,18 +388,6 @@ internal static class RtNetlink
         Uapi.RTN_BLACKHOLE => "blackhole", Uapi.RTN_UNREACHABLE => "unreachable", Uapi.RTN_PROHIBIT => "prohibit", Uapi.RTN_THROW => "throw",
         _ => type.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
-
-    private static string[] FlagNames(uint flags)
-    {
-        var names = new List<string>();
-        if ((flags & Uapi.IFF_UP) != 0 && (flags & Uapi.IFF_LOWER_UP) == 0 && (flags & Uapi.IFF_LOOPBACK) == 0) names.Add("NO-CARRIER");
-        if ((flags & Uapi.IFF_LOOPBACK) != 0) names.Add("LOOPBACK");
-        if ((flags & Uapi.IFF_BROADCAST) != 0) names.Add("BROADCAST");
-        if ((flags & Uapi.IFF_MULTICAST) != 0) names.Add("MULTICAST");
-        if ((flags & Uapi.IFF_UP) != 0) names.Add("UP");
-        if ((flags & Uapi.IFF_LOWER_UP) != 0) names.Add("LOWER_UP");
-        return names.ToArray();
-    }
 
     private sealed record ParsedLink(string? Kind, string? SlaveKind, byte OperState, uint Mtu, string? Mac, uint? Master, int? Peer, int? PeerNetnsId, bool? Hairpin, string? Alias)
     {
