@@ -36,7 +36,10 @@ public static class NftablesLayout
             && ChainName(t, h) == chain ? (t, h) : null;
     }
 
-    /// <summary>The base chain's declaration: nat at dstnat/srcnat as iptables' nat table, filter at 0, raw at -300; all policy accept.</summary>
+    /// <summary>
+    /// The base chain's declaration: nat at dstnat/srcnat as iptables' nat table, filter at 0, raw at -300; all policy
+    /// accept. nft 1.0.6 takes the name dstnat only on the prerouting hook, so nat output says -100 (the same priority).
+    /// </summary>
     public static string ChainSpec(FirewallTable table, FirewallHook hook)
     {
         var type = table == FirewallTable.Nat ? "nat" : "filter";
@@ -44,7 +47,7 @@ public static class NftablesLayout
         {
             FirewallTable.Raw => "raw",
             FirewallTable.Filter => "filter",
-            _ => hook is FirewallHook.Prerouting or FirewallHook.Output ? "dstnat" : "srcnat",
+            _ => hook switch { FirewallHook.Prerouting => "dstnat", FirewallHook.Postrouting => "srcnat", _ => "-100" },
         };
         return $"{{ type {type} hook {hook.ToString().ToLowerInvariant()} priority {priority}; policy accept; }}";
     }
