@@ -194,10 +194,24 @@ public sealed class NftablesDriver : IFirewallDriver
                 PlanDelete(own, live, plan);
             }
         }
+        // A base chain left with nothing but its lookups goes, with its maps and sets, so unpublishing the last port
+        // leaves the table as it was before the first (masquerade's chains stay while they hold its rules).
+        foreach (var chain in own.OwnChains.Where(c => c.Rules.All(r => r.Lookup is not null)
+                     && NftablesLayout.SetsOf(c.Table, c.Hook).All(set => own.Elements.All(e => e.Set != set.SetName))).ToList())
+        {
+            var lines = new List<string> { $"add chain {NftablesLayout.Table} {chain.Name} {NftablesLayout.ChainSpec(chain.Table, chain.Hook)}" };
+            lines.AddRange(chain.Rules.Select(r => $"add rule {NftablesLayout.Table} {chain.Name} {r.Text}"));
+            plan.Add(Nft(On("delete", "chain", chain.Name)), NftCommand.Script(lines));
+            own.OwnChains.Remove(chain);
+            foreach (var set in NftablesLayout.SetsOf(chain.Table, chain.Hook).Where(set => own.Sets.Contains(set.SetName)))
+            {
+                plan.Add(Nft(On("delete", set.Keyword, set.SetName)), Nft(On("add", set.Keyword, set.SetName, "{ type " + set.Type + "; }")));
+                own.Sets.Remove(set.SetName);
+            }
+        }
         // Nothing of the module left: the table goes, so the ruleset is what it was before the module came. Its undo
         // makes it again as it is now (chains, maps and sets, lookup rules), in one transaction.
-        if (own.TableExists && !own.Entries().Any() && own.StrayChains.Count == 0
-            && own.OwnChains.All(c => c.Rules.All(r => r.Lookup is not null)))
+        if (own.TableExists && own.OwnChains.Count == 0 && own.StrayChains.Count == 0)
         {
             plan.Add(Nft(On("delete", "table")), NftCommand.Script(Recreate(own)));
             own.TableExists = false;
