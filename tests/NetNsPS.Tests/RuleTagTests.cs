@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using NetNsPS.Linux.Firewall;
@@ -81,8 +82,11 @@ public class RuleTagTests
         Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName(null));
         Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName(""));
         Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName("iptables"));
-        var e = Assert.Throws<NetNsException>(() => FirewallDrivers.ForName("nftables"));
+        Assert.Same(NetNsPS.Linux.Firewall.Nftables.NftablesDriver.Instance, FirewallDrivers.ForName("nftables"));
+        Assert.Equal(new[] { "iptables", "nftables" }, FirewallDrivers.All.Select(d => d.Name));
+        var e = Assert.Throws<NetNsException>(() => FirewallDrivers.ForName("nft"));
         Assert.Equal(("UnknownFirewallDriver", ErrorCategory.InvalidArgument), (e.ErrorId, e.Category));
-        Assert.Equal("NETNSPS_FIREWALL='nftables' names no firewall driver NetNsPS has; use iptables, or leave it unset for iptables.", e.Message);
+        Assert.Equal("NETNSPS_FIREWALL='nft' names no firewall driver NetNsPS has; use iptables or nftables, or leave it unset for iptables.", e.Message);
+        Assert.False(FirewallDrivers.IsAvailable("nft"));
     }
 }

@@ -12,7 +12,7 @@ Describe 'Access the Internet from a network namespace' {
         New-ArticleSetup
         New-Wan
         $script:web = Start-NsWebServer -Namespace wan -Port 8000 -Bind 198.51.100.1 -LogPath /tmp/netnsps-wan.log
-        $script:pristine = Get-IptablesDump
+        $script:pristine = Get-FirewallDump
     }
     AfterAll {
         if ($script:web) { Stop-Process -Id $script:web.Id -ErrorAction SilentlyContinue }
@@ -37,8 +37,14 @@ Describe 'Access the Internet from a network namespace' {
         $m = Get-NetBridge bridge0 | Enable-NsMasquerade
         $m.Bridge | Should -Be 'bridge0'
         $m.SourcePrefix | Should -Be '192.168.15.0/24'
-        (& iptables -t nat -S NETNSPS-POSTROUTING) | Should -Contain '-A NETNSPS-POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -m comment --comment "netnsps:masq:bridge0" -j MASQUERADE'
-        (& iptables -t nat -S POSTROUTING) | Should -Contain '-A POSTROUTING -j NETNSPS-POSTROUTING'
+        if ((Get-FirewallDriverName) -eq 'nftables') {
+            (& nft list chain inet netnsps nat-postrouting) -join "`n" | Should -Match 'oifname != "bridge0" ip saddr 192\.168\.15\.0/24 masquerade comment "netnsps:masq:bridge0"'
+            (& nft list chain inet netnsps nat-postrouting) -join "`n" | Should -Match 'type nat hook postrouting priority srcnat; policy accept;'
+            (& iptables-save) -match 'NETNSPS' | Should -BeNullOrEmpty -Because 'the nftables driver writes no iptables rule'
+        } else {
+            (& iptables -t nat -S NETNSPS-POSTROUTING) | Should -Contain '-A NETNSPS-POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -m comment --comment "netnsps:masq:bridge0" -j MASQUERADE'
+            (& iptables -t nat -S POSTROUTING) | Should -Contain '-A POSTROUTING -j NETNSPS-POSTROUTING'
+        }
         (Get-NsMasquerade).SourcePrefix | Should -Be '192.168.15.0/24'
     }
 
@@ -59,10 +65,10 @@ Describe 'Access the Internet from a network namespace' {
     }
 
     It 'converges: enabling again adds no rule' {
-        $before = Get-IptablesDump
+        $before = Get-FirewallDump
         Enable-NsMasquerade bridge0 | Out-Null
         Enable-IpForward | Out-Null
-        Get-IptablesDump | Should -Be $before
+        Get-FirewallDump | Should -Be $before
     }
 
     It 'takes an explicit -SourcePrefix and rejects one with host bits' {
@@ -103,7 +109,7 @@ Describe 'Access the Internet from a network namespace' {
     It 'Disable-NsMasquerade cuts red off and leaves iptables as before' {
         Get-NsMasquerade | Disable-NsMasquerade
         Test-Ping -Namespace red -Target 198.51.100.1 | Should -BeFalse
-        Get-IptablesDump | Should -Be $script:pristine
+        Get-FirewallDump | Should -Be $script:pristine
         Disable-IpForward
         (Get-IpForward).Value | Should -Be '0'
     }

@@ -14,6 +14,10 @@ Describe 'Publish a port' {
         Invoke-Checked iptables -w -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
         Invoke-Checked iptables -w -t filter -A INPUT -p tcp --dport 22 -j ACCEPT
         $script:othersRules = (& iptables-save | Where-Object { $_ -match 'DOCKER|dport 22' })
+        # And another tool's nftables table, which the nftables driver must leave alone.
+        "add table inet othertool`nadd chain inet othertool input { type filter hook input priority 10; policy accept; }`nadd rule inet othertool input tcp dport 22 accept comment `"othertool ssh`"" | & nft -f -
+        $script:othersTable = (& nft list table inet othertool) -join "`n"
+        $script:nft = (Get-FirewallDriverName) -eq 'nftables'
 
         New-ArticleSetup
         New-Wan
@@ -22,7 +26,7 @@ Describe 'Publish a port' {
         Enable-NsMasquerade bridge0 | Out-Null
         & ip -n wan route add default via 198.51.100.2
         $script:web = Start-NsWebServer -Namespace red -Port 80
-        $script:beforePublish = Get-IptablesDump
+        $script:beforePublish = Get-FirewallDump
     }
     AfterAll {
         if ($script:web) { Stop-Process -Id $script:web.Id -ErrorAction SilentlyContinue }
@@ -34,7 +38,12 @@ Describe 'Publish a port' {
         $m.ExternalIPAddress | Should -Be '0.0.0.0'
         $m.InternalIPAddress | Should -Be '192.168.15.2'
         $m.Bridge | Should -Be 'bridge0'
-        (& iptables -t nat -S NETNSPS-PREROUTING) -join "`n" | Should -Match '--dport 8080 .* -j DNAT --to-destination 192\.168\.15\.2:80'
+        if ($script:nft) {
+            (& nft list map inet netnsps nat-prerouting-any4) -join "`n" | Should -Match 'tcp \. 8080 comment "netnsps:port:tcp:0\.0\.0\.0:8080:red:bridge0:dnat" : 192\.168\.15\.2 \. 80'
+            (& iptables-save) -match 'NETNSPS' | Should -BeNullOrEmpty -Because 'the nftables driver writes no iptables rule'
+        } else {
+            (& iptables -t nat -S NETNSPS-PREROUTING) -join "`n" | Should -Match '--dport 8080 .* -j DNAT --to-destination 192\.168\.15\.2:80'
+        }
     }
 
     It 'from another machine: wan gets the page from 198.51.100.2:8080' {
@@ -49,7 +58,11 @@ Describe 'Publish a port' {
     It 'route_localnet is on for bridge0 only, and a guard drops 127.0.0.0/8 arriving on the bridge' {
         & sysctl -n net.ipv4.conf.bridge0.route_localnet | Should -Be '1'
         & sysctl -n net.ipv4.conf.all.route_localnet | Should -Be '0'
-        (& iptables -t raw -S NETNSPS-PREROUTING) -join "`n" | Should -Match '-d 127\.0\.0\.0/8 -i bridge0 .* -j DROP'
+        if ($script:nft) {
+            (& nft list chain inet netnsps raw-prerouting) -join "`n" | Should -Match 'iifname "bridge0" ip daddr 127\.0\.0\.0/8 drop comment "netnsps:localnet:bridge0:guard"'
+        } else {
+            (& iptables -t raw -S NETNSPS-PREROUTING) -join "`n" | Should -Match '-d 127\.0\.0\.0/8 -i bridge0 .* -j DROP'
+        }
     }
 
     It 'the guard stops a neighbour on the bridge from reaching the host''s loopback services' {
@@ -67,9 +80,14 @@ Describe 'Publish a port' {
             Invoke-Checked ip -n blue neigh replace 192.168.15.1 lladdr $mac dev veth-blue
             Get-Page -Namespace blue -Url 'http://127.0.0.1:9999/' | Should -BeNullOrEmpty -Because 'the guard drops it'
             # Without the guard the hole is real, which proves the test can fail.
-            $guard = (& iptables -t raw -S NETNSPS-PREROUTING | Where-Object { $_ -like '-A *' }) -replace '^-A ', '' -replace '"', ''
-            $guardArgs = $guard -split ' '
-            Invoke-Checked iptables -w -t raw -D @guardArgs
+            if ($script:nft) {
+                $handle = ((& nft -a list chain inet netnsps raw-prerouting) -match 'guard" # handle \d+' -replace '.*# handle ', '').Trim()
+                Invoke-Checked nft delete rule inet netnsps raw-prerouting handle $handle
+            } else {
+                $guard = (& iptables -t raw -S NETNSPS-PREROUTING | Where-Object { $_ -like '-A *' }) -replace '^-A ', '' -replace '"', ''
+                $guardArgs = $guard -split ' '
+                Invoke-Checked iptables -w -t raw -D @guardArgs
+            }
             Get-Page -Namespace blue -Url 'http://127.0.0.1:9999/' | Should -Not -BeNullOrEmpty -Because 'without the guard route_localnet lets it in'
             Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null   # converges: puts the guard back
             Get-Page -Namespace blue -Url 'http://127.0.0.1:9999/' | Should -BeNullOrEmpty
@@ -122,9 +140,13 @@ Describe 'Publish a port' {
     It 'Get-NsPort reads the live rules and a re-run repairs a rule deleted by hand' {
         (Get-NsPort).ExternalPort | Should -Be 8080
         (Get-NsPort red -ExternalPort 8080).InternalPort | Should -Be 80
-        $output = (& iptables -t nat -S NETNSPS-OUTPUT | Where-Object { $_ -like '-A *' }) -replace '^-A ', '' -replace '"', ''
-        $outputArgs = $output -split ' '
-        Invoke-Checked iptables -w -t nat -D @outputArgs
+        if ($script:nft) {
+            Invoke-Checked nft delete element inet netnsps nat-output-any4 '{ tcp . 8080 }'
+        } else {
+            $output = (& iptables -t nat -S NETNSPS-OUTPUT | Where-Object { $_ -like '-A *' }) -replace '^-A ', '' -replace '"', ''
+            $outputArgs = $output -split ' '
+            Invoke-Checked iptables -w -t nat -D @outputArgs
+        }
         Get-Page -Url 'http://localhost:8080/' | Should -BeNullOrEmpty
         Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
         Get-Page -Url 'http://localhost:8080/' | Should -Be 'hello from red'
@@ -154,7 +176,7 @@ s.sendto(b"pong:" + data, peer)
         Get-NsPort | Unpublish-NsPort
         Get-NsPort | Should -BeNullOrEmpty
         Get-Page -Namespace wan -Url 'http://198.51.100.2:8080/' | Should -BeNullOrEmpty
-        Get-IptablesDump | Should -Be $script:beforePublish
+        Get-FirewallDump | Should -Be $script:beforePublish
         & sysctl -n net.ipv4.conf.bridge0.route_localnet | Should -Be '0'
         (Get-VethPair red).Hairpin | Should -BeFalse
     }
@@ -163,6 +185,8 @@ s.sendto(b"pong:" + data, peer)
         Disable-NsMasquerade bridge0
         (& iptables-save | Where-Object { $_ -match 'DOCKER|dport 22' }) | Should -Be $script:othersRules
         (& iptables-save) -match 'NETNSPS' | Should -BeNullOrEmpty
+        (& nft list table inet othertool) -join "`n" | Should -Be $script:othersTable
+        (& nft list tables) -match 'netnsps' | Should -BeNullOrEmpty -Because 'the last rule takes the module''s table with it'
     }
 }
 
@@ -183,7 +207,20 @@ Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -WhatIf
 Set-BridgeHairpin veth-red-br -WhatIf
 '@
         $whatIf = $out | Where-Object { $_ -like 'What if: *' } | ForEach-Object { $_.Substring(9) }
-        $expected = @(
+        $expected = if ((Get-FirewallDriverName) -eq 'nftables') { @(
+            'ip -n red route add default via 192.168.15.1 dev veth-red'
+            'nft add table inet netnsps'
+            'nft add chain inet netnsps nat-postrouting ''{ type nat hook postrouting priority srcnat; policy accept; }'''
+            'nft add rule inet netnsps nat-postrouting ''oifname != "bridge0" ip saddr 192.168.15.0/24 masquerade comment "netnsps:masq:bridge0"'''
+            'sysctl -w net.ipv4.ip_forward=1'
+            'nft add rule inet netnsps nat-prerouting ''fib daddr type local dnat ip to meta l4proto . th dport map @nat-prerouting-any4'''
+            'nft add element inet netnsps nat-prerouting-any4 ''{ tcp . 8080 comment "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat" : 192.168.15.2 . 80 }'''
+            'nft add element inet netnsps nat-output-any4 ''{ tcp . 8080 comment "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat" : 192.168.15.2 . 80 }'''
+            'nft add rule inet netnsps nat-postrouting ''oifname "bridge0" fib saddr type local masquerade comment "netnsps:localnet:bridge0"'''
+            'nft add element inet netnsps nat-postrouting-hairpin4 ''{ 192.168.15.2 . 192.168.15.2 . tcp . 80 comment "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin" }'''
+            'sysctl -w net.ipv4.conf.bridge0.route_localnet=1'
+            'ip link set veth-red-br type bridge_slave hairpin on'
+        ) } else { @(
             'ip -n red route add default via 192.168.15.1 dev veth-red'
             'iptables -w -t nat -N NETNSPS-POSTROUTING'
             'iptables -w -t nat -A POSTROUTING -j NETNSPS-POSTROUTING'
@@ -196,7 +233,7 @@ Set-BridgeHairpin veth-red-br -WhatIf
             'iptables -w -t nat -A NETNSPS-POSTROUTING -s 192.168.15.2/32 -d 192.168.15.2/32 -p tcp -m tcp --dport 80 -m comment --comment netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin -j MASQUERADE'
             'sysctl -w net.ipv4.conf.bridge0.route_localnet=1'
             'ip link set veth-red-br type bridge_slave hairpin on'
-        )
+        ) }
         foreach ($line in $expected) { $whatIf | Should -Contain $line }
         ($whatIf -join "`n") | Should -Match "tee /etc/sysctl.d/99-netnsps.conf <<'EOF'"
         Get-StateDump | Should -Be $before

@@ -31,6 +31,10 @@ function Reset-Sandbox {
         }
         & iptables -w -P FORWARD ACCEPT 2>$null
     }
+    if (Get-Command nft -ErrorAction SilentlyContinue) {
+        # The nftables driver's table (iptables-nft's own tables are reset through iptables above).
+        & nft delete table inet netnsps 2>$null
+    }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
     Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | Remove-Item -Force
 }
@@ -55,9 +59,7 @@ function Get-StateDump {
         }
     }
     $parts.Add('bridge ' + (Format-Json (& bridge -d -j link show 2>&1)))
-    if (Get-Command iptables-save -ErrorAction SilentlyContinue) {
-        $parts.Add('iptables ' + (Get-IptablesDump))
-    }
+    $parts.Add((Get-FirewallDump))
     foreach ($key in 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables') {
         $parts.Add("$key=" + (Read-Sysctl $key))
     }
@@ -67,6 +69,45 @@ function Get-StateDump {
     $parts.Add('route_localnet: ' + ($localnet -join ','))
     $parts.Add('sysctl.d: ' + ((Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | ForEach-Object { "$($_.Name):$(Get-Content $_ -Raw)" }) -join ';'))
     $parts -join "`n"
+}
+
+function Get-FirewallDump {
+    # The firewall, whichever driver NETNSPS_FIREWALL picks: iptables-save (Get-IptablesDump) and the nftables
+    # ruleset without iptables-nft's own tables (those are iptables-save's part). Under the nftables driver the
+    # iptables part must not change at all; under iptables the nft part must not.
+    $parts = [System.Collections.Generic.List[string]]::new()
+    if (Get-Command iptables-save -ErrorAction SilentlyContinue) {
+        $parts.Add('iptables ' + (Get-IptablesDump))
+    }
+    if (Get-Command nft -ErrorAction SilentlyContinue) {
+        $parts.Add('nft ' + (Get-NftDump))
+    }
+    $parts -join "`n"
+}
+
+function Get-NftDump {
+    # `nft list ruleset`, each table a block, iptables-nft's xtables-compatible tables (ip/ip6 nat, filter, raw,
+    # mangle, security) left out.
+    $blocks = [System.Collections.Generic.List[string]]::new()
+    $block = $null
+    $keep = $false
+    foreach ($line in (& nft list ruleset 2>&1)) {
+        if ($line -match '^table (\S+) (\S+)') {
+            $keep = -not ($Matches[1] -in 'ip', 'ip6' -and $Matches[2] -in 'nat', 'filter', 'raw', 'mangle', 'security')
+            $block = [System.Collections.Generic.List[string]]::new()
+        }
+        if ($null -ne $block) { $block.Add($line) }
+        if ($line -eq '}' -and $null -ne $block) {
+            if ($keep) { $blocks.Add($block -join "`n") }
+            $block = $null
+        }
+    }
+    ($blocks | Sort-Object) -join "`n"
+}
+
+function Get-FirewallDriverName {
+    # The driver the module under test uses (NETNSPS_FIREWALL, iptables when unset).
+    if ($env:NETNSPS_FIREWALL) { $env:NETNSPS_FIREWALL } else { 'iptables' }
 }
 
 function Get-IptablesDump {

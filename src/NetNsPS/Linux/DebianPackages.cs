@@ -12,6 +12,7 @@ public static class DebianPackages
         ["iptables"] = "iptables",
         ["iptables-save"] = "iptables",
         ["iptables-restore"] = "iptables",
+        ["nft"] = "nftables",
         ["sysctl"] = "procps",
         ["modprobe"] = "kmod",
         ["unshare"] = "util-linux",

@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Linux.Firewall.Nftables;
 
 namespace NetNsPS.Linux.Firewall;
 
 /// <summary>
 /// The one place a firewall driver is chosen: <see cref="Variable"/> names it (iptables when unset). A new driver
-/// is one entry in <see cref="Known"/>.
+/// is one entry in <see cref="Known"/>: how to make it, and whether this machine can run it.
 /// </summary>
 public static class FirewallDrivers
 {
@@ -16,10 +17,36 @@ public static class FirewallDrivers
 
     public const string DefaultName = "iptables";
 
-    private static readonly IReadOnlyDictionary<string, Func<IFirewallDriver>> Known = new Dictionary<string, Func<IFirewallDriver>>(StringComparer.Ordinal)
+    /// <summary>A driver: how to make it, and whether what it needs is here (its program on PATH, its library loadable).</summary>
+    public sealed record Entry(string Name, Func<IFirewallDriver> Make, Func<bool> Available)
     {
-        [DefaultName] = () => IptablesDriver.Instance,
+        public bool IsAvailable => Available();
+    }
+
+    private static readonly IReadOnlyDictionary<string, Entry> Known = new Dictionary<string, Entry>(StringComparer.Ordinal)
+    {
+        [DefaultName] = new(DefaultName, () => IptablesDriver.Instance, () => OnPath("iptables")),
+        [NftablesDriver.DriverName] = new(NftablesDriver.DriverName, () => NftablesDriver.Instance, () => NftablesDriver.IsAvailable),
     };
+
+    /// <summary>Every known driver, by name.</summary>
+    public static IReadOnlyList<Entry> All => Names.Select(n => Known[n]).ToList();
+
+    /// <summary>Whether the driver of that name can run here (false for an unknown name).</summary>
+    public static bool IsAvailable(string name) => Known.TryGetValue(name, out var entry) && entry.IsAvailable;
+
+    private static bool OnPath(string program)
+    {
+        try
+        {
+            ProcessRunner.ResolveProgram(program);
+            return true;
+        }
+        catch (NetNsException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The names <see cref="Variable"/> accepts.</summary>
     public static IReadOnlyList<string> Names => Known.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
@@ -32,11 +59,11 @@ public static class FirewallDrivers
     {
         if (string.IsNullOrEmpty(name))
         {
-            return Known[DefaultName]();
+            return Known[DefaultName].Make();
         }
-        if (Known.TryGetValue(name, out var make))
+        if (Known.TryGetValue(name, out var entry))
         {
-            return make();
+            return entry.Make();
         }
         throw new NetNsException(
             $"{Variable}='{name}' names no firewall driver NetNsPS has; use {string.Join(" or ", Names)}, or leave it unset for {DefaultName}.",

@@ -1,0 +1,311 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using NetNsPS.Linux.Netlink;
+using NetNsPS.Operations;
+
+namespace NetNsPS.Linux.Firewall.Nftables;
+
+/// <summary>
+/// nftables, in-process through libnftables: the module's rules live in its own `table inet netnsps` (see
+/// <see cref="NftablesLayout"/>), which is created with the first rule and deleted with the last, so the ruleset is
+/// left as it was found. Port mappings are elements of maps and sets; other rules are rules, each tagged with a
+/// comment. Reads with one `list table` in JSON; every change is one `nft` command, a run of them one transaction.
+/// Other tables (another tool's, iptables-nft's) are never named, so never touched.
+/// </summary>
+public sealed class NftablesDriver : IFirewallDriver
+{
+    public const string DriverName = "nftables";
+    public static readonly NftablesDriver Instance = new();
+
+    public string Name => DriverName;
+
+    /// <summary>Whether libnftables can be loaded (the driver's in-process form needs it).</summary>
+    public static bool IsAvailable => LibNftables.IsAvailable;
+
+    public FirewallSnapshot Empty() => NftablesJson.Parse("");
+
+    private static CommandSpec Nft(params string[] words) => NftCommand.Of(words);
+
+    private static readonly string[] TableWords = { NftablesLayout.Family, NftablesLayout.Name };
+
+    private static string[] On(string verb, string kind, params string[] rest) => new[] { verb, kind }.Concat(TableWords).Concat(rest).ToArray();
+
+    /// <summary>The command Read runs: `nft -j -a list table inet netnsps`.</summary>
+    public static readonly CommandSpec ListCommand = new(NftCommand.Program, "-j", "-a", "list", "table", NftablesLayout.Family, NftablesLayout.Name);
+
+    public FirewallSnapshot Read(IProcessRunner runner, CancellationToken token)
+    {
+        token.ThrowIfCancellationRequested();
+        ProcessResult result;
+        if (NetlinkSession.Enabled)
+        {
+            try
+            {
+                result = LibNftables.Run("list table " + NftablesLayout.Table, json: true);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                throw LibNftables.Missing(e);
+            }
+        }
+        else
+        {
+            result = runner.Run(ListCommand, token);
+        }
+        if (!result.Succeeded)
+        {
+            // No table yet: nothing of the module is there ("Error: No such file or directory; did you mean table ...").
+            if (result.ErrorText.Contains("No such file or directory", StringComparison.Ordinal))
+            {
+                return NftablesJson.Parse("");
+            }
+            if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
+            {
+                throw Privileges.ReadNeedsRoot("the firewall", "CAP_NET_ADMIN", $"nft: {result.ErrorText}");
+            }
+            throw new NetNsException($"nft list table {NftablesLayout.Table}: {result.ErrorText}", "FirewallReadFailed",
+                KernelErrors.Categorize(result.ErrorText), ListCommand.Render());
+        }
+        return NftablesJson.Parse(result.StandardOutput);
+    }
+
+    private static NftablesSnapshot Own(FirewallSnapshot snapshot) => snapshot as NftablesSnapshot
+        ?? throw new ArgumentException($"a snapshot of another firewall driver ({snapshot.GetType().Name}) given to the nftables driver", nameof(snapshot));
+
+    // ---- planning ----
+
+    public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
+    {
+        var own = Own(snapshot);
+        foreach (var rule in rules)
+        {
+            var entries = own.Entries().ToList();
+            if (entries.Any(e => e.Rule == rule))
+            {
+                // There; but a lookup rule deleted by hand leaves its elements unreached: put only that back.
+                if (own.Chain(rule.Table, rule.Hook) is { } present)
+                {
+                    EnsureLookups(own, present, plan);
+                }
+                continue;
+            }
+            // A rule of ours edited by hand: replace it rather than add a second one.
+            foreach (var stale in entries.Where(e => e.Rule.Tag.Length > 0 && e.Rule.Tag == rule.Tag && e.Rule.Table == rule.Table && e.Rule.Hook == rule.Hook))
+            {
+                PlanDelete(own, stale, plan);
+            }
+            var chain = EnsureChain(own, rule.Table, rule.Hook, plan);
+            if (NftablesLayout.AsElement(rule) is { } element && !own.Elements.Any(e => e.Set == element.Set.SetName && e.Key == element.Key))
+            {
+                var e = new NftablesSnapshot.NftElement(element.Set.SetName, element.Key, element.Value, rule.Tag);
+                plan.Add(Nft(On("add", "element", e.Set, NftablesLayout.ElementList(e.Key, e.Value, e.Tag))),
+                    Nft(On("delete", "element", e.Set, NftablesLayout.ElementList(e.Key, null, ""))));
+                own.AddElement(e, rule);
+                continue;
+            }
+            // Another shape, or its key is taken by another mapping's element (two mappings to one namespace port): a rule.
+            var body = NftablesLayout.Body(rule)
+                ?? throw new ArgumentException($"the nftables driver cannot write the rule {rule} (it has matches it does not model)", nameof(rules));
+            PlanAppend(own, chain, new NftablesSnapshot.NftRule { Body = body, Comment = rule.Tag.Length > 0 ? rule.Tag : null, Rule = rule }, plan);
+        }
+    }
+
+    private static NftablesSnapshot.NftChain EnsureChain(NftablesSnapshot own, FirewallTable table, FirewallHook hook, Plan plan)
+    {
+        if (!own.TableExists)
+        {
+            plan.Add(Nft(On("add", "table")), Nft(On("delete", "table")));
+            own.TableExists = true;
+        }
+        var chain = own.Chain(table, hook);
+        if (chain is null)
+        {
+            var name = NftablesLayout.ChainName(table, hook);
+            plan.Add(Nft(On("add", "chain", name, NftablesLayout.ChainSpec(table, hook))), Nft(On("delete", "chain", name)));
+            own.OwnChains.Add(chain = new NftablesSnapshot.NftChain(table, hook));
+        }
+        EnsureLookups(own, chain, plan);
+        return chain;
+    }
+
+    /// <summary>The chain's maps and sets, and the one rule that looks up each, where missing.</summary>
+    private static void EnsureLookups(NftablesSnapshot own, NftablesSnapshot.NftChain chain, Plan plan)
+    {
+        foreach (var set in NftablesLayout.SetsOf(chain.Table, chain.Hook))
+        {
+            if (!own.Sets.Contains(set.SetName))
+            {
+                plan.Add(Nft(On("add", set.Keyword, set.SetName, "{ type " + set.Type + "; }")), Nft(On("delete", set.Keyword, set.SetName)));
+                own.Sets.Add(set.SetName);
+            }
+            if (!chain.Rules.Any(r => r.Lookup == set.SetName))
+            {
+                PlanAppend(own, chain, new NftablesSnapshot.NftRule { Body = set.Dispatch, Lookup = set.SetName }, plan);
+            }
+        }
+    }
+
+    /// <summary>Appends a rule; its undo puts the chain back as it was (nft deletes rules only by handle, unknown until it runs).</summary>
+    private static void PlanAppend(NftablesSnapshot own, NftablesSnapshot.NftChain chain, NftablesSnapshot.NftRule rule, Plan plan)
+    {
+        var before = chain.Rules.ToList();
+        plan.Add(Nft(On("add", "rule", chain.Name, rule.Text)), Rewrite(chain, before));
+        chain.Rules.Add(rule);
+    }
+
+    /// <summary>Flushes a chain and adds its rules again, in order: one transaction that restores it exactly (handles aside).</summary>
+    private static CommandSpec Rewrite(NftablesSnapshot.NftChain chain, IReadOnlyList<NftablesSnapshot.NftRule> rules)
+    {
+        var lines = new List<string> { $"flush chain {NftablesLayout.Table} {chain.Name}" };
+        lines.AddRange(rules.Where(r => r.Body is not null).Select(r => $"add rule {NftablesLayout.Table} {chain.Name} {r.Text}"));
+        return lines.Count == 1 ? Nft(On("flush", "chain", chain.Name)) : NftCommand.Script(lines);
+    }
+
+    private static void PlanDelete(NftablesSnapshot own, NftablesSnapshot.Entry entry, Plan plan)
+    {
+        if (entry.AsElement is { } e)
+        {
+            plan.Add(Nft(On("delete", "element", e.Set, NftablesLayout.ElementList(e.Key, null, ""))),
+                Nft(On("add", "element", e.Set, NftablesLayout.ElementList(e.Key, e.Value, e.Tag))));
+            own.RemoveElement(e);
+            return;
+        }
+        var rule = entry.AsRule!;
+        var chain = own.OwnChains.First(c => c.Rules.Contains(rule));
+        var before = chain.Rules.ToList();
+        chain.Rules.Remove(rule);
+        plan.Add(rule.Handle is { } handle
+            ? Nft(On("delete", "rule", chain.Name, "handle", handle.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : Rewrite(chain, chain.Rules), Rewrite(chain, before));
+    }
+
+    public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
+    {
+        var own = Own(snapshot);
+        foreach (var rule in rules.ToList())
+        {
+            var entries = own.Entries().ToList();
+            var live = entries.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? entries.FirstOrDefault(e => e.Rule == rule);
+            if (live is not null)
+            {
+                PlanDelete(own, live, plan);
+            }
+        }
+        // A base chain left with nothing but its lookups goes, with its maps and sets, so unpublishing the last port
+        // leaves the table as it was before the first (masquerade's chains stay while they hold its rules).
+        foreach (var chain in own.OwnChains.Where(c => c.Rules.All(r => r.Lookup is not null)
+                     && NftablesLayout.SetsOf(c.Table, c.Hook).All(set => own.Elements.All(e => e.Set != set.SetName))).ToList())
+        {
+            var lines = new List<string> { $"add chain {NftablesLayout.Table} {chain.Name} {NftablesLayout.ChainSpec(chain.Table, chain.Hook)}" };
+            lines.AddRange(chain.Rules.Select(r => $"add rule {NftablesLayout.Table} {chain.Name} {r.Text}"));
+            plan.Add(Nft(On("delete", "chain", chain.Name)), NftCommand.Script(lines));
+            own.OwnChains.Remove(chain);
+            foreach (var set in NftablesLayout.SetsOf(chain.Table, chain.Hook).Where(set => own.Sets.Contains(set.SetName)))
+            {
+                plan.Add(Nft(On("delete", set.Keyword, set.SetName)), Nft(On("add", set.Keyword, set.SetName, "{ type " + set.Type + "; }")));
+                own.Sets.Remove(set.SetName);
+            }
+        }
+        // Nothing of the module left: the table goes, so the ruleset is what it was before the module came. Its undo
+        // makes it again as it is now (chains, maps and sets, lookup rules), in one transaction.
+        if (own.TableExists && own.OwnChains.Count == 0 && own.StrayChains.Count == 0)
+        {
+            plan.Add(Nft(On("delete", "table")), NftCommand.Script(Recreate(own)));
+            own.TableExists = false;
+            own.OwnChains.Clear();
+            own.Sets.Clear();
+        }
+    }
+
+    /// <summary>The commands that make the table as the snapshot shows it.</summary>
+    internal static IEnumerable<string> Recreate(NftablesSnapshot own)
+    {
+        yield return $"add table {NftablesLayout.Table}";
+        foreach (var set in NftablesLayout.AllSets.Where(s => own.Sets.Contains(s.SetName)))
+        {
+            yield return $"add {set.Keyword} {NftablesLayout.Table} {set.SetName} {{ type {set.Type}; }}";
+            foreach (var e in own.Elements.Where(e => e.Set == set.SetName))
+            {
+                yield return $"add element {NftablesLayout.Table} {set.SetName} {NftablesLayout.ElementList(e.Key, e.Value, e.Tag)}";
+            }
+        }
+        foreach (var chain in own.OwnChains)
+        {
+            yield return $"add chain {NftablesLayout.Table} {chain.Name} {NftablesLayout.ChainSpec(chain.Table, chain.Hook)}";
+            foreach (var rule in chain.Rules.Where(r => r.Body is not null))
+            {
+                yield return $"add rule {NftablesLayout.Table} {chain.Name} {rule.Text}";
+            }
+        }
+    }
+
+    public FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules)
+    {
+        var copy = Own(snapshot).Clone();
+        PlanEnsure(copy, rules, new Plan());
+        return copy.BuildRuleset();
+    }
+
+    // ---- the ruleset view (for the diagnostics) ----
+
+    internal static ChainRule ToChainRule(NftablesSnapshot.NftChain chain, NftablesSnapshot.NftRule rule)
+    {
+        var r = rule.Rule;
+        return new ChainRule
+        {
+            Table = NftablesLayout.Table, Chain = chain.Name, Owned = true, Text = rule.Body ?? rule.Shown, Comment = rule.Comment,
+            InInterface = r?.InInterface, OutInterface = r?.OutInterface, NotOutInterface = r?.NotOutInterface ?? false,
+            Source = r?.Source, Destination = r?.Destination, Protocol = r?.Protocol, DestinationPort = r?.DestinationPort,
+            SourceIsLocal = r?.SourceIsLocal == true ? true : null,
+            DestinationIsLocal = NftablesLayout.LocalOnly(chain.Table, chain.Hook) ? true : null,
+            States = r?.EstablishedOnly == true ? new[] { "RELATED", "ESTABLISHED" } : null,
+            Target = r is null ? "" : r.Action.ToString().ToUpperInvariant(),
+            ToDestination = r?.DnatTo?.ToString(),
+            Unrecognized = r is null ? "lookup of @" + rule.Lookup : r.Unrecognized,
+            NativeSpec = rule.Handle is { } h ? new[] { "rule", chain.Name, "handle", h.ToString(System.Globalization.CultureInfo.InvariantCulture) } : Array.Empty<string>(),
+        };
+    }
+
+    internal static ChainRule ToChainRule(NftablesLayout.NftSet set, NftablesSnapshot.NftElement e, FirewallRule r) => new()
+    {
+        Table = NftablesLayout.Table, Chain = NftablesLayout.ChainName(set.Table, set.Hook), Owned = true,
+        Text = $"@{set.SetName} {{ {e.Key}{(e.Value is null ? "" : " : " + e.Value)} }}", Comment = e.Tag.Length > 0 ? e.Tag : null,
+        OutInterface = r.OutInterface, Source = r.Source, Destination = r.Destination, Protocol = r.Protocol, DestinationPort = r.DestinationPort,
+        DestinationIsLocal = NftablesLayout.LocalOnly(set.Table, set.Hook) ? true : null,
+        Target = r.Action.ToString().ToUpperInvariant(), ToDestination = r.DnatTo?.ToString(), Unrecognized = r.Unrecognized,
+        NativeSpec = new[] { "element", set.SetName, NftablesLayout.ElementList(e.Key, null, "") },
+    };
+
+    // ---- for the diagnostics ----
+
+    /// <summary>nftables has one backend; the rules of iptables (legacy or nft) are another tool's, and not read here.</summary>
+    public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token) =>
+        new("nf_tables", null, snapshot.Ruleset);
+
+    /// <summary>No split to repair: the module's rules are in one table of one backend.</summary>
+    public string RepairBackendSplit(BackendFacts backends) => "";
+
+    /// <summary>`nft insert rule inet netnsps CHAIN BODY`: the rule, untagged, first in the module's base chain of its hook.</summary>
+    public string RepairInsert(FirewallRule rule)
+    {
+        var body = NftablesLayout.Body(rule with { Tag = "" }) ?? "";
+        return Nft(On("insert", "rule", NftablesLayout.ChainName(rule.Table, rule.Hook), body)).Render();
+    }
+
+    /// <summary>`nft delete rule inet netnsps CHAIN handle N`, or `nft delete element ...` for a map or set element.</summary>
+    public string RepairDelete(ChainRule rule) =>
+        rule.NativeSpec.Count == 0
+            ? ""
+            : rule.NativeSpec[0] == "element"
+                ? Nft(On("delete", "element", rule.NativeSpec[1], rule.NativeSpec[2])).Render()
+                : Nft(On("delete", "rule", rule.NativeSpec[1], rule.NativeSpec[2], rule.NativeSpec[3])).Render();
+
+    /// <summary>The hook as nft declares it: "nat prerouting (priority dstnat)".</summary>
+    public string HookName(FirewallTable table, FirewallHook hook) =>
+        $"{(table == FirewallTable.Nat ? "nat" : "filter")} {hook.ToString().ToLowerInvariant()} (priority {NftablesLayout.Priority(table, hook)})";
+
+    public string ChainName(FirewallTable table, FirewallHook hook) => $"{NftablesLayout.Table} {NftablesLayout.ChainName(table, hook)}";
+}
