@@ -21,7 +21,8 @@
         'Enable-BridgeNetfilter', 'Get-BridgeNetfilter',
         'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',
         'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
-        'Set-BridgeHairpin', 'Clear-NetNsPS'
+        'Set-BridgeHairpin', 'Clear-NetNsPS',
+        'Get-NetNsPSOption', 'Set-NetNsPSOption'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

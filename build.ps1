@@ -6,8 +6,8 @@
     Build    stages the importable module at out/NetNsPS, with its help (en-US) made from docs/.
     Package  builds, then publishes the module to a local folder repository (out/repo) and leaves
              out/NetNsPS.<version>.nupkg.
-    Test     builds, packages, runs xunit and the Pester suites (each file in its own sandbox) and ends
-             with "N passed, N failed".
+    Test     builds, packages, runs xunit and the Pester suites (each file in its own sandbox, the whole suite once
+             per firewall driver this machine can run, or those -FirewallDriver names) and ends with "N passed, N failed".
     Demo     builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
     Bench    builds, then compares NetNsPS with the plain bash way (tests/Benchmark), writing out/bench/*.json.
 .EXAMPLE
@@ -25,6 +25,9 @@ param(
     # Pester tags to include / exclude.
     [string[]] $Tag,
     [string[]] $ExcludeTag,
+
+    # Test: the firewall drivers to run the Pester suite under (default: every driver this machine can run).
+    [string[]] $FirewallDriver,
 
     # Bench: lab sizes and rounds. Lists are strings so that "100,1000" from bash is split, not read as 1001000.
     # N = 1000 is not in the default, which stays under ~10 minutes on a 2-core machine: the bash way alone is
@@ -139,7 +142,15 @@ function Invoke-XunitTests {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
 }
 
+function Get-TestDrivers {
+    # From bash, "a,b" arrives as one string: split it.
+    if ($FirewallDriver) { return @($FirewallDriver -split ',' | Where-Object { $_ }) }
+    Import-Module (Join-Path $staged 'NetNsPS.psd1') -Force
+    @((Get-NetNsPSOption).AvailableFirewallDrivers)
+}
+
 function Invoke-PesterTests {
+    param([Parameter(Mandatory)][string] $Driver)
     Import-Module (Join-Path $staged 'NetNsPS.psd1') -Force
     $pester = Get-PesterModulePath
     # From bash, "a,b" arrives as one string: split it.
@@ -148,10 +159,12 @@ function Invoke-PesterTests {
     $passed = 0; $failed = 0
     foreach ($file in $files) {
         # Each file gets a sandbox of its own: a fresh network + mount namespace that vanishes afterwards.
+        Write-Host "[$Driver] $($file.Name)" -ForegroundColor Cyan
         $summary = Invoke-NsSandbox -ScriptBlock {
-            param($PesterPath, $File, $Tag, $ExcludeTag, $ModulePath)
+            param($PesterPath, $File, $Tag, $ExcludeTag, $ModulePath, $Driver)
             Import-Module $PesterPath
             $env:NETNSPS_TEST_MODULE = $ModulePath
+            $env:NETNSPS_FIREWALL = $Driver
             $config = New-PesterConfiguration
             $config.Run.Path = $File
             $config.Run.PassThru = $true
@@ -160,7 +173,7 @@ function Invoke-PesterTests {
             if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
             $r = Invoke-Pester -Configuration $config
             [pscustomobject]@{ Passed = $r.PassedCount; Failed = $r.FailedCount + $r.FailedContainersCount; Result = $r.Result }
-        } -ArgumentList $pester, $file.FullName, $Tag, $ExcludeTag, (Join-Path $staged 'NetNsPS.psd1') -ErrorAction Continue
+        } -ArgumentList $pester, $file.FullName, $Tag, $ExcludeTag, (Join-Path $staged 'NetNsPS.psd1'), $Driver -ErrorAction Continue
         if ($null -eq $summary) {
             Write-Host "No result from $($file.Name): counted as one failure" -ForegroundColor Red
             $failed++
@@ -184,10 +197,15 @@ switch ($Task) {
         Invoke-Package
         $x = Invoke-XunitTests
         Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed"
-        $p = Invoke-PesterTests
-        Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed"
-        $passed = $x.Passed + $p.Passed
-        $failed = $x.Failed + $p.Failed
+        $passed = $x.Passed
+        $failed = $x.Failed
+        # The whole Pester suite once per firewall driver: each file in a sandbox of its own, the driver set in it.
+        foreach ($driver in Get-TestDrivers) {
+            $p = Invoke-PesterTests -Driver $driver
+            Write-Host "Pester ($driver): $($p.Passed) passed, $($p.Failed) failed"
+            $passed += $p.Passed
+            $failed += $p.Failed
+        }
         Write-Host "$passed passed, $failed failed"
         if ($failed -gt 0) { exit 1 }
     }

@@ -79,14 +79,28 @@ public class RuleTagTests
     [Fact]
     public void TheDriverIsChosenByName_AnUnknownOneIsAClearError()
     {
-        Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName(null));
-        Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName(""));
+        // Unset, empty or "auto": nftables where libnftables loads, else iptables.
+        var auto = FirewallDrivers.IsAvailable("nftables") ? "nftables" : "iptables";
+        Assert.Equal(auto, FirewallDrivers.AutoChoice);
+        Assert.Equal(auto, FirewallDrivers.ForName(null).Name);
+        Assert.Equal(auto, FirewallDrivers.ForName("").Name);
+        Assert.Equal(auto, FirewallDrivers.ForName("Auto").Name);
         Assert.Same(IptablesDriver.Instance, FirewallDrivers.ForName("iptables"));
-        Assert.Same(NetNsPS.Linux.Firewall.Nftables.NftablesDriver.Instance, FirewallDrivers.ForName("nftables"));
+        if (FirewallDrivers.IsAvailable("nftables"))
+        {
+            Assert.Same(NetNsPS.Linux.Firewall.Nftables.NftablesDriver.Instance, FirewallDrivers.ForName("nftables"));
+        }
+        else
+        {
+            // Asked for by name where the library is missing: an error that names the Debian package.
+            var missing = Assert.Throws<NetNsException>(() => FirewallDrivers.ForName("nftables"));
+            Assert.Equal("LibraryNotFound", missing.ErrorId);
+            Assert.Contains("apt-get install libnftables1", missing.Message);
+        }
         Assert.Equal(new[] { "iptables", "nftables" }, FirewallDrivers.All.Select(d => d.Name));
         var e = Assert.Throws<NetNsException>(() => FirewallDrivers.ForName("nft"));
         Assert.Equal(("UnknownFirewallDriver", ErrorCategory.InvalidArgument), (e.ErrorId, e.Category));
-        Assert.Equal("NETNSPS_FIREWALL='nft' names no firewall driver NetNsPS has; use iptables or nftables, or leave it unset for iptables.", e.Message);
+        Assert.Equal("NETNSPS_FIREWALL='nft' names no firewall driver NetNsPS has; use iptables or nftables, or auto (or leave it unset) for nftables where libnftables is installed, else iptables.", e.Message);
         Assert.False(FirewallDrivers.IsAvailable("nft"));
     }
 }

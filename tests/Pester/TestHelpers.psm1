@@ -106,8 +106,8 @@ function Get-NftDump {
 }
 
 function Get-FirewallDriverName {
-    # The driver the module under test uses (NETNSPS_FIREWALL, iptables when unset).
-    if ($env:NETNSPS_FIREWALL) { $env:NETNSPS_FIREWALL } else { 'iptables' }
+    # The driver the module under test uses (NETNSPS_FIREWALL; unset or auto: nftables where libnftables loads).
+    (Get-NetNsPSOption).EffectiveFirewallDriver
 }
 
 function Get-IptablesDump {

@@ -8,14 +8,19 @@ using NetNsPS.Linux.Firewall.Nftables;
 namespace NetNsPS.Linux.Firewall;
 
 /// <summary>
-/// The one place a firewall driver is chosen: <see cref="Variable"/> names it (iptables when unset). A new driver
-/// is one entry in <see cref="Known"/>: how to make it, and whether this machine can run it.
+/// The one place a firewall driver is chosen: <see cref="Variable"/> names it (Set-NetNsPSOption -FirewallDriver sets
+/// it for the session and its sandboxes). Unset, empty or "auto": nftables where libnftables can be loaded, else
+/// iptables. A new driver is one entry in <see cref="Known"/>: how to make it, and whether this machine can run it.
 /// </summary>
 public static class FirewallDrivers
 {
     public const string Variable = "NETNSPS_FIREWALL";
 
-    public const string DefaultName = "iptables";
+    /// <summary>The iptables driver's name.</summary>
+    public const string IptablesName = "iptables";
+
+    /// <summary>The setting that lets the machine decide: nftables where it can run, else iptables.</summary>
+    public const string AutoName = "auto";
 
     /// <summary>A driver: how to make it, and whether what it needs is here (its program on PATH, its library loadable).</summary>
     public sealed record Entry(string Name, Func<IFirewallDriver> Make, Func<bool> Available)
@@ -25,7 +30,7 @@ public static class FirewallDrivers
 
     private static readonly IReadOnlyDictionary<string, Entry> Known = new Dictionary<string, Entry>(StringComparer.Ordinal)
     {
-        [DefaultName] = new(DefaultName, () => IptablesDriver.Instance, () => OnPath("iptables")),
+        [IptablesName] = new(IptablesName, () => IptablesDriver.Instance, () => OnPath("iptables")),
         [NftablesDriver.DriverName] = new(NftablesDriver.DriverName, () => NftablesDriver.Instance, () => NftablesDriver.IsAvailable),
     };
 
@@ -54,19 +59,29 @@ public static class FirewallDrivers
     /// <summary>The driver the environment asks for.</summary>
     public static IFirewallDriver Current => ForName(Environment.GetEnvironmentVariable(Variable));
 
-    /// <summary>The driver of that name (null or empty: the default); an unknown name is an error that lists the known ones.</summary>
+    /// <summary>The driver "auto" picks here: nftables where libnftables can be loaded, else iptables.</summary>
+    public static string AutoChoice => Known[NftablesDriver.DriverName].IsAvailable ? NftablesDriver.DriverName : IptablesName;
+
+    /// <summary>
+    /// The driver of that name (null, empty or "auto": <see cref="AutoChoice"/>). An unknown name is an error that
+    /// lists the known ones; nftables asked for by name where libnftables cannot be loaded is an error naming its package.
+    /// </summary>
     public static IFirewallDriver ForName(string? name)
     {
-        if (string.IsNullOrEmpty(name))
+        if (string.IsNullOrEmpty(name) || string.Equals(name, AutoName, StringComparison.OrdinalIgnoreCase))
         {
-            return Known[DefaultName].Make();
+            return Known[AutoChoice].Make();
         }
-        if (Known.TryGetValue(name, out var entry))
+        if (!Known.TryGetValue(name, out var entry))
         {
-            return entry.Make();
+            throw new NetNsException(
+                $"{Variable}='{name}' names no firewall driver NetNsPS has; use {string.Join(" or ", Names)}, or {AutoName} (or leave it unset) for nftables where libnftables is installed, else iptables.",
+                "UnknownFirewallDriver", ErrorCategory.InvalidArgument, name);
         }
-        throw new NetNsException(
-            $"{Variable}='{name}' names no firewall driver NetNsPS has; use {string.Join(" or ", Names)}, or leave it unset for {DefaultName}.",
-            "UnknownFirewallDriver", ErrorCategory.InvalidArgument, name);
+        if (name == NftablesDriver.DriverName && !entry.IsAvailable)
+        {
+            throw LibNftables.Missing();
+        }
+        return entry.Make();
     }
 }

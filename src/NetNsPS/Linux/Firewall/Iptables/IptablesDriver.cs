@@ -21,7 +21,7 @@ public sealed class IptablesDriver : IFirewallDriver
     public const string ChainPrefix = "NETNSPS-";
     public static readonly IptablesDriver Instance = new();
 
-    public string Name => FirewallDrivers.DefaultName;
+    public string Name => FirewallDrivers.IptablesName;
 
     public FirewallSnapshot Empty() => Parse("");
 
