@@ -1,5 +1,10 @@
 # Module-wide settings: the firewall driver and the backend, kept in the environment so sandboxes and child
 # processes inherit them. The default picks nftables where libnftables loads; a missing library is a clear error.
+BeforeDiscovery {
+    # -Skip is decided at discovery: whether this machine has libnftables at all.
+    $hasLibrary = [bool](Get-ChildItem /usr/lib/*/libnftables.so.1* -ErrorAction SilentlyContinue)
+}
+
 BeforeAll {
     Import-Module $env:NETNSPS_TEST_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -41,7 +46,7 @@ Describe 'Set-NetNsPSOption and Get-NetNsPSOption' {
         Disable-NsMasquerade bridge0
     }
 
-    It 'nftables by name puts the rules in table inet netnsps, and nothing in iptables' -Skip:(-not $script:library) {
+    It 'nftables by name puts the rules in table inet netnsps, and nothing in iptables' -Skip:(-not $hasLibrary) {
         Set-NetNsPSOption -FirewallDriver nftables -PassThru | ForEach-Object EffectiveFirewallDriver | Should -Be 'nftables'
         Reset-Sandbox
         New-NetBridge bridge0 -IPAddress 192.168.15.1/24 | Out-Null
@@ -56,8 +61,8 @@ Describe 'Set-NetNsPSOption and Get-NetNsPSOption' {
     It '-WhatIf shows the bash line and changes nothing' {
         $before = $env:NETNSPS_FIREWALL
         $lines = Invoke-ChildPwsh 'Set-NetNsPSOption -FirewallDriver nftables -Backend Iproute2 -WhatIf; "now=$env:NETNSPS_FIREWALL/$env:NETNSPS_BACKEND"'
-        $lines | Should -Contain 'What if: Performing the operation "Set-NetNsPSOption" on target "export NETNSPS_FIREWALL=nftables".'
-        $lines | Should -Contain 'What if: Performing the operation "Set-NetNsPSOption" on target "export NETNSPS_BACKEND=iproute2".'
+        $lines | Should -Contain 'What if: export NETNSPS_FIREWALL=nftables'
+        $lines | Should -Contain 'What if: export NETNSPS_BACKEND=iproute2'
         $lines[-1] | Should -Be "now=$before/$($script:saved.Backend)"
     }
 
@@ -77,7 +82,7 @@ Describe 'Set-NetNsPSOption and Get-NetNsPSOption' {
         $err[0].FullyQualifiedErrorId | Should -Be 'UnknownFirewallDriver,NetNsPS.Commands.NewNetBridgeCommand'
     }
 
-    It 'where libnftables cannot be loaded: auto falls back to iptables, and nftables by name names the package' -Skip:(-not $script:library) {
+    It 'where libnftables cannot be loaded: auto falls back to iptables, and nftables by name names the package' -Skip:(-not $hasLibrary) {
         # Hide the library in this sandbox's own mount namespace only: the file is covered by an empty one.
         foreach ($file in $script:library) { & mount --bind /dev/null $file.FullName }
         try {
