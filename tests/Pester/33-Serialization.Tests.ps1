@@ -36,6 +36,7 @@ Describe 'JSON for every output type' {
             'NetNsPS.NsIPAddress'            = Get-NsIPAddress -Namespace red -InterfaceName veth-red
             'NetNsPS.NsRoute'                = Get-NsRoute -Namespace red -DestinationPrefix default
             'NetNsPS.SysctlSetting'          = Get-IpForward
+            'NetNsPS.NetNsPSOption'          = Get-NetNsPSOption
             'NetNsPS.NsMasquerade'           = Enable-NsMasquerade bridge0
             'NetNsPS.NsPortMapping'          = Publish-NsPort red -Protocol Udp -InternalPort 53 -ExternalPort 5353 -WarningAction SilentlyContinue
             'NetNsPS.NsConnectionTestResult' = Test-NsConnection -Namespace red 192.168.15.3 -Port 9 -TimeoutSeconds 1
@@ -55,7 +56,7 @@ Describe 'JSON for every output type' {
 
     It 'a <_> comes back from JSON with every field' -ForEach @(
         'NetNsPS.NetNamespace', 'NetNsPS.NetBridge', 'NetNsPS.VethPair', 'NetNsPS.NsIPAddress', 'NetNsPS.NsRoute', 'NetNsPS.SysctlSetting',
-        'NetNsPS.NsMasquerade', 'NetNsPS.NsPortMapping', 'NetNsPS.NsConnectionTestResult', 'NetNsPS.NsDiagnostic') {
+        'NetNsPS.NsMasquerade', 'NetNsPS.NsPortMapping', 'NetNsPS.NsConnectionTestResult', 'NetNsPS.NsDiagnostic', 'NetNsPS.NetNsPSOption') {
         $object = $script:samples[$_]
         $back = ConvertTo-JsonChecked $object -EnumsAsStrings | ConvertFrom-Json
         $names = @($object.GetType().GetProperties().Name)
