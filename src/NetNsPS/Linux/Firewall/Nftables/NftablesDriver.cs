@@ -62,7 +62,9 @@ public sealed class NftablesDriver : IFirewallDriver
             // No table yet: nothing of the module is there ("Error: No such file or directory; did you mean table ...").
             if (result.ErrorText.Contains("No such file or directory", StringComparison.Ordinal))
             {
-                return NftablesJson.Parse("");
+                var none = NftablesJson.Parse("");
+                none.Iptables = ReadIptables(runner, token);
+                return none;
             }
             if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
             {
