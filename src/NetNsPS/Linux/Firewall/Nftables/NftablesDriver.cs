@@ -88,11 +88,24 @@ public sealed class NftablesDriver : IFirewallDriver
     /// </summary>
     private static IptablesSnapshot? ReadIptables(IProcessRunner runner, CancellationToken token)
     {
-        if (!FirewallDrivers.IsAvailable(FirewallDrivers.DefaultName) || !HasIptablesTables(runner, token))
+        if (!FirewallDrivers.IsAvailable(FirewallDrivers.DefaultName) || !SaveIsInstalled() || !HasIptablesTables(runner, token))
         {
             return null;
         }
         return (IptablesSnapshot)IptablesDriver.Instance.Read(runner, token);
+    }
+
+    private static bool SaveIsInstalled()
+    {
+        try
+        {
+            ProcessRunner.ResolveProgram("iptables-save");
+            return true;
+        }
+        catch (NetNsException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The tables iptables-nft makes (`table ip nat`, ...), as `nft list tables` names them.</summary>
