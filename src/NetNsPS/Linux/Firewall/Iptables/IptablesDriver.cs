@@ -395,7 +395,14 @@ public sealed class IptablesDriver : IFirewallDriver
     private static IptablesSnapshot Own(FirewallSnapshot snapshot) => snapshot as IptablesSnapshot
         ?? throw new ArgumentException($"a snapshot of another firewall driver ({snapshot.GetType().Name}) given to the iptables driver", nameof(snapshot));
 
-    public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
+    public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan) => PlanEnsure(snapshot, rules, plan, jumpFirst: false);
+
+    /// <summary>
+    /// <see cref="PlanEnsure(FirewallSnapshot, IEnumerable{FirewallRule}, Plan)"/>, with a missing jump put first in its
+    /// built-in chain (`-I CHAIN 1`) rather than appended when <paramref name="jumpFirst"/>: for the nftables driver's
+    /// FORWARD shim, whose accepts must come before a chain's trailing DROP or REJECT.
+    /// </summary>
+    internal void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, bool jumpFirst)
     {
         var own = Own(snapshot);
         // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
@@ -407,7 +414,14 @@ public sealed class IptablesDriver : IFirewallDriver
                 if (!own.IsReached(rule.Table, rule.Hook))
                 {
                     var missing = JumpSpec(rule.Table, rule.Hook);
-                    plan.Add(Iptables(rule.Table, "-A", BuiltinChain(rule.Hook), missing), Iptables(rule.Table, "-D", BuiltinChain(rule.Hook), missing));
+                    if (jumpFirst)
+                    {
+                        PlanInsertFirst(own, plan, rule.Table, BuiltinChain(rule.Hook), missing);
+                    }
+                    else
+                    {
+                        plan.Add(Iptables(rule.Table, "-A", BuiltinChain(rule.Hook), missing), Iptables(rule.Table, "-D", BuiltinChain(rule.Hook), missing));
+                    }
                     own.Jumps.Add((rule.Table, rule.Hook, missing));
                 }
                 continue;
@@ -428,7 +442,14 @@ public sealed class IptablesDriver : IFirewallDriver
             if (!own.IsReached(rule.Table, rule.Hook))
             {
                 var jump = JumpSpec(rule.Table, rule.Hook);
-                PlanAppend(own, plan, rule.Table, BuiltinChain(rule.Hook), jump);
+                if (jumpFirst)
+                {
+                    PlanInsertFirst(own, plan, rule.Table, BuiltinChain(rule.Hook), jump);
+                }
+                else
+                {
+                    PlanAppend(own, plan, rule.Table, BuiltinChain(rule.Hook), jump);
+                }
                 own.Jumps.Add((rule.Table, rule.Hook, jump));
             }
             var spec = Spec(rule);
@@ -507,6 +528,28 @@ public sealed class IptablesDriver : IFirewallDriver
             snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
         }
         rules.Add(spec);
+    }
+
+    /// <summary>Inserts a rule first in a chain (undo: delete it), keeping the planned order current.</summary>
+    private static void PlanInsertFirst(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
+    {
+        plan.Add(Iptables(table, new[] { "-I", chain, "1" }.Concat(spec).ToArray()), Iptables(table, "-D", chain, spec));
+        if (!snapshot.Order.TryGetValue((table, chain), out var rules))
+        {
+            snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
+        }
+        rules.Insert(0, spec);
+    }
+
+    /// <summary>
+    /// Whether iptables' filter FORWARD drops what no rule of it accepts: its policy is DROP, or its last rule is a
+    /// DROP or REJECT (as Docker's iptables mode, ufw and firewalld's iptables backend leave it). nftables' accept
+    /// does not override that: a packet must be accepted on every base chain of the hook.
+    /// </summary>
+    public static bool ForwardDrops(FirewallSnapshot snapshot)
+    {
+        var forward = Own(snapshot).Ruleset.Chain("filter", BuiltinChain(FirewallHook.Forward));
+        return forward is not null && (forward.Policy == "DROP" || forward.Rules.LastOrDefault()?.Target is "DROP" or "REJECT");
     }
 
     // ---- for the diagnostics ----

@@ -44,6 +44,9 @@ public sealed class IptablesSnapshot : FirewallSnapshot
 
     public override FirewallRuleset Ruleset => _ruleset;
 
+    /// <summary>A copy to plan on without changing this one (rules keep their instances).</summary>
+    internal IptablesSnapshot Clone() => new(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, _ruleset);
+
     public override FirewallSnapshot Without(ChainRule rule)
     {
         var ruleset = _ruleset.Clone();

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using NetNsPS.Linux.Firewall.Iptables;
 using NetNsPS.Linux.Netlink;
 using NetNsPS.Operations;
 
@@ -60,7 +62,9 @@ public sealed class NftablesDriver : IFirewallDriver
             // No table yet: nothing of the module is there ("Error: No such file or directory; did you mean table ...").
             if (result.ErrorText.Contains("No such file or directory", StringComparison.Ordinal))
             {
-                return NftablesJson.Parse("");
+                var none = NftablesJson.Parse("");
+                none.Iptables = ReadIptables(runner, token);
+                return none;
             }
             if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
             {
@@ -69,17 +73,113 @@ public sealed class NftablesDriver : IFirewallDriver
             throw new NetNsException($"nft list table {NftablesLayout.Table}: {result.ErrorText}", "FirewallReadFailed",
                 KernelErrors.Categorize(result.ErrorText), ListCommand.Render());
         }
-        return NftablesJson.Parse(result.StandardOutput);
+        var snapshot = NftablesJson.Parse(result.StandardOutput);
+        snapshot.Iptables = ReadIptables(runner, token);
+        return snapshot;
     }
+
+    // ---- iptables beside it: what an earlier version left there, and the FORWARD shim ----
+
+    /// <summary>
+    /// The iptables driver's snapshot, so rules NetNsPS 0.1 (or NETNSPS_FIREWALL=iptables) left in NETNSPS-* chains are
+    /// listed, removed and not published twice, and so a FORWARD that drops is seen. One iptables-save, and only when
+    /// iptables is installed and this network namespace has iptables tables at all (iptables-nft's in nf_tables, or
+    /// legacy x_tables ones in /proc/net/ip_tables_names): null otherwise, which costs no process.
+    /// </summary>
+    private static IptablesSnapshot? ReadIptables(IProcessRunner runner, CancellationToken token)
+    {
+        if (!FirewallDrivers.IsAvailable(FirewallDrivers.DefaultName) || !SaveIsInstalled() || !HasIptablesTables(runner, token))
+        {
+            return null;
+        }
+        return (IptablesSnapshot)IptablesDriver.Instance.Read(runner, token);
+    }
+
+    private static bool SaveIsInstalled()
+    {
+        try
+        {
+            ProcessRunner.ResolveProgram("iptables-save");
+            return true;
+        }
+        catch (NetNsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The tables iptables-nft makes (`table ip nat`, ...), as `nft list tables` names them.</summary>
+    private static readonly string[] XtablesTables = { "table ip nat", "table ip filter", "table ip raw" };
+
+    private static bool HasIptablesTables(IProcessRunner runner, CancellationToken token)
+    {
+        try
+        {
+            if (File.Exists(LegacyTableNames) && File.ReadAllText(LegacyTableNames).Trim().Length > 0)
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: ask iptables itself.
+            return true;
+        }
+        var tables = NetlinkSession.Enabled ? LibNftables.Run("list tables") : runner.Run(new CommandSpec(NftCommand.Program, "list", "tables"), token);
+        return !tables.Succeeded || tables.StandardOutput.Split('\n').Any(line => XtablesTables.Contains(line.Trim()));
+    }
+
+    /// <summary>The legacy x_tables tables registered in this network namespace, one name a line.</summary>
+    private const string LegacyTableNames = "/proc/net/ip_tables_names";
+
+    /// <summary>What a rule belongs to (a bridge's masquerade or localnet rules, a mapping), whatever its role; null for a rule of no tag.</summary>
+    private static RuleTag? ObjectOf(FirewallRule rule) => rule.Identity?.WithRole(null);
+
+    /// <summary>
+    /// The objects iptables holds as an earlier version made them: any of their rules outside filter FORWARD (a
+    /// DNAT, a masquerade, a localnet rule). An object whose only iptables rules are forward accepts is the shim's copy
+    /// of one of this table's.
+    /// </summary>
+    private static HashSet<RuleTag> LegacyObjects(IptablesSnapshot iptables) =>
+        iptables.Rules.Where(r => !(r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward))
+            .Select(ObjectOf).OfType<RuleTag>().ToHashSet();
 
     private static NftablesSnapshot Own(FirewallSnapshot snapshot) => snapshot as NftablesSnapshot
         ?? throw new ArgumentException($"a snapshot of another firewall driver ({snapshot.GetType().Name}) given to the nftables driver", nameof(snapshot));
 
     // ---- planning ----
 
+    /// <summary>
+    /// Each rule into the table, except those of an object an earlier version left in iptables: those are converged
+    /// where they are, by the iptables driver, so a mapping is never published in both. Where iptables' FORWARD drops,
+    /// the forward accepts also go into its NETNSPS-FORWARD chain (the shim), reached by one jump first in FORWARD.
+    /// </summary>
     public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
     {
         var own = Own(snapshot);
+        var list = rules.ToList();
+        if (own.Iptables is not { } iptables)
+        {
+            PlanEnsureTable(own, list, plan);
+            return;
+        }
+        var legacyObjects = LegacyObjects(iptables);
+        var legacy = list.Where(r => ObjectOf(r) is { } o && legacyObjects.Contains(o)).ToList();
+        var table = list.Where(r => !legacy.Contains(r)).ToList();
+        PlanEnsureTable(own, table, plan);
+        if (legacy.Count > 0)
+        {
+            IptablesDriver.Instance.PlanEnsure(iptables, legacy, plan);
+        }
+        var forward = table.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward).ToList();
+        if (forward.Count > 0 && IptablesDriver.ForwardDrops(iptables))
+        {
+            IptablesDriver.Instance.PlanEnsure(iptables, forward, plan, jumpFirst: true);
+        }
+    }
+
+    private static void PlanEnsureTable(NftablesSnapshot own, IReadOnlyList<FirewallRule> rules, Plan plan)
+    {
         foreach (var rule in rules)
         {
             var entries = own.Entries().ToList();
@@ -182,10 +282,32 @@ public sealed class NftablesDriver : IFirewallDriver
             : Rewrite(chain, chain.Rules), Rewrite(chain, before));
     }
 
+    /// <summary>
+    /// Removes the rules of the table here, and hands those of iptables (an earlier version's, the shim's: the very
+    /// instances <see cref="FirewallSnapshot.Rules"/> gave out) to the iptables driver, which takes the NETNSPS-* chains
+    /// they leave empty with their jumps, and the empty ones of <paramref name="alsoIfEmpty"/>.
+    /// </summary>
     public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var own = Own(snapshot);
-        foreach (var rule in rules.ToList())
+        var list = rules.ToList();
+        var hooks = alsoIfEmpty?.ToList();
+        if (own.Iptables is { } iptables)
+        {
+            var theirs = iptables.Rules.ToHashSet(ReferenceEqualityComparer.Instance);
+            var inIptables = list.Where(theirs.Contains).ToList();
+            list = list.Where(r => !theirs.Contains(r)).ToList();
+            if (inIptables.Count > 0 || hooks is { Count: > 0 })
+            {
+                IptablesDriver.Instance.PlanRemove(iptables, inIptables, plan, hooks);
+            }
+        }
+        PlanRemoveTable(own, list, plan);
+    }
+
+    private static void PlanRemoveTable(NftablesSnapshot own, IReadOnlyList<FirewallRule> rules, Plan plan)
+    {
+        foreach (var rule in rules)
         {
             var entries = own.Entries().ToList();
             var live = entries.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? entries.FirstOrDefault(e => e.Rule == rule);

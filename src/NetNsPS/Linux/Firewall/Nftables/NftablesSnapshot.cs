@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetNsPS.Linux.Firewall.Iptables;
 
 namespace NetNsPS.Linux.Firewall.Nftables;
 
@@ -100,9 +101,20 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         }
     }
 
-    public override IReadOnlyList<FirewallRule> Rules => Entries().Select(e => e.Rule).ToList();
+    /// <summary>
+    /// What iptables holds of the module, when iptables is here and has tables: rules an earlier version (or the
+    /// iptables driver) left in the NETNSPS-* chains, and the FORWARD shim (<see cref="NftablesDriver"/>). Read by the
+    /// iptables driver, planned on by it; null when there is nothing to read.
+    /// </summary>
+    internal IptablesSnapshot? Iptables { get; set; }
 
-    public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains => OwnChains.Select(c => (c.Table, c.Hook)).ToList();
+    /// <summary>The module's rules: those of its table, then those of its NETNSPS-* chains in iptables (each one instance, for PlanRemove).</summary>
+    public override IReadOnlyList<FirewallRule> Rules =>
+        Entries().Select(e => e.Rule).Concat(Iptables?.Rules ?? System.Array.Empty<FirewallRule>()).ToList();
+
+    /// <summary>The module's base chains, and the hooks of its NETNSPS-* chains in iptables.</summary>
+    public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains =>
+        OwnChains.Select(c => (c.Table, c.Hook)).Concat(Iptables?.Chains ?? System.Array.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList();
 
     /// <summary>The base chain is there (it hooks itself) with the rule that looks up each of its maps and sets.</summary>
     public override bool IsReached(FirewallTable table, FirewallHook hook) =>
@@ -153,7 +165,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>A copy to plan on without changing this one (rules and elements keep their instances).</summary>
     internal NftablesSnapshot Clone()
     {
-        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = _ruleset };
+        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = _ruleset, Iptables = Iptables?.Clone() };
         foreach (var chain in OwnChains)
         {
             var c = new NftChain(chain.Table, chain.Hook);
