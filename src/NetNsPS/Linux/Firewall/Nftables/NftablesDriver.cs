@@ -88,7 +88,7 @@ public sealed class NftablesDriver : IFirewallDriver
     /// </summary>
     private static IptablesSnapshot? ReadIptables(IProcessRunner runner, CancellationToken token)
     {
-        if (!FirewallDrivers.IsAvailable(FirewallDrivers.DefaultName) || !SaveIsInstalled() || !HasIptablesTables(runner, token))
+        if (!FirewallDrivers.IsAvailable(FirewallDrivers.IptablesName) || !SaveIsInstalled() || !HasIptablesTables(runner, token))
         {
             return null;
         }
@@ -108,9 +108,12 @@ public sealed class NftablesDriver : IFirewallDriver
         }
     }
 
-    /// <summary>The tables iptables-nft makes (`table ip nat`, ...), as `nft list tables` names them.</summary>
-    private static readonly string[] XtablesTables = { "table ip nat", "table ip filter", "table ip raw" };
-
+    /// <summary>
+    /// Whether iptables holds anything this driver must see, decided without spawning a process where nftables can
+    /// tell: legacy x_tables tables loaded (/proc/net/ip_tables_names, invisible to nft), or, in iptables-nft's
+    /// `table ip ...`, a NETNSPS-* chain (rules an earlier version left) or a filter FORWARD that may drop (policy
+    /// drop, or any drop/reject rule in it: the shim's case). Where neither is there, the cmdlet costs no iptables-save.
+    /// </summary>
     private static bool HasIptablesTables(IProcessRunner runner, CancellationToken token)
     {
         try
@@ -125,11 +128,50 @@ public sealed class NftablesDriver : IFirewallDriver
             // Unreadable: ask iptables itself.
             return true;
         }
-        var tables = NetlinkSession.Enabled ? LibNftables.Run("list tables") : runner.Run(new CommandSpec(NftCommand.Program, "list", "tables"), token);
-        return !tables.Succeeded || tables.StandardOutput.Split('\n').Any(line => XtablesTables.Contains(line.Trim()));
+        var chains = ListText(runner, token, "list", "chains", "ip");
+        if (chains is null)
+        {
+            return true;
+        }
+        if (chains.Contains("chain " + IptablesDriver.ChainPrefix, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        if (!HasChain(chains, "table ip filter", "FORWARD"))
+        {
+            return false;
+        }
+        var forward = ListText(runner, token, "list", "chain", "ip", "filter", "FORWARD");
+        return forward is null || forward.Contains("policy drop", StringComparison.Ordinal)
+            || forward.Contains(" drop", StringComparison.Ordinal) || forward.Contains(" reject", StringComparison.Ordinal);
     }
 
-    /// <summary>The legacy x_tables tables registered in this network namespace, one name a line.</summary>
+    /// <summary>Whether a `list chains` text has that chain in that table (a table's chains are indented under its line).</summary>
+    private static bool HasChain(string listing, string table, string chain)
+    {
+        var inTable = false;
+        foreach (var raw in listing.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("table ", StringComparison.Ordinal))
+            {
+                inTable = line == table + " {";
+            }
+            else if (inTable && line == $"chain {chain} {{")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>An nft listing as text, in-process (or through `nft` with the iproute2 backend); null where it failed.</summary>
+    private static string? ListText(IProcessRunner runner, CancellationToken token, params string[] words)
+    {
+        var result = NetlinkSession.Enabled ? LibNftables.Run(string.Join(' ', words)) : runner.Run(new CommandSpec(NftCommand.Program, words), token);
+        return result.Succeeded ? result.StandardOutput : null;
+    }
+
     private const string LegacyTableNames = "/proc/net/ip_tables_names";
 
     /// <summary>What a rule belongs to (a bridge's masquerade or localnet rules, a mapping), whatever its role; null for a rule of no tag.</summary>
