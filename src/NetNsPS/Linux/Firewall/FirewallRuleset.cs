@@ -117,10 +117,15 @@ public sealed class FirewallRuleset
     /// <summary>Whether the chains know their hooks (an nftables ruleset): then every base chain of a hook counts, in priority order.</summary>
     public bool HasHooks => _order.Any(c => c.Hook is not null);
 
-    /// <summary>The base chains of a type on a hook that IPv4 packets meet (families ip and inet), in the order they run.</summary>
+    /// <summary>
+    /// The base chains of a type on a hook that IPv4 packets meet (families ip and inet), in the order they run: by
+    /// priority, and of equal priorities the one made last first (the kernel inserts a hook before those of its
+    /// priority: net/netfilter/core.c, nf_hook_entries_grow), the chains being in the order `list ruleset` shows them.
+    /// </summary>
     public IReadOnlyList<FirewallChain> BaseChains(string type, string hook) =>
-        _order.Where(c => c.Hook is { } h && h.Type == type && h.Hook == hook && h.Family is "ip" or "inet")
-            .OrderBy(c => c.Hook!.Priority).ToList();
+        _order.Select((c, i) => (Chain: c, Index: i))
+            .Where(p => p.Chain.Hook is { } h && h.Type == type && h.Hook == hook && h.Family is "ip" or "inet")
+            .OrderBy(p => p.Chain.Hook!.Priority).ThenByDescending(p => p.Index).Select(p => p.Chain).ToList();
 
     public int RuleCount => _chains.Values.Sum(c => c.Rules.Count);
 
