@@ -42,7 +42,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             $rules = @(& nft list chain inet netnsps $Chain | ForEach-Object { $_.Trim() } | Where-Object { $_ -and $_ -notmatch '^(table|chain|type|\})' })
             Invoke-Checked nft delete chain inet netnsps $Chain | Out-Null
             Invoke-Checked nft add chain inet netnsps $Chain | Out-Null
-            foreach ($rule in $rules) { Invoke-Checked nft "add rule inet netnsps $Chain $rule" | Out-Null }
+            foreach ($rule in $rules) { Invoke-Checked nft add rule inet netnsps $Chain $rule | Out-Null }   # nft joins its arguments
         }
 
         function Get-NotOk([string] $Namespace = 'red') { @(Get-NsDiagnostic $Namespace | Where-Object Status -ne Ok) }
