@@ -1,4 +1,5 @@
 using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Linux.Firewall.Nftables;
 using NetNsPS.Operations;
 using System;
 using System.Collections.Generic;
@@ -132,24 +133,26 @@ public class DiagnosticTests
 
     private static HostFacts Host(string save = FullSetup, List<LinkRecord>? links = null, string ipForward = "1", string? nfCall = "1",
         string routeLocalnet = "1", List<RouteRecord>? routes = null, BackendFacts? backends = null, FirewalldFacts? firewalld = null,
-        UfwFacts? ufw = null, List<LinkRecord>? red = null)
+        UfwFacts? ufw = null, List<LinkRecord>? red = null, FirewallSnapshot? nft = null)
     {
         links ??= HostLinks();
         return new HostFacts
         {
+            // Each fixture names its driver: the environment's (NETNSPS_FIREWALL) never decides what a test reads.
+            Driver = nft is null ? IptablesDriver.Instance : NftablesDriver.Instance,
             IpForward = ipForward,
             BridgeNetfilterLoaded = nfCall is not null,
             BridgeNfCallIptables = nfCall,
             Links = links,
             Routes = routes ?? new List<RouteRecord> { TestRecords.Route("198.51.100.0/24", null, "veth-wan-h", "link", "kernel", "198.51.100.2", null) },
-            Firewall = IptablesDriver.Parse(save),
+            Firewall = nft ?? IptablesDriver.Parse(save),
             RouteLocalnet = new Dictionary<string, string?> { ["bridge0"] = routeLocalnet },
             NamespaceLinks = new Dictionary<string, IReadOnlyList<LinkRecord>>
             {
                 ["red"] = red ?? RedLinks(),
                 ["blue"] = new List<LinkRecord> { Link(6, "veth-blue", "veth", peer: 7, cidrs: "192.168.15.3/24") },
             },
-            Backends = backends ?? new BackendFacts("nf_tables", IptablesDriver.ParseRuleset(""), IptablesDriver.ParseRuleset(save)),
+            Backends = backends ?? new BackendFacts("nf_tables", IptablesDriver.ParseRuleset(""), nft?.Ruleset ?? IptablesDriver.ParseRuleset(save)),
             Firewalld = firewalld ?? FirewalldFacts.NotRunning,
             Ufw = ufw ?? UfwFacts.NotInstalled,
         };
@@ -630,6 +633,151 @@ public class DiagnosticTests
         Assert.Equal("-j NETNSPS-FORWARD", after.Chain("filter", "FORWARD")!.Rules.Last().Text);
         Assert.Equal(2, after.Chain("filter", "NETNSPS-FORWARD")!.Rules.Count);
         Assert.Null(snapshot.Ruleset.Chain("filter", "NETNSPS-FORWARD"));   // the original is untouched
+    }
+
+    // ---- nftables: the module's table among every other table's base chains ----
+
+    // `nft -j -a list ruleset` (nftables 1.0.6) in a sandbox after the same setup as FullSetup, under NETNSPS_FIREWALL=nftables.
+    private const string NftFullSetup = """
+        {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"table": {"family": "inet", "name": "netnsps", "handle": 1}}, {"set": {"family": "inet", "name": "nat-postrouting-hairpin4", "table": "netnsps", "type": ["ipv4_addr", "ipv4_addr", "inet_proto", "inet_service"], "handle": 2, "elem": [{"elem": {"val": {"concat": ["192.168.15.2", "192.168.15.2", "tcp", 80]}, "comment": "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:hairpin"}}]}}, {"set": {"family": "inet", "name": "filter-forward-ports4", "table": "netnsps", "type": ["ipv4_addr", "ifname", "inet_proto", "inet_service"], "handle": 6, "elem": [{"elem": {"val": {"concat": ["192.168.15.2", "bridge0", "tcp", 80]}, "comment": "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:forward"}}]}}, {"map": {"family": "inet", "name": "nat-prerouting-host4", "table": "netnsps", "type": ["ipv4_addr", "inet_proto", "inet_service"], "handle": 11, "map": "ipv4_addr . inet_service"}}, {"map": {"family": "inet", "name": "nat-prerouting-any4", "table": "netnsps", "type": ["inet_proto", "inet_service"], "handle": 13, "map": "ipv4_addr . inet_service", "elem": [[{"elem": {"val": {"concat": ["tcp", 8080]}, "comment": "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat"}}, {"concat": ["192.168.15.2", 80]}]]}}, {"map": {"family": "inet", "name": "nat-output-host4", "table": "netnsps", "type": ["ipv4_addr", "inet_proto", "inet_service"], "handle": 16, "map": "ipv4_addr . inet_service"}}, {"map": {"family": "inet", "name": "nat-output-any4", "table": "netnsps", "type": ["inet_proto", "inet_service"], "handle": 18, "map": "ipv4_addr . inet_service", "elem": [[{"elem": {"val": {"concat": ["tcp", 8080]}, "comment": "netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat"}}, {"concat": ["192.168.15.2", 80]}]]}}, {"chain": {"family": "inet", "table": "netnsps", "name": "nat-postrouting", "handle": 1, "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}}, {"chain": {"family": "inet", "table": "netnsps", "name": "filter-forward", "handle": 5, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}}, {"chain": {"family": "inet", "table": "netnsps", "name": "nat-prerouting", "handle": 10, "type": "nat", "hook": "prerouting", "prio": -100, "policy": "accept"}}, {"chain": {"family": "inet", "table": "netnsps", "name": "nat-output", "handle": 15, "type": "nat", "hook": "output", "prio": -100, "policy": "accept"}}, {"chain": {"family": "inet", "table": "netnsps", "name": "raw-prerouting", "handle": 21, "type": "filter", "hook": "prerouting", "prio": -300, "policy": "accept"}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-postrouting", "handle": 3, "expr": [{"match": {"op": "==", "left": {"concat": [{"payload": {"protocol": "ip", "field": "saddr"}}, {"payload": {"protocol": "ip", "field": "daddr"}}, {"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "right": "@nat-postrouting-hairpin4"}}, {"masquerade": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-postrouting", "handle": 4, "comment": "netnsps:masq:bridge0", "expr": [{"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "bridge0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "192.168.15.0", "len": 24}}}}, {"masquerade": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-postrouting", "handle": 20, "comment": "netnsps:localnet:bridge0", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "bridge0"}}, {"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["saddr"]}}, "right": "local"}}, {"masquerade": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "filter-forward", "handle": 7, "expr": [{"match": {"op": "==", "left": {"concat": [{"payload": {"protocol": "ip", "field": "daddr"}}, {"meta": {"key": "oifname"}}, {"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "right": "@filter-forward-ports4"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "filter-forward", "handle": 8, "comment": "netnsps:masq:bridge0:out", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge0"}}, {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "bridge0"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "filter-forward", "handle": 9, "comment": "netnsps:masq:bridge0:reply", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "bridge0"}}, {"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-prerouting", "handle": 12, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"dnat": {"family": "ip", "addr": {"map": {"key": {"concat": [{"payload": {"protocol": "ip", "field": "daddr"}}, {"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "data": "@nat-prerouting-host4"}}}}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-prerouting", "handle": 14, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"dnat": {"family": "ip", "addr": {"map": {"key": {"concat": [{"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "data": "@nat-prerouting-any4"}}}}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-output", "handle": 17, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"dnat": {"family": "ip", "addr": {"map": {"key": {"concat": [{"payload": {"protocol": "ip", "field": "daddr"}}, {"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "data": "@nat-output-host4"}}}}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "nat-output", "handle": 19, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"dnat": {"family": "ip", "addr": {"map": {"key": {"concat": [{"meta": {"key": "l4proto"}}, {"payload": {"protocol": "th", "field": "dport"}}]}, "data": "@nat-output-any4"}}}}]}}, {"rule": {"family": "inet", "table": "netnsps", "chain": "raw-prerouting", "handle": 22, "comment": "netnsps:localnet:bridge0:guard", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "127.0.0.0", "len": 8}}}}, {"drop": null}]}}]}
+        """;
+
+    // `nft -j -a list table ip filter` after `iptables-nft -w -P FORWARD DROP` (nftables 1.0.6, iptables 1.8.9): its objects.
+    private const string NftIpFilterForwardDrop = """
+        {"table": {"family": "ip", "name": "filter", "handle": 2}}, {"chain": {"family": "ip", "table": "filter", "name": "FORWARD", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}
+        """;
+
+    // `nft -j -a list table inet othertool` after: add chain inet othertool forward { type filter hook forward priority 10; policy accept; };
+    // add rule inet othertool forward iifname "bridge0" drop; add chain inet othertool early { type filter hook forward priority -10; policy accept; };
+    // add rule inet othertool early iifname "bridge0" accept; add rule inet othertool early oifname "bridge0" accept.
+    private const string NftOtherTool = """
+        {"table": {"family": "inet", "name": "othertool", "handle": 2}}, {"chain": {"family": "inet", "table": "othertool", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}}, {"chain": {"family": "inet", "table": "othertool", "name": "early", "handle": 3, "type": "filter", "hook": "forward", "prio": -10, "policy": "accept"}}, {"rule": {"family": "inet", "table": "othertool", "chain": "forward", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge0"}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "othertool", "chain": "early", "handle": 4, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge0"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "othertool", "chain": "early", "handle": 5, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "bridge0"}}, {"accept": null}]}}
+        """;
+
+    private const string NftPostroutingHook = "\"type\": \"nat\", \"hook\": \"postrouting\", \"prio\": 100, \"policy\": \"accept\"";
+
+    /// <summary>The ruleset with more listed objects (tables, chains, rules) after the module's.</summary>
+    private static string NftWith(string json, params string[] objects) =>
+        json.TrimEnd()[..^2] + string.Concat(objects.Select(o => ", " + o.Trim())) + "]}";
+
+    private static HostFacts NftHost(string json, FirewallRuleset? xtables = null) => Host(nft: NftablesHost.Attach(json, xtables));
+
+    [Fact]
+    public void Nft_FullSetup_EverythingOk_NamingTheModulesTable()
+    {
+        var all = All(NftHost(NftFullSetup), Red());
+        Assert.All(all, d => Assert.True(d.Status == NsDiagnosticStatus.Ok, $"{d.Check}: {d.Observed}"));
+        Assert.Equal(22, all.Count);
+        Assert.Equal("leaving through any interface but bridge0: masqueraded by inet netnsps nat-postrouting (NetNsPS): oifname != \"bridge0\" ip saddr 192.168.15.0/24 masquerade",
+            all.Single(d => d.Check == "Masquerade").Observed);
+        Assert.Equal("from other machines: DNATed by inet netnsps nat-prerouting (NetNsPS): @nat-prerouting-any4 { tcp . 8080 : 192.168.15.2 . 80 }",
+            all.Single(d => d.Check == "DNAT PREROUTING :8080").Observed);
+        Assert.Equal("to 127.0.0.0/8 from bridge0: dropped by inet netnsps raw-prerouting (NetNsPS): iifname \"bridge0\" ip daddr 127.0.0.0/8 drop",
+            all.Single(d => d.Check == "Localnet guard bridge0").Observed);
+    }
+
+    [Fact]
+    public void Nft_AnElementDeleted_OnlyItsCheckFails_FixRerunsPublish()
+    {
+        const string element = "[{\"elem\": {\"val\": {\"concat\": [\"tcp\", 8080]}, \"comment\": \"netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat\"}}, {\"concat\": [\"192.168.15.2\", 80]}]";
+        var at = NftFullSetup.IndexOf(", \"elem\": [" + element + "]", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        var json = NftFullSetup.Remove(at, (", \"elem\": [" + element + "]").Length);   // the first: nat-prerouting-any4's
+        var d = OnlyNotOk(NftHost(json), Red());
+        Assert.Equal(("DNAT PREROUTING :8080", NsDiagnosticStatus.Failed), (d.Check, d.Status));
+        Assert.Equal("from other machines: no rule in a nat chain on hook prerouting matches", d.Observed);
+        Assert.Equal("Publish-NsPort red -InternalPort 80 -ExternalPort 8080", d.Fix);
+    }
+
+    [Fact]
+    public void Nft_AChainUnhooked_JumpsAndItsChecksFail_FixRemakesIt()
+    {
+        var json = NftFullSetup.Replace(", " + NftPostroutingHook, "");
+        Assert.NotEqual(NftFullSetup, json);
+        var h = NftHost(json);
+        var jumps = HostChecks.Jumps(h);
+        Assert.Equal(NsDiagnosticStatus.Failed, jumps.Status);
+        Assert.Equal("inet netnsps nat-postrouting is a regular chain, hooked nowhere (it must be a base chain on nat postrouting (priority 100)) (3 rules never applied)", jumps.Observed);
+        const string fix = "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; Enable-NsMasquerade bridge0; Publish-NsPort red -InternalPort 80 -ExternalPort 8080";
+        Assert.Equal(fix, jumps.Fix);
+        var bad = All(h, Red()).Where(d => d.Status != NsDiagnosticStatus.Ok).ToList();
+        Assert.Equal(new[] { "NetNsPS jumps", "Masquerade", "Hairpin masquerade :8080", "Localhost masquerade bridge0" }, bad.Select(d => d.Check));
+        Assert.All(bad, d => Assert.Equal(fix, d.Fix));
+        // Hooked at another priority is not reached as made either.
+        var elsewhere = NftHost(NftFullSetup.Replace(NftPostroutingHook, NftPostroutingHook.Replace("100", "200")));
+        Assert.Equal("inet netnsps nat-postrouting hangs on nat postrouting (priority 200), not nat postrouting (priority 100) (3 rules never applied)", HostChecks.Jumps(elsewhere).Observed);
+    }
+
+    [Fact]
+    public void Nft_AForeignTablesForwardDrop_Fails_NamingIt_FixAcceptsInThatChain()
+    {
+        var h = NftHost(NftWith(NftFullSetup, NftOtherTool));
+        var bad = All(h, Red()).Where(d => d.Status != NsDiagnosticStatus.Ok).ToDictionary(d => d.Check);
+        Assert.Equal(new[] { "FORWARD out of bridge0", "FORWARD within bridge0", "FORWARD to :8080" }, bad.Keys);
+        var o = bad["FORWARD out of bridge0"];
+        Assert.Equal(NsDiagnosticStatus.Failed, o.Status);
+        Assert.Equal("out: dropped by inet othertool forward rule 1, not NetNsPS's: iifname \"bridge0\" drop; replies: accepted by inet othertool early rule 2, not NetNsPS's: oifname \"bridge0\" accept", o.Observed);
+        Assert.Equal("nft insert rule inet othertool forward 'iifname \"bridge0\" oifname != \"bridge0\" accept'", o.Fix);
+        Assert.Equal("nft insert rule inet othertool forward 'iifname \"bridge0\" ip saddr 192.168.15.2 ct state established,related accept'", bad["FORWARD to :8080"].Fix);
+    }
+
+    [Fact]
+    public void Nft_IptablesNftForwardPolicyDrop_Fails_FixInsertsIntoIptablesNftsChain()
+    {
+        var json = NftWith(NftFullSetup, NftIpFilterForwardDrop);
+        var within = All(NftHost(json), Red()).Single(d => d.Check == "FORWARD within bridge0");
+        Assert.Equal(NsDiagnosticStatus.Failed, within.Status);
+        Assert.StartsWith("new: dropped by ip filter FORWARD policy DROP", within.Observed);
+        // nft's view of iptables-nft's rules lacks their options: iptables-nft-save gives them, in iptables' words.
+        var save = IptablesDriver.ParseRuleset("# Generated by iptables-nft-save v1.8.9 (nf_tables)\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
+        var all = All(NftHost(json, save), Red());
+        Assert.Equal("iptables-nft -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT", all.Single(d => d.Check == "FORWARD within bridge0").Fix);
+        Assert.Equal("iptables-nft -w -t filter -I FORWARD -i bridge0 ! -o bridge0 -j ACCEPT; iptables-nft -w -t filter -I FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            all.Single(d => d.Check == "FORWARD out of bridge0").Fix);
+    }
+
+    [Fact]
+    public void Nft_AHigherPriorityAccept_DoesNotOverrideALaterDrop()
+    {
+        // early (priority -10) accepts what comes from bridge0; forward (priority 10) drops it all the same.
+        var r = NftablesHost.Attach(NftWith(NftFullSetup, NftOtherTool), null).Ruleset;
+        Assert.Equal(new[] { "early", "filter-forward", "forward" }, r.BaseChains("filter", "forward").Select(c => c.Name));
+        var v = RuleWalker.Walk(r, "filter", "FORWARD", new Probe { In = IfaceSpec.Is("bridge0"), Out = IfaceSpec.Is("eth0") });
+        Assert.Equal(("DROP", "inet othertool", "forward", 1), (v.Target, v.Rule!.Table, v.Rule.Chain, v.Rule.Position));
+        Assert.Equal("nft delete rule inet othertool forward handle 2", NftablesDriver.Instance.RepairDelete(v.Rule));
+    }
+
+    [Fact]
+    public void Nft_ALowerPriorityDropAfterOurAccept_Decides_AndAMaybeDropIsAWarning()
+    {
+        // Only the forward chain (priority 10): the module's accept (priority 0) comes first and is not the end.
+        var drop = "{\"table\": {\"family\": \"inet\", \"name\": \"othertool\", \"handle\": 2}}, {\"chain\": {\"family\": \"inet\", \"table\": \"othertool\", \"name\": \"forward\", \"handle\": 1, \"type\": \"filter\", \"hook\": \"forward\", \"prio\": 10, \"policy\": \"accept\"}}, {\"rule\": {\"family\": \"inet\", \"table\": \"othertool\", \"chain\": \"forward\", \"handle\": 2, \"expr\": [{\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"iifname\"}}, \"right\": \"bridge0\"}}, {\"drop\": null}]}}";
+        var r = NftablesHost.Attach(NftWith(NftFullSetup, drop), null).Ruleset;
+        var probe = new Probe { In = IfaceSpec.Is("bridge0"), Out = IfaceSpec.AnyBut("bridge0"), Source = AddressSpec.Host("192.168.15.2") };
+        var v = RuleWalker.Walk(r, "filter", "FORWARD", probe);
+        Assert.Equal(("DROP", "inet othertool"), (v.Target, v.Rule!.Table));
+        // A drop that may or may not apply (a match not modelled: meta mark) after the module's accept: Warning.
+        var maybe = drop.Replace("{\"meta\": {\"key\": \"iifname\"}}, \"right\": \"bridge0\"", "{\"meta\": {\"key\": \"mark\"}}, \"right\": 1");
+        var h = NftHost(NftWith(NftFullSetup, maybe));
+        var d = HostChecks.ForwardOut(h, h.Link("bridge0")!);
+        Assert.Equal(NsDiagnosticStatus.Warning, d.Status);
+        Assert.Contains("but maybe dropped by inet othertool forward rule 1, not NetNsPS's: {\"match\": {\"op\": \"==\", \"left\": {\"meta\": {\"key\": \"mark\"}}, \"right\": 1}} drop", d.Observed);
+    }
+
+    [Fact]
+    public void Nft_ParseRule_ReadsMatchesVerdictsAndKeepsTheRestUnrecognized()
+    {
+        const string rules = """
+            {"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}}, {"chain": {"family": "inet", "table": "t", "name": "sub", "handle": 1}}, {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 5, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 8}}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"jump": {"target": "sub"}}]}}, {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 7, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "th", "field": "dport"}}, "right": 80}}, {"goto": {"target": "sub"}}]}}, {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 9, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": {"set": ["tcp", "udp"]}}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 3, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 6, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 8}}}}, {"reject": {"type": "icmp", "expr": "port-unreachable"}}]}}]}
+            """;
+        var r = NftablesHost.Parse(rules, null).Others.Chain("inet t", "f")!.Rules;
+        Assert.Equal(("10.0.0.0/8", "tcp", 22, "sub", false), (r[0].Source, r[0].Protocol, r[0].DestinationPort, r[0].Target, r[0].IsGoto));
+        Assert.Equal("ip saddr 10.0.0.0/8 tcp dport 22 jump sub", r[0].Text);
+        Assert.Equal((true, 80, (string?)null, "sub", true), (r[1].DestinationIsLocal, r[1].DestinationPort, r[1].Protocol, r[1].Target, r[1].IsGoto));
+        Assert.NotNull(r[2].Unrecognized);   // a set of protocols: not modelled, so "maybe"
+        Assert.Equal(new[] { "ESTABLISHED", "RELATED" }, r[3].States);
+        Assert.Equal(("ACCEPT", (string?)null), (r[3].Target, r[3].Unrecognized));
+        Assert.Equal(("REJECT", 5), (r[4].Target, r[4].Position));
     }
 
     [Theory]

@@ -1,7 +1,9 @@
 # Get-NsDiagnostic: on the article's full setup every check is Ok; each prerequisite broken by hand (with ip,
-# sysctl, iptables, not NetNsPS) shows up as exactly that check, Failed, with a Fix that repairs it when run.
+# sysctl, iptables or nft, not NetNsPS) shows up as exactly that check, Failed, with a Fix that repairs it when run.
 # Reachability before, during and after is checked twice: with curl / ping through ip netns exec, and with
-# Test-NsConnection, and both must agree.
+# Test-NsConnection, and both must agree. Runs under either firewall driver (NETNSPS_FIREWALL): under nftables the
+# module's rules are `table inet netnsps`, broken the nft way (a rule or element deleted, a chain unhooked), and
+# iptables-nft's own chains (ip filter FORWARD) are other base chains on the same hooks.
 BeforeAll {
     Import-Module $env:NETNSPS_TEST_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -23,6 +25,25 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
         Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
 
         $script:publish = 'Publish-NsPort red -InternalPort 80 -ExternalPort 8080'
+        $script:nft = (Get-FirewallDriverName) -eq 'nftables'
+
+        function Remove-NftRule {
+            # Deletes the module's rule with this comment (nft deletes by handle).
+            param([string] $Chain, [string] $Comment)
+            $line = @(& nft -a list chain inet netnsps $Chain | Where-Object { $_ -match ('comment "' + [regex]::Escape($Comment) + '" # handle (\d+)$') })
+            $line.Count | Should -Be 1
+            $null = $line[0] -match '# handle (\d+)$'
+            Invoke-Checked nft delete rule inet netnsps $Chain handle $Matches[1] | Out-Null
+        }
+
+        function Remove-NftHook {
+            # Re-makes a module base chain as a regular chain with the same rules: nothing hooks it any more.
+            param([string] $Chain)
+            $rules = @(& nft list chain inet netnsps $Chain | ForEach-Object { $_.Trim() } | Where-Object { $_ -and $_ -notmatch '^(table|chain|type|\})' })
+            Invoke-Checked nft delete chain inet netnsps $Chain | Out-Null
+            Invoke-Checked nft add chain inet netnsps $Chain | Out-Null
+            foreach ($rule in $rules) { Invoke-Checked nft add rule inet netnsps $Chain $rule | Out-Null }   # nft joins its arguments
+        }
 
         function Get-NotOk([string] $Namespace = 'red') { @(Get-NsDiagnostic $Namespace | Where-Object Status -ne Ok) }
 
@@ -98,7 +119,12 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             'Bridge port', 'Links up', 'Bridge address', 'Address', 'Default route', 'Masquerade',
             'DNAT PREROUTING :8080', 'DNAT OUTPUT :8080', 'Hairpin masquerade :8080', 'FORWARD to :8080',
             'route_localnet bridge0', 'Bridge netfilter', 'Localhost masquerade bridge0', 'Localnet guard bridge0', 'Hairpin mode veth-red-br')
-        ($all | Where-Object Check -eq 'Masquerade').Observed | Should -BeLike '*nat NETNSPS-POSTROUTING (NetNsPS): -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE'
+        if ($script:nft) {
+            ($all | Where-Object Check -eq 'Masquerade').Observed | Should -BeLike '*inet netnsps nat-postrouting (NetNsPS): oifname != "bridge0" ip saddr 192.168.15.0/24 masquerade'
+            ($all | Where-Object Check -eq 'DNAT PREROUTING :8080').Observed | Should -BeLike '*inet netnsps nat-prerouting (NetNsPS): @nat-prerouting-any4 { tcp . 8080 : 192.168.15.2 . 80 }'
+        } else {
+            ($all | Where-Object Check -eq 'Masquerade').Observed | Should -BeLike '*nat NETNSPS-POSTROUTING (NetNsPS): -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE'
+        }
     }
 
     It 'and the traffic agrees: all four ways to the published port, and out to the internet' {
@@ -191,7 +217,8 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
 
         It 'masquerade removed: red''s packets reach wan with a source wan cannot answer' {
             Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
-            Invoke-Checked iptables -w -t nat -D NETNSPS-POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -m comment --comment netnsps:masq:bridge0 -j MASQUERADE
+            if ($script:nft) { Remove-NftRule nat-postrouting netnsps:masq:bridge0 }
+            else { Invoke-Checked iptables -w -t nat -D NETNSPS-POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -m comment --comment netnsps:masq:bridge0 -j MASQUERADE }
 
             $d = Assert-OnlyFailure -Check 'Masquerade' -Fix 'Enable-NsMasquerade bridge0'
             Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
@@ -201,12 +228,15 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
         }
 
         It 'the article''s own MASQUERADE rule, written by hand in nat POSTROUTING, is Ok and says where it is' {
-            Invoke-Checked iptables -w -t nat -D NETNSPS-POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -m comment --comment netnsps:masq:bridge0 -j MASQUERADE
+            if ($script:nft) { Remove-NftRule nat-postrouting netnsps:masq:bridge0 }
+            else { Invoke-Checked iptables -w -t nat -D NETNSPS-POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -m comment --comment netnsps:masq:bridge0 -j MASQUERADE }
             Invoke-Checked iptables -w -t nat -A POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -j MASQUERADE
             try {
                 $m = Get-NsDiagnostic red | Where-Object Check -eq 'Masquerade'
                 $m.Status | Should -Be 'Ok'
-                $m.Observed | Should -Match 'masqueraded by nat POSTROUTING rule 2, not NetNsPS''s: -s 192\.168\.15\.0/24 ! -o bridge0 -j MASQUERADE$'
+                # Under nftables it is iptables-nft's own base chain on the same hook, shown in iptables' words.
+                $where = if ($script:nft) { 'ip nat POSTROUTING rule 1' } else { 'nat POSTROUTING rule 2' }
+                $m.Observed | Should -Match "masqueraded by $where, not NetNsPS's: -s 192\.168\.15\.0/24 ! -o bridge0 -j MASQUERADE$"
                 Get-NotOk | Should -BeNullOrEmpty
                 Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
             } finally {
@@ -245,22 +275,41 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             Assert-Ping -From red -Address 192.168.15.3 -Reachable $true
             Invoke-Checked iptables -w -P FORWARD DROP
             try {
-                $d = Assert-OnlyFailure -Check 'FORWARD within bridge0' -Fix 'iptables -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT'
-                $d.Namespace | Should -BeNullOrEmpty
-                $d.Observed | Should -BeLike 'new: dropped by filter FORWARD policy DROP*'
-                Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
-                Assert-Ping -From red -Address 192.168.15.3 -Reachable $false
-                # NetNsPS's own FORWARD rules keep the rest working.
-                Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
-                Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+                if ($script:nft) {
+                    # iptables-nft's ip filter FORWARD is a base chain of its own: its drop wins over the module's
+                    # accepts in inet netnsps, so everything forwarded fails, and each Fix accepts in that chain.
+                    $bad = Get-NotOk
+                    $bad.Check | Should -Be @('FORWARD out of bridge0', 'FORWARD within bridge0', 'FORWARD to :8080')
+                    $bad | ForEach-Object { $_.Status | Should -Be 'Failed'; $_.Observed | Should -BeLike '*dropped by ip filter FORWARD policy DROP*' }
+                    ($bad | Where-Object Check -eq 'FORWARD within bridge0').Fix | Should -Be 'iptables-nft -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT'
+                    Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
+                    Assert-Ping -From red -Address 192.168.15.3 -Reachable $false
+                    Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
+                    Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $false
 
-                Invoke-Fix $d
+                    $bad | ForEach-Object { Invoke-Expression $_.Fix | Out-Null }
+                    Get-NotOk | Should -BeNullOrEmpty
+                    Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
+                    Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+                } else {
+                    $d = Assert-OnlyFailure -Check 'FORWARD within bridge0' -Fix 'iptables -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT'
+                    $d.Namespace | Should -BeNullOrEmpty
+                    $d.Observed | Should -BeLike 'new: dropped by filter FORWARD policy DROP*'
+                    Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
+                    Assert-Ping -From red -Address 192.168.15.3 -Reachable $false
+                    # NetNsPS's own FORWARD rules keep the rest working.
+                    Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
+                    Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+
+                    Invoke-Fix $d
+                }
                 (& iptables -S FORWARD) | Should -Contain '-P FORWARD DROP'   # the narrow fix, not the policy
                 Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $true
                 Assert-Ping -From red -Address 192.168.15.3 -Reachable $true
             } finally {
                 & iptables -w -P FORWARD ACCEPT
-                & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null
+                if ($script:nft) { & iptables -w -F FORWARD 2>$null }   # only the fixes' rules: no NetNsPS jump there
+                else { & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null }
             }
         }
 
@@ -273,8 +322,14 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
                 $bad = Get-NotOk
                 $out = $bad | Where-Object Check -eq 'FORWARD out of bridge0'
                 $out.Status | Should -Be 'Failed'
-                $out.Fix | Should -Be 'Enable-NsMasquerade bridge0'
-                $out.Observed | Should -BeLike 'out: dropped by filter FORWARD policy DROP*'
+                if ($script:nft) {
+                    # The module's accepts would be in another base chain, which does not undo ip filter FORWARD's drop.
+                    $out.Fix | Should -Be 'iptables-nft -w -t filter -I FORWARD -i bridge0 ! -o bridge0 -j ACCEPT; iptables-nft -w -t filter -I FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+                    $out.Observed | Should -BeLike 'out: dropped by ip filter FORWARD policy DROP*'
+                } else {
+                    $out.Fix | Should -Be 'Enable-NsMasquerade bridge0'
+                    $out.Observed | Should -BeLike 'out: dropped by filter FORWARD policy DROP*'
+                }
                 ($bad | Where-Object Check -eq 'Masquerade') | Should -BeNullOrEmpty   # the hand-written rule does that job
 
                 $bad | ForEach-Object { Invoke-Expression $_.Fix | Out-Null }
@@ -284,19 +339,26 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             } finally {
                 & iptables -w -P FORWARD ACCEPT
                 & iptables -w -t nat -D POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -j MASQUERADE
-                & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null
+                if ($script:nft) { & iptables -w -F FORWARD 2>$null }
+                else { & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null }
             }
         }
 
         It 'a jump into a NetNsPS chain deleted by hand: Failed, and re-running the cmdlet that made it restores it' {
             Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
-            Invoke-Checked iptables -w -t nat -D POSTROUTING -j NETNSPS-POSTROUTING
+            if ($script:nft) { Remove-NftHook nat-postrouting }   # nftables has no jumps: the base chain loses its hook
+            else { Invoke-Checked iptables -w -t nat -D POSTROUTING -j NETNSPS-POSTROUTING }
 
             $bad = Get-NotOk
             $jumps = $bad | Where-Object Check -eq 'NetNsPS jumps'
             $jumps.Status | Should -Be 'Failed'
-            $jumps.Observed | Should -BeLike 'no jump from nat POSTROUTING to NETNSPS-POSTROUTING*'
-            $jumps.Fix | Should -Be 'Enable-NsMasquerade bridge0'
+            if ($script:nft) {
+                $jumps.Observed | Should -BeLike 'inet netnsps nat-postrouting is a regular chain, hooked nowhere*'
+                $jumps.Fix | Should -Be "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; Enable-NsMasquerade bridge0; $script:publish"
+            } else {
+                $jumps.Observed | Should -BeLike 'no jump from nat POSTROUTING to NETNSPS-POSTROUTING*'
+                $jumps.Fix | Should -Be 'Enable-NsMasquerade bridge0'
+            }
             $bad.Check | Should -Contain 'Masquerade'
             $bad.Check | Should -Contain 'Hairpin masquerade :8080'
             Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
@@ -310,8 +372,10 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
         It 'a stale DNAT of another tool shadowing the port: Failed, Fix deletes exactly that rule' {
             Invoke-Checked iptables -w -t nat -I PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.15.3:81
             try {
-                $d = Assert-OnlyFailure -Check 'DNAT PREROUTING :8080' -Fix 'iptables -w -t nat -D PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.15.3:81'
-                $d.Observed | Should -BeLike '*DNATed by nat PREROUTING rule 1, not NetNsPS''s*192.168.15.3:81'
+                # Under nftables: iptables-nft's ip nat PREROUTING, at the module's priority but made later, so it runs first.
+                $tool, $table = if ($script:nft) { 'iptables-nft', 'ip nat' } else { 'iptables', 'nat' }
+                $d = Assert-OnlyFailure -Check 'DNAT PREROUTING :8080' -Fix "$tool -w -t nat -D PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.15.3:81"
+                $d.Observed | Should -BeLike "*DNATed by $table PREROUTING rule 1, not NetNsPS's*192.168.15.3:81"
                 Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $false
 
                 Invoke-Fix $d
@@ -321,13 +385,56 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             }
         }
 
+        It 'the published port''s DNAT deleted by hand (an element of the map under nftables): only that check, Publish-NsPort repairs it' {
+            Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+            if ($script:nft) { Invoke-Checked nft delete element inet netnsps nat-prerouting-any4 '{ tcp . 8080 }' | Out-Null }
+            else { Invoke-Checked iptables -w -t nat -D NETNSPS-PREROUTING -p tcp -m tcp --dport 8080 -m comment --comment netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat -j DNAT --to-destination 192.168.15.2:80 }
+
+            $d = Assert-OnlyFailure -Check 'DNAT PREROUTING :8080' -Fix $script:publish
+            $d.Observed | Should -Be $(if ($script:nft) { 'from other machines: no rule in a nat chain on hook prerouting matches' } else { 'from other machines: no rule in nat PREROUTING matches' })
+            Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $false
+            Assert-Tcp -Address 127.0.0.1 -Port 8080 -Reachable $true   # OUTPUT's DNAT is still there
+
+            Invoke-Fix $d
+            Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+        }
+
+        It 'a drop planted in another nftables table (inet othertool): Failed, naming it; the Fix accepts in that chain' -Skip:($env:NETNSPS_FIREWALL -ne 'nftables') {
+            # (Under the iptables driver the diagnostics read iptables-save only: nft tables are not in its view.)
+            Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
+            Invoke-Checked nft add table inet othertool | Out-Null
+            Invoke-Checked nft add chain inet othertool forward '{ type filter hook forward priority 10; policy accept; }' | Out-Null
+            Invoke-Checked nft add rule inet othertool forward iifname bridge0 drop | Out-Null
+            try {
+                $bad = Get-NotOk
+                $bad.Check | Should -Be @('FORWARD out of bridge0', 'FORWARD within bridge0', 'FORWARD to :8080')
+                $out = $bad | Where-Object Check -eq 'FORWARD out of bridge0'
+                $out.Status | Should -Be 'Failed'
+                $out.Observed | Should -BeLike 'out: dropped by inet othertool forward rule 1, not NetNsPS''s: iifname "bridge0" drop*'
+                $out.Fix | Should -Be 'nft insert rule inet othertool forward ''iifname "bridge0" oifname != "bridge0" accept'''
+                Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
+                Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $false
+                Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
+
+                $bad | ForEach-Object { Invoke-Expression $_.Fix | Out-Null }
+                Get-NotOk | Should -BeNullOrEmpty
+                (& nft list chain inet othertool forward) -match 'iifname "bridge0" drop' | Should -Not -BeNullOrEmpty   # its drop stays
+                Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
+                Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
+                Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $true
+            } finally {
+                & nft delete table inet othertool 2>$null
+            }
+        }
+
         It 'iptables-legacy holding rules too (split brain): Warning naming both; the Fix moves them into nf_tables' {
             Invoke-Checked iptables-legacy -w -t filter -A FORWARD -i docker0 -j ACCEPT
             try {
                 $d = @(Get-NotOk)
                 $d.Check | Should -Be @('iptables backends')
                 $d[0].Status | Should -Be 'Warning'
-                $d[0].Observed | Should -Match '^nf_tables: \d+ rules in filter, nat, raw; legacy: 1 rules in filter; iptables is nf_tables$'
+                $tables = if ($script:nft) { 'inet netnsps' } else { 'filter, nat, raw' }
+                $d[0].Observed | Should -Match "^nf_tables: \d+ rules in $tables; legacy: 1 rules in filter; iptables is nf_tables$"
                 $d[0].Fix | Should -Be "iptables-legacy-save | grep -v '^:[A-Z]* ACCEPT ' | iptables-nft-restore --noflush && iptables-legacy -w -t filter -F && iptables-legacy -w -t filter -X"
 
                 Invoke-Fix $d[0]
@@ -347,6 +454,6 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
         Get-NsDiagnostic red | Out-Null
         Get-NetNamespace | Get-NsDiagnostic | Out-Null
         Get-StateDump | Should -Be $before
-        $before | Should -Match 'NETNSPS-POSTROUTING'   # the dump does hold the rules it compares
+        $before | Should -Match $(if ($script:nft) { 'table inet netnsps' } else { 'NETNSPS-POSTROUTING' })   # the dump does hold the rules it compares
     }
 }

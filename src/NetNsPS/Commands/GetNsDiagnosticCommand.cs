@@ -15,7 +15,8 @@ namespace NetNsPS.Commands;
 /// iptables-legacy and iptables-nft both holding rules, firewalld and ufw, the jumps into NetNsPS's chains. With a
 /// namespace: its bridge port, links, addresses, default route and masquerade, and for each published port the DNAT
 /// rules, route_localnet, bridge netfilter, the hairpin and localhost masquerades, the guard and hairpin mode.
-/// Read-only: it reads /proc/sys, `ip -j`, the firewall through its driver and changes nothing. Rules written by hand or by other
+/// Read-only: it reads /proc/sys, `ip -j`, the firewall through its driver (under nftables every table's base chains
+/// of a hook, in priority order) and changes nothing. Rules written by hand or by other
 /// tools count when they do the job; Observed says where each was found.
 /// `Get-NsDiagnostic red | Where-Object Status -ne Ok` lists what to fix.
 /// </summary>

@@ -31,7 +31,7 @@ internal sealed class DiagnosticReader
     public HostFacts ReadHost()
     {
         var links = _state.Links(null);
-        var snapshot = _firewall.Read(_runner, _token);
+        var snapshot = _firewall.ReadForDiagnostics(_runner, _token);
         var bridges = links.Where(l => l.IsBridge).Select(l => l.Name).ToList();
         var namespaceLinks = new Dictionary<string, IReadOnlyList<LinkRecord>>(StringComparer.Ordinal);
         foreach (var ns in NetState.NamespaceNames())

@@ -25,7 +25,7 @@ internal static class Grading
     /// <summary>"accepted by RULE", plus the first uncertain rule that might decide otherwise.</summary>
     public static string Describe(Verdict v, Func<string, ChainRule?, bool> good, Func<string, string> verb)
     {
-        var text = v.IsPolicy && v.Table != "filter" ? $"no rule in {v.Table} {v.Chain} matches" : $"{verb(v.Target)} by {v.Where}";
+        var text = v.IsPolicy && !v.PolicyDecides ? $"no rule in {v.Scope} matches" : $"{verb(v.Target)} by {v.Where}";
         var decidedGood = good(v.Target, v.Rule);
         var other = v.Uncertain.FirstOrDefault(r => good(r.Target, r) != decidedGood);
         return other is null ? text : $"{text}; but maybe {verb(other.Target)} by {RuleWalker.Describe(other)}";

@@ -69,8 +69,8 @@ internal static class HostChecks
                 ? EnableMasquerade(h, name)
                 : Fixes.Join(new[]
                 {
-                    statuses[0] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { InInterface = name, OutInterface = name, NotOutInterface = true }),
-                    statuses[1] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { OutInterface = name, EstablishedOnly = true }),
+                    statuses[0] == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts[0], Forward() with { InInterface = name, OutInterface = name, NotOutInterface = true }),
+                    statuses[1] == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts[1], Forward() with { OutInterface = name, EstablishedOnly = true }),
                 });
         }
         return new NsDiagnostic
@@ -124,8 +124,21 @@ internal static class HostChecks
             Observed = $"new: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
             Why = why,
             // Accept only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
-            Fix = status == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(Forward() with { InInterface = name, OutInterface = name }),
+            Fix = status == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts.First(v => Grading.Grade(v, Grading.Accepted) != NsDiagnosticStatus.Ok),
+                Forward() with { InInterface = name, OutInterface = name }),
         };
+    }
+
+    /// <summary>
+    /// A raw accept for traffic a verdict refused: first in the built-in chain (iptables), or, where nftables base
+    /// chains of several tables share the hook, first in the chain of somebody else that refused it (an accept
+    /// elsewhere would not override that chain's drop).
+    /// </summary>
+    internal static string RawAccept(HostFacts h, Verdict v, FirewallRule rule)
+    {
+        var ruleset = h.Firewall.Ruleset;
+        var owned = v.Rule?.Owned ?? ruleset.Chain(v.Table, v.Chain)?.Owned ?? true;
+        return ruleset.HasHooks && !owned ? h.Driver.RepairAcceptIn(v.Table, v.Chain, rule) : h.Driver.RepairInsert(rule);
     }
 
     /// <summary>An untagged accept in FORWARD, for a raw repair.</summary>
@@ -211,7 +224,7 @@ internal static class HostChecks
             ? "no NetNsPS chain holds rules"
             : missing.Count == 0
                 ? $"{used.Count} NetNsPS chains, each reached from {string.Join(", ", used.Select(g => Name(g.Key)))}"
-                : string.Join("; ", missing.Select(g => $"no jump from {Name(g.Key)} to {h.Driver.ChainName(g.Key.Table, g.Key.Hook)} ({g.Count()} rules never applied)"));
+                : string.Join("; ", missing.Select(g => $"{h.Driver.DescribeUnreached(snapshot, g.Key.Table, g.Key.Hook)} ({g.Count()} rules never applied)"));
         return new NsDiagnostic
         {
             Check = JumpsCheck,
@@ -220,9 +233,27 @@ internal static class HostChecks
             Why = "A NetNsPS chain is consulted only through its jump from the built-in chain, so without the jump its rules are there but never applied.",
             // The cmdlet that made the chain's rules puts the jump back when run again; any one of them does, and
             // Enable-NsMasquerade (when it made one) touches least.
-            Fix = Fixes.Join(missing.Select(g => g.Select(r => MakerOf(h, r)).OfType<string>()
+            Fix = Fixes.Join(missing.Select(g => Rehook(h, g.Key.Table, g.Key.Hook) is { Length: > 0 } rehook ? rehook
+                : g.Select(r => MakerOf(h, r)).OfType<string>()
                 .OrderBy(f => f.StartsWith("Enable-NsMasquerade", StringComparison.Ordinal) ? 0 : 1).FirstOrDefault()).OfType<string>()),
         };
+    }
+
+    /// <summary>
+    /// For a module chain only the driver's own repair reaches again (an nftables chain re-made without its hook):
+    /// that repair, then every cmdlet that made the chain's rules (Enable-NsMasquerade first, which makes the chain
+    /// and its lookups before Publish-NsPort adds to them); "" when re-running the cmdlets alone does it.
+    /// </summary>
+    internal static string Rehook(HostFacts h, FirewallTable table, FirewallHook hook)
+    {
+        var repair = h.Driver.RepairUnreached(h.Firewall, table, hook);
+        if (repair.Length == 0)
+        {
+            return "";
+        }
+        var makers = h.Firewall.Rules.Where(r => r.Table == table && r.Hook == hook).Select(r => MakerOf(h, r)).OfType<string>()
+            .Distinct().OrderBy(f => f.StartsWith("Enable-NsMasquerade", StringComparison.Ordinal) ? 0 : 1);
+        return Fixes.Join(new[] { repair }.Concat(makers));
     }
 
     /// <summary>Enable-NsMasquerade for a bridge, keeping the -SourcePrefix of the module's rule when it is not the bridge's subnet.</summary>

@@ -263,8 +263,8 @@ internal static class NamespaceChecks
                 : AllOk(h.Simulate(wanted.Concat(masquerade))) ? Fixes.Join(new[] { publish, enable })
                 : Fixes.Join(new[]
                 {
-                    statuses[0] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(wanted[3]),
-                    statuses[1] == NsDiagnosticStatus.Ok ? "" : h.Driver.RepairInsert(HostChecks.Forward() with
+                    statuses[0] == NsDiagnosticStatus.Ok ? "" : HostChecks.RawAccept(h, verdicts[0], wanted[3]),
+                    statuses[1] == NsDiagnosticStatus.Ok ? "" : HostChecks.RawAccept(h, verdicts[1], HostChecks.Forward() with
                         { Source = m.InternalIPAddress + "/32", InInterface = m.Bridge, EstablishedOnly = true }),
                 });
         }
@@ -297,7 +297,13 @@ internal static class NamespaceChecks
             // A rule of somebody else that decides first (a stale DNAT, say), or might: deleting it is the narrowest repair.
             var decidedGood = good(verdict.Target, verdict.Rule);
             var blocker = !decidedGood ? verdict.Rule : verdict.Uncertain.FirstOrDefault(r => !good(r.Target, r));
-            if (Repaired(h.Simulate(wanted)))
+            var rehook = wanted.Select(w => (w.Table, w.Hook)).Distinct().Select(k => HostChecks.Rehook(h, k.Table, k.Hook)).Where(f => f.Length > 0).ToList();
+            if (rehook.Count > 0)
+            {
+                // A module chain nothing reaches: only the driver's repair and the cmdlets together make it work again.
+                fix = Fixes.Join(rehook);
+            }
+            else if (Repaired(h.Simulate(wanted)))
             {
                 fix = cmdlet;
             }

@@ -57,6 +57,14 @@ internal sealed record Verdict(string Target, ChainRule? Rule, string Table, str
 {
     public bool IsPolicy => Rule is null;
 
+    /// <summary>Whether ending at a policy is a decision worth naming (filtering), rather than "no rule matched" (nat, raw).</summary>
+    public bool PolicyDecides { get; init; }
+
+    /// <summary>What was searched when no rule matched: "nat POSTROUTING", or every nat chain of a hook.</summary>
+    public string Scope => ScopeText ?? $"{Table} {Chain}";
+
+    public string? ScopeText { get; init; }
+
     /// <summary>Where the decision was made, for Observed: the rule (and whose it is) or the chain's policy.</summary>
     public string Where => Rule is null ? $"{Table} {Chain} policy {Target}" : RuleWalker.Describe(Rule);
 }
@@ -64,7 +72,8 @@ internal sealed record Verdict(string Target, ChainRule? Rule, string Table, str
 /// <summary>
 /// Follows a probe through a chain the way netfilter would: rules in order, jumps into user chains, RETURN, and
 /// the built-in chain's policy at the end. Matches it cannot decide (unknown fields, unmodelled modules) count as
-/// "maybe": such rules never decide, they are listed as uncertain instead.
+/// "maybe": such rules never decide, they are listed as uncertain instead. A ruleset whose chains know their hooks
+/// (nftables) is walked the nftables way: every base chain of that type on the hook, whoever's, in priority order.
 /// </summary>
 internal static class RuleWalker
 {
@@ -77,8 +86,16 @@ internal static class RuleWalker
 
     private const int MaxDepth = 32;
 
+    /// <summary>
+    /// Where a probe ends in iptables' built-in chain TABLE CHAIN ("nat", "PREROUTING"), or, in an nftables ruleset, at
+    /// that hook: nat chains of the hook (nat), base chains of type filter (filter, raw).
+    /// </summary>
     public static Verdict Walk(FirewallRuleset ruleset, string table, string chain, Probe probe)
     {
+        if (ruleset.HasHooks)
+        {
+            return WalkHook(ruleset, table, chain, probe);
+        }
         var uncertain = new List<ChainRule>();
         var start = ruleset.Chain(table, chain);
         if (start is not null)
@@ -86,10 +103,45 @@ internal static class RuleWalker
             var (decided, _) = WalkChain(ruleset, start, probe, certain: true, uncertain, 0);
             if (decided is not null)
             {
-                return decided with { Uncertain = uncertain };
+                return decided with { Uncertain = uncertain, PolicyDecides = table == "filter" };
             }
         }
-        return new Verdict(start?.Policy ?? "ACCEPT", null, table, chain, uncertain);
+        return new Verdict(start?.Policy ?? "ACCEPT", null, table, chain, uncertain) { PolicyDecides = table == "filter" };
+    }
+
+    /// <summary>
+    /// The nftables hook model: the base chains of the hook run in priority order (equal priorities in the order
+    /// read). `accept` ends only its own chain; a drop (rule or policy) in any of them is final. Among nat chains the
+    /// first that NATs the packet decides; one that accepts without NAT leaves it to the next.
+    /// </summary>
+    private static Verdict WalkHook(FirewallRuleset ruleset, string table, string chain, Probe probe)
+    {
+        var type = table == "nat" ? "nat" : "filter";
+        var hook = chain.ToLowerInvariant();
+        var decides = table == "filter";
+        var scope = $"a {type} chain on hook {hook}";
+        var uncertain = new List<ChainRule>();
+        Verdict? acceptedByRule = null, lastPolicy = null;
+        foreach (var c in ruleset.BaseChains(type, hook))
+        {
+            var (decided, _) = WalkChain(ruleset, c, probe, certain: true, uncertain, 0);
+            var v = decided ?? new Verdict(c.Policy ?? "ACCEPT", null, c.Table, c.Name, Array.Empty<ChainRule>());
+            if (v.Target == "ACCEPT")
+            {
+                if (v.Rule is null)
+                {
+                    lastPolicy = v;
+                }
+                else
+                {
+                    acceptedByRule ??= v;
+                }
+                continue;
+            }
+            return v with { Uncertain = uncertain, PolicyDecides = decides, ScopeText = scope };
+        }
+        var end = acceptedByRule ?? lastPolicy ?? new Verdict("ACCEPT", null, type, hook, Array.Empty<ChainRule>());
+        return end with { Uncertain = uncertain, PolicyDecides = decides, ScopeText = scope };
     }
 
     /// <summary>Returns the deciding verdict, or null with returned=true for a RETURN (or the end of a user chain).</summary>
@@ -142,6 +194,10 @@ internal static class RuleWalker
 
     public static Tri Match(ChainRule rule, Probe probe)
     {
+        if (rule.Ipv6Only)
+        {
+            return Tri.No;
+        }
         var result = Tri.Yes;
         void And(Tri t) => result = (Tri)Math.Min((int)result, (int)t);
         And(Negate(Interface(rule.InInterface, probe.In), rule.NotInInterface && rule.InInterface is not null));

@@ -49,6 +49,9 @@ public sealed record ChainRule
     public string? ToDestination { get; init; }
     public string? Comment { get; init; }
 
+    /// <summary>The rule only matches IPv6 packets (nftables `ip6 saddr ...`, `meta nfproto ipv6`): never the IPv4 packets the diagnostics follow.</summary>
+    public bool Ipv6Only { get; init; }
+
     /// <summary>Matches the diagnostics do not model (physdev, mark, multiport, ...), as text; null when none.</summary>
     public string? Unrecognized { get; init; }
 
@@ -61,6 +64,13 @@ public sealed record ChainRule
     /// <summary>The rule in the driver's own words, comment included (what its driver needs to delete exactly this rule); opaque to everyone else.</summary>
     public IReadOnlyList<string> NativeSpec { get; init; } = Array.Empty<string>();
 }
+
+/// <summary>
+/// Where an nftables base chain hangs: its table's family, its type (filter, nat, route), hook and priority. Several
+/// base chains of one hook run in priority order, whichever table they are in; an iptables ruleset has none (each
+/// built-in chain is the only one of its table and hook).
+/// </summary>
+public sealed record BaseHook(string Family, string Type, string Hook, int Priority);
 
 /// <summary>A chain: built-in ones have a policy, user-defined ones have none.</summary>
 public sealed class FirewallChain
@@ -83,21 +93,39 @@ public sealed class FirewallChain
 
     /// <summary>Whether it is one of the module's own chains.</summary>
     public bool Owned { get; }
+
+    /// <summary>For an nftables base chain: its hook and priority; null for a regular chain and for every iptables chain.</summary>
+    public BaseHook? Hook { get; set; }
 }
 
 /// <summary>Every table, chain and rule the firewall holds, read in one go by the driver.</summary>
 public sealed class FirewallRuleset
 {
     private readonly Dictionary<(string, string), FirewallChain> _chains = new();
+    private readonly List<FirewallChain> _order = new();
 
     public static FirewallRuleset Empty => new();
 
     /// <summary>The backend that wrote it, as its save tool names it: "nf_tables", "legacy", or null when unknown.</summary>
     public string? Backend { get; set; }
 
-    public IEnumerable<FirewallChain> Chains => _chains.Values;
+    /// <summary>The chains in the order they were read (for nftables: the order the kernel runs equal priorities in).</summary>
+    public IEnumerable<FirewallChain> Chains => _order;
 
-    public IEnumerable<ChainRule> AllRules => _chains.Values.SelectMany(c => c.Rules);
+    public IEnumerable<ChainRule> AllRules => _order.SelectMany(c => c.Rules);
+
+    /// <summary>Whether the chains know their hooks (an nftables ruleset): then every base chain of a hook counts, in priority order.</summary>
+    public bool HasHooks => _order.Any(c => c.Hook is not null);
+
+    /// <summary>
+    /// The base chains of a type on a hook that IPv4 packets meet (families ip and inet), in the order they run: by
+    /// priority, and of equal priorities the one made last first (the kernel inserts a hook before those of its
+    /// priority: net/netfilter/core.c, nf_hook_entries_grow), the chains being in the order `list ruleset` shows them.
+    /// </summary>
+    public IReadOnlyList<FirewallChain> BaseChains(string type, string hook) =>
+        _order.Select((c, i) => (Chain: c, Index: i))
+            .Where(p => p.Chain.Hook is { } h && h.Type == type && h.Hook == hook && h.Family is "ip" or "inet")
+            .OrderBy(p => p.Chain.Hook!.Priority).ThenByDescending(p => p.Index).Select(p => p.Chain).ToList();
 
     public int RuleCount => _chains.Values.Sum(c => c.Rules.Count);
 
@@ -110,6 +138,7 @@ public sealed class FirewallRuleset
         {
             chain = new FirewallChain(table, name, policy, owned);
             _chains[(table, name)] = chain;
+            _order.Add(chain);
         }
         else if (policy is not null)
         {
@@ -122,9 +151,11 @@ public sealed class FirewallRuleset
     public FirewallRuleset Clone()
     {
         var copy = new FirewallRuleset { Backend = Backend };
-        foreach (var chain in _chains.Values)
+        foreach (var chain in _order)
         {
-            copy.GetOrAdd(chain.Table, chain.Name, chain.Policy, chain.Owned).Rules.AddRange(chain.Rules);
+            var c = copy.GetOrAdd(chain.Table, chain.Name, chain.Policy, chain.Owned);
+            c.Hook = chain.Hook;
+            c.Rules.AddRange(chain.Rules);
         }
         return copy;
     }
@@ -140,6 +171,6 @@ public sealed class FirewallRuleset
 
     /// <summary>The tables that hold at least one rule, or a built-in chain whose policy is not ACCEPT.</summary>
     public IReadOnlyList<string> TablesInUse() =>
-        _chains.Values.Where(c => c.Rules.Count > 0 || (c.Policy is not null && c.Policy != "ACCEPT"))
+        _order.Where(c => c.Rules.Count > 0 || (c.Policy is not null && c.Policy != "ACCEPT"))
             .Select(c => c.Table).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
 }

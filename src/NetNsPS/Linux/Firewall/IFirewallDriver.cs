@@ -33,6 +33,29 @@ public interface IFirewallDriver
 
     // ---- for the diagnostics: facts and repair commands in the driver's own words ----
 
+    /// <summary>
+    /// The snapshot for the diagnostics: as <see cref="Read"/>, but its Ruleset (and Simulate's, and Without's) holds
+    /// everything else on the packet path too. iptables-save has it all already; nftables adds every other table's
+    /// chains with their hooks and priorities.
+    /// </summary>
+    FirewallSnapshot ReadForDiagnostics(IProcessRunner runner, CancellationToken token);
+
+    /// <summary>
+    /// What must run before the cmdlets that made the module's chain of a hook, for them to make it reached again
+    /// ("" when re-running them is enough, as a missing jump or lookup is put back by them).
+    /// </summary>
+    string RepairUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook);
+
+    /// <summary>How an unreached module chain is described ("no jump from nat POSTROUTING to NETNSPS-POSTROUTING").</summary>
+    string DescribeUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook);
+
+    /// <summary>
+    /// The command that puts this rule, untagged, first in a chain of somebody else that decides against the module's
+    /// traffic (TABLE and CHAIN as the ruleset names them): under nftables an accept elsewhere does not undo that
+    /// chain's drop, so the accept must be in it.
+    /// </summary>
+    string RepairAcceptIn(string table, string chain, FirewallRule rule);
+
     /// <summary>The backends the firewall may live in and what each holds (for a split that hides rules).</summary>
     BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token);
 

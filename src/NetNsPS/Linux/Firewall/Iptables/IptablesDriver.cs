@@ -554,6 +554,18 @@ public sealed class IptablesDriver : IFirewallDriver
 
     // ---- for the diagnostics ----
 
+    /// <summary>iptables-save holds every table and chain already.</summary>
+    public FirewallSnapshot ReadForDiagnostics(IProcessRunner runner, CancellationToken token) => Read(runner, token);
+
+    /// <summary>Nothing: the cmdlet that made the chain's rules puts its jump back.</summary>
+    public string RepairUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook) => "";
+
+    public string DescribeUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook) =>
+        $"no jump from {HookName(table, hook)} to {ChainName(table, hook)}";
+
+    /// <summary>The built-in chains are the only ones of their hook: the same as <see cref="RepairInsert"/>.</summary>
+    public string RepairAcceptIn(string table, string chain, FirewallRule rule) => RepairInsert(rule);
+
     public string HookName(FirewallTable table, FirewallHook hook) => $"{TableName(table)} {BuiltinChain(hook)}";
 
     public string ChainName(FirewallTable table, FirewallHook hook) => OwnChain(hook);
@@ -579,6 +591,13 @@ public sealed class IptablesDriver : IFirewallDriver
     /// <summary>What iptables-legacy-save and iptables-nft-save print, and which of them `iptables` is.</summary>
     public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token) =>
         new(snapshot.Ruleset.Backend ?? ActiveBackendFromPath(), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
+
+    /// <summary>What iptables-legacy-save and iptables-nft-save print, for another driver: `iptables` is whichever PATH names.</summary>
+    public static BackendFacts ReadSaveTools(IProcessRunner runner, CancellationToken token) =>
+        new(ActiveBackendFromPath(), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
+
+    /// <summary>iptables-nft-save's output, parsed; null when it is missing or fails.</summary>
+    public static FirewallRuleset? SaveNft(IProcessRunner runner, CancellationToken token) => Save(runner, "iptables-nft-save", token);
 
     /// <summary>
     /// Moves the other backend's rules into the one `iptables` uses (so they still apply, and show), then empties it.

@@ -445,12 +445,59 @@ public sealed class NftablesDriver : IFirewallDriver
 
     // ---- for the diagnostics ----
 
-    /// <summary>nftables has one backend; the rules of iptables (legacy or nft) are another tool's, and not read here.</summary>
-    public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token) =>
-        new("nf_tables", null, snapshot.Ruleset);
+    // Diagnostics (Get-NsDiagnostic): the whole ruleset, and repairs in other tables, live in NftablesRuleset.cs.
 
-    /// <summary>No split to repair: the module's rules are in one table of one backend.</summary>
-    public string RepairBackendSplit(BackendFacts backends) => "";
+    /// <summary>`list ruleset` in JSON (and iptables-nft-save for iptables-nft's tables): every table's base chains besides the module's.</summary>
+    public FirewallSnapshot ReadForDiagnostics(IProcessRunner runner, CancellationToken token) => NftablesHost.Read(runner, token);
+
+    /// <summary>
+    /// x_tables (iptables-legacy) rules run beside nf_tables: what iptables-legacy-save holds, against nf_tables'
+    /// iptables-nft-save and the module's table.
+    /// </summary>
+    public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token)
+    {
+        var tools = IptablesDriver.ReadSaveTools(runner, token);
+        var nft = tools.Nft?.Clone() ?? new FirewallRuleset { Backend = "nf_tables" };
+        foreach (var chain in Own(snapshot).BuildModuleRuleset().Chains)
+        {
+            nft.GetOrAdd(chain.Table, chain.Name, chain.Policy, chain.Owned).Rules.AddRange(chain.Rules);
+        }
+        return tools with { Nft = nft };
+    }
+
+    /// <summary>The legacy rules moved into nf_tables (where the module's rules are), whichever backend `iptables` names.</summary>
+    public string RepairBackendSplit(BackendFacts backends) => IptablesDriver.Instance.RepairBackendSplit(backends with { Active = "nf_tables" });
+
+    /// <summary>A module chain re-made by hand without its hook: deleting it lets the cmdlets make it again (its maps and sets with it).</summary>
+    public string RepairUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook)
+    {
+        var own = Own(snapshot);
+        var name = NftablesLayout.ChainName(table, hook);
+        if (own.Host is null || own.Chain(table, hook) is null || !own.Host.Own.ContainsKey(name) || own.Host.IsHooked(table, hook))
+        {
+            return "";
+        }
+        return string.Join("; ", new[] { Nft(On("delete", "chain", name)).Render() }
+            .Concat(NftablesLayout.SetsOf(table, hook).Where(s => own.Sets.Contains(s.SetName)).Select(s => Nft(On("delete", s.Keyword, s.SetName)).Render())));
+    }
+
+    public string DescribeUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook)
+    {
+        var own = Own(snapshot);
+        var name = ChainName(table, hook);
+        if (own.Chain(table, hook) is not null && own.Host is { } host && !host.IsHooked(table, hook)
+            && host.Own.GetValueOrDefault(NftablesLayout.ChainName(table, hook)) is { } read)
+        {
+            return read.Hook is null
+                ? $"{name} is a regular chain, hooked nowhere (it must be a base chain on {HookName(table, hook)})"
+                : $"{name} hangs on {read.Hook.Type} {read.Hook.Hook} (priority {read.Hook.Priority}), not {HookName(table, hook)}";
+        }
+        return $"{name} does not look up its maps and sets";
+    }
+
+    public string RepairAcceptIn(string table, string chain, FirewallRule rule) =>
+        table == NftablesLayout.Table && NftablesLayout.HookOf(chain) is { } hook ? RepairInsert(rule with { Table = hook.Table, Hook = hook.Hook })
+            : NftablesHost.RepairAcceptIn(table, chain, rule);
 
     /// <summary>`nft insert rule inet netnsps CHAIN BODY`: the rule, untagged, first in the module's base chain of its hook.</summary>
     public string RepairInsert(FirewallRule rule)
@@ -463,6 +510,8 @@ public sealed class NftablesDriver : IFirewallDriver
     public string RepairDelete(ChainRule rule) =>
         rule.NativeSpec.Count == 0
             ? ""
+            : rule.NativeSpec[0] is NftablesHost.RulesetSpec or NftablesHost.XtablesSpec
+            ? NftablesHost.RepairDelete(rule)
             : rule.NativeSpec[0] == "element"
                 ? Nft(On("delete", "element", rule.NativeSpec[1], rule.NativeSpec[2])).Render()
                 : Nft(On("delete", "rule", rule.NativeSpec[1], rule.NativeSpec[2], rule.NativeSpec[3])).Render();

@@ -65,6 +65,9 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>Elements whose rule was read back (a stable instance each, for PlanRemove).</summary>
     private readonly Dictionary<NftElement, FirewallRule> _elementRules = new();
 
+    /// <summary>For the diagnostics: everybody else's chains and how the module's were found hooked; null when only the module's table was read.</summary>
+    internal NftablesHost? Host { get; set; }
+
     internal NftChain? Chain(FirewallTable table, FirewallHook hook) => OwnChains.FirstOrDefault(c => c.Table == table && c.Hook == hook);
 
     internal void AddElement(NftElement element, FirewallRule rule)
@@ -118,7 +121,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     /// <summary>The base chain is there (it hooks itself) with the rule that looks up each of its maps and sets.</summary>
     public override bool IsReached(FirewallTable table, FirewallHook hook) =>
-        Chain(table, hook) is { } chain && NftablesLayout.SetsOf(table, hook).All(s => Sets.Contains(s.SetName) && chain.Rules.Any(r => r.Lookup == s.SetName));
+        Chain(table, hook) is { } chain && (Host is null || !Host.Own.ContainsKey(chain.Name) || Host.IsHooked(table, hook)) && NftablesLayout.SetsOf(table, hook).All(s => Sets.Contains(s.SetName) && chain.Rules.Any(r => r.Lookup == s.SetName));
 
     private FirewallRuleset? _ruleset;
 
@@ -131,8 +134,11 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>Fixes <see cref="Ruleset"/> to what the snapshot holds now (the parser calls it once it has read everything).</summary>
     internal void Freeze() => _ruleset = BuildRuleset();
 
-    /// <summary>The ruleset as the snapshot holds it now, plans included.</summary>
-    internal FirewallRuleset BuildRuleset()
+    /// <summary>The ruleset as the snapshot holds it now, plans included (everybody else's chains too, when read for the diagnostics).</summary>
+    internal FirewallRuleset BuildRuleset() => Host is null ? BuildModuleRuleset() : Host.Merge(BuildModuleRuleset());
+
+    /// <summary>The module's table alone, as the snapshot holds it now.</summary>
+    internal FirewallRuleset BuildModuleRuleset()
     {
         var ruleset = new FirewallRuleset { Backend = "nf_tables" };
         foreach (var chain in OwnChains)
@@ -156,6 +162,12 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     public override FirewallSnapshot Without(ChainRule rule)
     {
         var copy = Clone();
+        if (!rule.Owned && copy.Host is not null)
+        {
+            copy.Host = copy.Host.Without(rule);
+            copy._ruleset = copy.BuildRuleset();
+            return copy;
+        }
         var ruleset = Ruleset.Clone();
         ruleset.Chain(rule.Table, rule.Chain)?.Rules.RemoveAll(r => r.Position == rule.Position);
         copy._ruleset = ruleset;
@@ -165,7 +177,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>A copy to plan on without changing this one (rules and elements keep their instances).</summary>
     internal NftablesSnapshot Clone()
     {
-        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = _ruleset, Iptables = Iptables?.Clone() };
+        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = _ruleset, Host = Host, Iptables = Iptables?.Clone() };
         foreach (var chain in OwnChains)
         {
             var c = new NftChain(chain.Table, chain.Hook);
