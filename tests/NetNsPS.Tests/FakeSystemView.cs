@@ -103,6 +103,11 @@ public sealed class FakeSystemView : ISystemView
         list.Add(link);
     }
 
+    /// <summary>Files under /run/netns that are not namespaces (left by a killed run).</summary>
+    public HashSet<string> StrayFiles { get; } = new(StringComparer.Ordinal);
+
+    public bool NamespaceFileIsStray(string name) => StrayFiles.Contains(name);
+
     public bool NamespaceExists(string name)
     {
         Reads.Add("NamespaceExists:" + name);

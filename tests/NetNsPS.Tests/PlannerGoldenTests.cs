@@ -31,6 +31,8 @@ public class PlannerGoldenTests
         ["namespace/ensure-lo-down"] = () => NamespacePlanner.Ensure(LoDown(), "red"),
         ["namespace/remove-existing"] = () => NamespacePlanner.Remove(new FakeSystemView().Namespace("red"), "red"),
         ["namespace/remove-absent"] = () => NamespacePlanner.Remove(new FakeSystemView(), "red"),
+        ["namespace/ensure-over-stray-file"] = () => NamespacePlanner.Ensure(Stray("red"), "red"),
+        ["namespace/remove-stray-file"] = () => NamespacePlanner.Remove(Stray("red"), "red"),
 
         // ---- bridges ----
         ["bridge/ensure-fresh"] = () => BridgePlanner.Ensure(new FakeSystemView(), "bridge0", null),
@@ -143,6 +145,13 @@ public class PlannerGoldenTests
 
     private static IpPrefix Net(string text) => IpPrefix.ParseNetwork(text, "DestinationPrefix");
     private static System.Net.IPAddress Hop(string text) => IpPrefix.ParseAddress(text, "NextHop");
+
+    private static FakeSystemView Stray(string name)
+    {
+        var view = new FakeSystemView();
+        view.StrayFiles.Add(name);
+        return view;
+    }
 
     private static FakeSystemView LoDown()
     {

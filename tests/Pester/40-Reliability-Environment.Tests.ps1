@@ -236,6 +236,9 @@ Describe 'A state changed behind the module''s back' -Tag 'Reliability' {
     It 'a namespace deleted by hand: the Get-* cmdlets report what is there, Remove-* and Unpublish-NsPort finish the job' {
         Invoke-ReliabilityCase -Kind 'Bad state' {
             Invoke-Checked ip netns delete blue
+            # `ip netns delete` returns before the kernel has freed the namespace; its veth's host end goes a moment later.
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while ((& ip -o link show veth-blue-br 2>$null) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
             (Get-NetNamespace).Name | Should -Be 'red'
             (Get-VethPair).Namespace | Should -Be 'red'
             (Get-NetBridge bridge0).Ports | Should -Be 'veth-red-br'

@@ -30,14 +30,15 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
         ForEachItem(Name, raw =>
         {
             var name = Names.Namespace(raw, nameof(Name));
-            if (!State.NamespaceExists(name))
+            var plan = NamespacePlanner.Remove(State, name);
+            if (plan.IsEmpty)
             {
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 return;
             }
             // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
-            var hostEnds = IsWhatIf ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
-            if (Apply(NamespacePlanner.Remove(State, name)))
+            var hostEnds = IsWhatIf || !State.NamespaceExists(name) ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
+            if (Apply(plan))
             {
                 _hostEnds.AddRange(hostEnds);
             }

@@ -26,6 +26,8 @@ public sealed class LiveSystemView : ISystemView
 
     public bool NamespaceExists(string name) => NetState.NamespaceExists(name);
 
+    public bool NamespaceFileIsStray(string name) => File.Exists(NetState.NamespacePath(name)) && !NetState.NamespaceExists(name);
+
     public IReadOnlyList<string> NamespaceNames() => NetState.NamespaceNames();
 
     public IReadOnlyList<LinkRecord> Links(string? ns) => _net.Links(ns);

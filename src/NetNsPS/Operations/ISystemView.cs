@@ -15,6 +15,12 @@ public interface ISystemView
     /// <summary>A named network namespace: an nsfs mount under /run/netns, as `ip netns` makes.</summary>
     bool NamespaceExists(string name);
 
+    /// <summary>
+    /// A file under /run/netns of that name that is not a namespace: what a run killed between creating the file and
+    /// mounting the namespace on it leaves. `ip netns delete` removes it.
+    /// </summary>
+    bool NamespaceFileIsStray(string name);
+
     /// <summary>Every named network namespace, sorted by name.</summary>
     IReadOnlyList<string> NamespaceNames();
 

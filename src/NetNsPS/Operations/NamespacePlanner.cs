@@ -13,6 +13,11 @@ public static class NamespacePlanner
         var plan = new Plan().About(Subject(name));
         if (!view.NamespaceExists(name))
         {
+            if (view.NamespaceFileIsStray(name))
+            {
+                // Left by a run killed half-way: not a namespace, and in the way of `ip netns add`.
+                plan.Add(Ip.DeleteNamespace(name));
+            }
             plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
             plan.Add(Ip.SetUp(name, "lo"));
             // Only a namespace this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
@@ -25,11 +30,11 @@ public static class NamespacePlanner
         return plan;
     }
 
-    /// <summary>What deletes the namespace; nothing when it does not exist.</summary>
+    /// <summary>What deletes the namespace (or a stray file in its place); nothing when neither is there.</summary>
     public static Plan Remove(ISystemView view, string name)
     {
         var plan = new Plan().About(Subject(name));
-        if (view.NamespaceExists(name))
+        if (view.NamespaceExists(name) || view.NamespaceFileIsStray(name))
         {
             plan.Add(Ip.DeleteNamespace(name));
         }
