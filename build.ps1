@@ -48,6 +48,9 @@ param(
     [int] $BenchMappings = 1000,
     [int] $BenchConnPorts = 10000,
     [double] $BenchConnSeconds = 2,
+    # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
+    # 10000 = all of them through the cmdlets (long: each Publish-NsPort reads the whole firewall state).
+    [int] $BenchConnPipeline = 100,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -224,7 +227,7 @@ switch ($Task) {
         $sizes = { param([string[]] $List) @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
         & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N (& $sizes $BenchN) -Rounds $BenchRounds `
             -HostSizes (& $sizes $BenchHostSizes) -Calls $BenchCalls -FirewallDriver @($BenchFirewallDriver -split ',' | Where-Object { $_ }) `
-            -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds
+            -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds -ConnPipeline $BenchConnPipeline
     }
     'Demo' {
         Invoke-Build
