@@ -17,6 +17,25 @@
     the same call replaces (read from its -WhatIf output), each spawned as a process. The ratio cmdlet/raw
     should not grow with H.
 
+    Firewall drivers: every section that touches the firewall (B, B2, the fresh loops, per call, teardown, and the two
+    below) runs once per driver in -FirewallDriver (default: every available one), in the same sandbox as A and the
+    floors, reported side by side in a Driver column (rows named way/driver). F stays ip -batch + one iptables-restore;
+    F-nft is the same ip part + one `nft -f` file with the table layout the nftables driver makes (`nft list table inet
+    netnsps` after a small cmdlet-made lab); B/B2/fresh under nftables must leave F-nft's state, under iptables A's.
+
+    Publish cost at size: with -Mappings (1,000) mappings already published the driver's floor way (10 external ports
+    per namespace, each with an internal port of its own: a bridge takes at most 1023 ports), the median of -Calls
+    Publish-NsPort calls (each a fresh mapping) and Unpublish-NsPort calls in this warm pwsh. Target (nftables) <= 1 ms.
+
+    Per packet: new TCP connections/s from a wan namespace (198.51.100.1, the internet) to the host's 198.51.100.2, to
+    the last-added mapping (external port 20000+i -> ns:(20000+i)), with 1 and with -ConnPorts (10,000) published ports:
+    a python3 accept/close server in that namespace and a python3 connect/reset client in wan, -ConnTrials trials of
+    -ConnSeconds, both bounded in count and time. The last -ConnPipeline (100) of the large case go through
+    Publish-NsPort in one pipeline (timed, per mapping), the rest are made the floor way first; -ConnPipeline 10000
+    sends all of them through the cmdlets (long: every Publish-NsPort reads the whole firewall state).
+
+    The machine is shared: every figure is a median, and noisy.
+
     Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
     writes them as JSON under out/bench/. Run by `build.ps1 Bench` (N = 10,100, H = 10,1000 by default; the
     loop lab at N = 1000: `build.ps1 Bench -BenchN 100,1000 -BenchRounds 1`).
