@@ -49,7 +49,7 @@ param(
     [int] $BenchConnPorts = 10000,
     [double] $BenchConnSeconds = 2,
     # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
-    # 10000 = all of them through the cmdlets (long: each Publish-NsPort reads the whole firewall state).
+    # 10000 = all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
     [int] $BenchConnPipeline = 100,
 
     [ValidateSet('Debug', 'Release')]
