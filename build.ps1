@@ -9,7 +9,9 @@
     Test     builds, packages, runs xunit and the Pester suites (each file in its own sandbox, the whole suite once
              per firewall driver this machine can run, or those -FirewallDriver names) and ends with "N passed, N failed".
     Demo     builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
-    Bench    builds, then compares NetNsPS with the plain bash way (tests/Benchmark), writing out/bench/*.json.
+    Bench    builds, then compares NetNsPS with the plain bash way and the floor under each firewall driver, times
+             Publish-/Unpublish-NsPort at 1,000 mappings and the new-connection rate at 1 and 10,000 published ports
+             (tests/Benchmark), writing out/bench/*.json.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
@@ -38,6 +40,17 @@ param(
     # Bench, per call: namespaces already on the host when one call is timed, and the calls timed at each size.
     [string[]] $BenchHostSizes = @('10', '1000'),
     [int] $BenchCalls = 15,
+
+    # Bench: the firewall drivers its firewall sections run under (default: every driver this machine can run); the
+    # mappings already published when one Publish-/Unpublish-NsPort is timed; the published ports of the large
+    # connection-rate case (against 1), and the seconds of each connection-rate trial.
+    [string[]] $BenchFirewallDriver,
+    [int] $BenchMappings = 1000,
+    [int] $BenchConnPorts = 10000,
+    [double] $BenchConnSeconds = 2,
+    # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
+    # 10000 = all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
+    [int] $BenchConnPipeline = 100,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -213,7 +226,8 @@ switch ($Task) {
         Invoke-Build
         $sizes = { param([string[]] $List) @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
         & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N (& $sizes $BenchN) -Rounds $BenchRounds `
-            -HostSizes (& $sizes $BenchHostSizes) -Calls $BenchCalls
+            -HostSizes (& $sizes $BenchHostSizes) -Calls $BenchCalls -FirewallDriver @($BenchFirewallDriver -split ',' | Where-Object { $_ }) `
+            -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds -ConnPipeline $BenchConnPipeline
     }
     'Demo' {
         Invoke-Build

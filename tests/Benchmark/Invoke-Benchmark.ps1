@@ -17,6 +17,25 @@
     the same call replaces (read from its -WhatIf output), each spawned as a process. The ratio cmdlet/raw
     should not grow with H.
 
+    Firewall drivers: every section that touches the firewall (B, B2, the fresh loops, per call, teardown, and the two
+    below) runs once per driver in -FirewallDriver (default: every available one), in the same sandbox as A and the
+    floors, reported side by side in a Driver column (rows named way/driver). F stays ip -batch + one iptables-restore;
+    F-nft is the same ip part + one `nft -f` file with the table layout the nftables driver makes (`nft list table inet
+    netnsps` after a small cmdlet-made lab); B/B2/fresh under nftables must leave F-nft's state, under iptables A's.
+
+    Publish cost at size: with -Mappings (1,000) mappings already published the driver's floor way (10 external ports
+    per namespace, each with an internal port of its own: a bridge takes at most 1023 ports), the median of -Calls
+    Publish-NsPort calls (each a fresh mapping) and Unpublish-NsPort calls in this warm pwsh. Target (nftables) <= 1 ms.
+
+    Per packet: new TCP connections/s from a wan namespace (198.51.100.1, the internet) to the host's 198.51.100.2, to
+    the last-added mapping (external port 20000+i -> ns:(20000+i)), with 1 and with -ConnPorts (10,000) published ports:
+    a python3 accept/close server in that namespace and a python3 connect/reset client in wan, -ConnTrials trials of
+    -ConnSeconds, both bounded in count and time. The last -ConnPipeline (100) of the large case go through
+    Publish-NsPort in one pipeline (timed, per mapping), the rest are made the floor way first; -ConnPipeline 10000
+    sends all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
+
+    The machine is shared: every figure is a median, and noisy.
+
     Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
     writes them as JSON under out/bench/. Run by `build.ps1 Bench` (N = 10,100, H = 10,1000 by default; the
     loop lab at N = 1000: `build.ps1 Bench -BenchN 100,1000 -BenchRounds 1`).
@@ -28,15 +47,39 @@ param(
     # Per call: the numbers of namespaces already on the host, and the calls timed at each.
     [int[]] $HostSizes = @(10, 1000),
     [ValidateRange(3, 200)][int] $Calls = 15,
+    # The firewall drivers every firewall section runs under (default: every driver this machine can run).
+    [string[]] $FirewallDriver,
+    # Publish cost: the mappings already published when one Publish-NsPort / Unpublish-NsPort call is timed.
+    [int] $Mappings = 1000,
+    # Connection rate: the published ports of the large case (the small case is 1), seconds per trial, trials.
+    [int] $ConnPorts = 10000,
+    [double] $ConnSeconds = 2,
+    [ValidateRange(1, 15)][int] $ConnTrials = 5,
+    # Connection rate: how many of the large case's mappings go through the cmdlets, in one pipeline, last (the measured
+    # port among them); the others are made first the driver's floor way (the same state). At ConnPorts or more, all.
+    # Not all by default: a pipeline reads the firewall once, but its cost grows with the table and faster than its
+    # length (on this 2-core machine 2,000 from empty took ~60 s under nftables, 100 on top of 9,900 ~37 s), so all
+    # 10,000 would take tens of minutes: ./build.ps1 Bench -BenchConnPipeline 10000 for that figure.
+    [int] $ConnPipeline = 100,
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
+$drivers = if ($FirewallDriver) { @($FirewallDriver -split ',' | Where-Object { $_ }) } else { @((Get-NetNsPSOption).AvailableFirewallDrivers) }
+if (-not $drivers) { throw 'no firewall driver to run the benchmark under' }
+$savedDriver = $env:NETNSPS_FIREWALL
+$benchStart = [Diagnostics.Stopwatch]::StartNew()
 
-$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls -ScriptBlock {
-    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls)
+$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline -ScriptBlock {
+    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline)
     $ErrorActionPreference = 'Stop'
+    # Every cmdlet reads the driver from NETNSPS_FIREWALL at each call, and fresh pwsh processes inherit it.
+    function Use-Driver([string] $Driver) {
+        $env:NETNSPS_FIREWALL = $Driver
+        $effective = (Get-NetNsPSOption).EffectiveFirewallDriver
+        if ($effective -ne $Driver) { throw "the firewall driver $Driver is not in effect (got $effective)" }
+    }
 
     # Defined from text, so the fresh pwsh processes get exactly the same function.
     $addressFunction = 'function Address([int] $i) { "10.77.$([math]::Floor($i / 250)).$($i % 250 + 2)" }'
@@ -63,6 +106,7 @@ $results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, 
         foreach ($f in Get-ChildItem /run/netns -ErrorAction SilentlyContinue) { & ip netns delete $f.Name }
         foreach ($link in (& ip -j link show | ConvertFrom-Json)) { if ($link.ifname -ne 'lo') { & ip link delete $link.ifname 2>$null } }
         foreach ($t in 'nat', 'filter', 'raw') { & iptables -w -t $t -F; & iptables -w -t $t -X }
+        if ($nftAvailable) { & nft list table inet netnsps *>$null; if ($LASTEXITCODE -eq 0) { & nft delete table inet netnsps } }
         & ip link add br0 type bridge
         & ip addr add 10.77.0.1/16 dev br0
         & ip link set br0 up
@@ -84,8 +128,37 @@ $results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, 
             if ($_ -match '^\*(\w+)') { $table = $Matches[1] }
             elseif ($_ -like '-A *' -or ($_ -like ':*' -and $_ -notmatch '^:[A-Z]+ ACCEPT ')) { "$table $($_ -replace '\[\d+:\d+\]', '')" }
         } | Sort-Object
+        $parts += Get-NftDump
         $parts += "route_localnet=$(& sysctl -n net.ipv4.conf.br0.route_localnet)"
         $parts -join "`n"
+    }
+
+    # The module's nftables table, order-insensitive: each rule and each set/map element a line of its own.
+    $nftAvailable = [bool](Get-Command nft -ErrorAction SilentlyContinue)
+    function Get-NftDump {
+        if (-not $nftAvailable) { return @() }
+        $text = @(& nft list table inet netnsps 2>$null)
+        if ($LASTEXITCODE -ne 0) { return @() }
+        $out = [System.Collections.Generic.List[string]]::new()
+        $object = ''; $elements = $null
+        foreach ($line in $text) {
+            $t = $line.Trim()
+            if ($null -ne $elements) {
+                $elements += ' ' + $t
+                if ($t.EndsWith('}')) { Add-NftElements $out $object $elements; $elements = $null }
+                continue
+            }
+            if ($t -match '^(map|set|chain) (\S+) \{') { $object = "$($Matches[1]) $($Matches[2])"; $out.Add("nft $object") }
+            elseif ($t -match '^elements = \{') {
+                $elements = $t
+                if ($t.EndsWith('}')) { Add-NftElements $out $object $elements; $elements = $null }
+            } elseif ($t -and $t -ne '}' -and $t -notmatch '^table ') { $out.Add("nft $object $t") }
+        }
+        @($out | Sort-Object)
+    }
+    function Add-NftElements($List, [string] $Object, [string] $Text) {
+        $body = $Text -replace '^elements = \{\s*', '' -replace '\s*\}$', ''
+        foreach ($e in ($body -split ',\s*')) { if ($e.Trim()) { $List.Add("nft $Object element $($e.Trim())") } }
     }
 
     function Invoke-Bash([string] $Script) {
@@ -167,8 +240,67 @@ iptables -w -t raw -X NETNSPS-PREROUTING
 "@
     }
 
-    # F, the floor: the same work in as few processes as possible: one ip -batch on the host, one per namespace, one iptables-restore per table.
-    function Invoke-LowerBound([int] $n, [string] $Stage) {
+    # F, the floor: the same work in as few processes as possible: one ip -batch on the host, one per namespace, and
+    # under iptables one iptables-restore (F), under nftables one `nft -f` file with the driver's table layout (F-nft).
+    # -Maps: the port mappings (I = namespace number, Ext, Int); by default ns<i>:80 as 20000+i for i in 1..n.
+    function Get-DefaultMaps([int] $n) { foreach ($i in 1..$n) { [pscustomobject]@{ I = $i; Ext = 20000 + $i; Int = 80 } } }
+    function Get-NftTableText($Maps) {
+        # The layout `nft list table inet netnsps` shows after the cmdlets made a small lab (see README "Two firewall drivers").
+        $dnat = @(); $hairpin = @(); $forward = @()
+        foreach ($m in $Maps) {
+            $a = Address $m.I; $tag = "netnsps:port:tcp:0.0.0.0:$($m.Ext):ns$($m.I):br0"
+            $dnat += "tcp . $($m.Ext) comment `"${tag}:dnat`" : $a . $($m.Int)"
+            $hairpin += "$a . $a . tcp . $($m.Int) comment `"${tag}:hairpin`""
+            $forward += "$a . `"br0`" . tcp . $($m.Int) comment `"${tag}:forward`""
+        }
+        $elements = { param($list) if ($list.Count) { "`n`t`telements = { " + ($list -join ",`n`t`t`t") + " }" } else { '' } }
+        @"
+table inet netnsps {
+`tmap nat-prerouting-host4 {
+`t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
+`t}
+`tmap nat-prerouting-any4 {
+`t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
+`t}
+`tmap nat-output-host4 {
+`t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
+`t}
+`tmap nat-output-any4 {
+`t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
+`t}
+`tset nat-postrouting-hairpin4 {
+`t`ttype ipv4_addr . ipv4_addr . inet_proto . inet_service$(& $elements $hairpin)
+`t}
+`tset filter-forward-ports4 {
+`t`ttype ipv4_addr . ifname . inet_proto . inet_service$(& $elements $forward)
+`t}
+`tchain nat-prerouting {
+`t`ttype nat hook prerouting priority dstnat; policy accept;
+`t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-prerouting-host4
+`t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-prerouting-any4
+`t}
+`tchain nat-output {
+`t`ttype nat hook output priority -100; policy accept;
+`t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-output-host4
+`t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-output-any4
+`t}
+`tchain nat-postrouting {
+`t`ttype nat hook postrouting priority srcnat; policy accept;
+`t`tip saddr . ip daddr . meta l4proto . th dport @nat-postrouting-hairpin4 masquerade
+`t`toifname "br0" fib saddr type local masquerade comment "netnsps:localnet:br0"
+`t}
+`tchain filter-forward {
+`t`ttype filter hook forward priority filter; policy accept;
+`t`tip daddr . oifname . meta l4proto . th dport @filter-forward-ports4 accept
+`t}
+`tchain raw-prerouting {
+`t`ttype filter hook prerouting priority raw; policy accept;
+`t`tiifname "br0" ip daddr 127.0.0.0/8 drop comment "netnsps:localnet:br0:guard"
+`t}
+}
+"@
+    }
+    function Invoke-LowerBound([int] $n, [string] $Stage, [string] $Driver = 'iptables', $Maps) {
         $host_ = [Text.StringBuilder]::new()
         if ($Stage -eq 'setup') {
             foreach ($i in 1..$n) {
@@ -178,26 +310,37 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             $host_.ToString() | & ip -batch -
             foreach ($i in 1..$n) { "link set dev lo up`nlink set veth-ns$i up`naddr add $(Address $i)/16 dev veth-ns$i`nroute add default via 10.77.0.1`n" | & ip -n "ns$i" -batch - }
         } elseif ($Stage -eq 'publish') {
-            $nat = [Text.StringBuilder]::new("*nat`n-N NETNSPS-PREROUTING`n-A PREROUTING -m addrtype --dst-type LOCAL -j NETNSPS-PREROUTING`n-N NETNSPS-OUTPUT`n-A OUTPUT -m addrtype --dst-type LOCAL -j NETNSPS-OUTPUT`n-N NETNSPS-POSTROUTING`n-A POSTROUTING -j NETNSPS-POSTROUTING`n-A NETNSPS-POSTROUTING -o br0 -m addrtype --src-type LOCAL -m comment --comment netnsps:localnet:br0 -j MASQUERADE`n")
-            $filter = [Text.StringBuilder]::new("*filter`n-N NETNSPS-FORWARD`n-A FORWARD -j NETNSPS-FORWARD`n")
-            foreach ($i in 1..$n) {
-                $a = Address $i; $p = 20000 + $i; $tag = "netnsps:port:tcp:0.0.0.0:${p}:ns${i}:br0"
-                [void]$nat.Append("-A NETNSPS-PREROUTING -p tcp -m tcp --dport $p -m comment --comment ${tag}:dnat -j DNAT --to-destination ${a}:80`n")
-                [void]$nat.Append("-A NETNSPS-OUTPUT -p tcp -m tcp --dport $p -m comment --comment ${tag}:dnat -j DNAT --to-destination ${a}:80`n")
-                [void]$nat.Append("-A NETNSPS-POSTROUTING -s $a/32 -d $a/32 -p tcp -m tcp --dport 80 -m comment --comment ${tag}:hairpin -j MASQUERADE`n")
-                [void]$filter.Append("-A NETNSPS-FORWARD -d $a/32 -o br0 -p tcp -m tcp --dport 80 -m comment --comment ${tag}:forward -j ACCEPT`n")
-                [void]$host_.Append("link set veth-ns$i-br type bridge_slave hairpin on`n")
+            if (-not $Maps) { $Maps = @(Get-DefaultMaps $n) }
+            if ($Driver -eq 'nftables') {
+                Get-NftTableText $Maps | & nft -f -
+                if ($LASTEXITCODE -ne 0) { throw 'lower bound publish: nft -f failed' }
+            } else {
+                $nat = [Text.StringBuilder]::new("*nat`n-N NETNSPS-PREROUTING`n-A PREROUTING -m addrtype --dst-type LOCAL -j NETNSPS-PREROUTING`n-N NETNSPS-OUTPUT`n-A OUTPUT -m addrtype --dst-type LOCAL -j NETNSPS-OUTPUT`n-N NETNSPS-POSTROUTING`n-A POSTROUTING -j NETNSPS-POSTROUTING`n-A NETNSPS-POSTROUTING -o br0 -m addrtype --src-type LOCAL -m comment --comment netnsps:localnet:br0 -j MASQUERADE`n")
+                $filter = [Text.StringBuilder]::new("*filter`n-N NETNSPS-FORWARD`n-A FORWARD -j NETNSPS-FORWARD`n")
+                foreach ($m in $Maps) {
+                    $a = Address $m.I; $p = $m.Ext; $q = $m.Int; $tag = "netnsps:port:tcp:0.0.0.0:${p}:ns$($m.I):br0"
+                    [void]$nat.Append("-A NETNSPS-PREROUTING -p tcp -m tcp --dport $p -m comment --comment ${tag}:dnat -j DNAT --to-destination ${a}:$q`n")
+                    [void]$nat.Append("-A NETNSPS-OUTPUT -p tcp -m tcp --dport $p -m comment --comment ${tag}:dnat -j DNAT --to-destination ${a}:$q`n")
+                    [void]$nat.Append("-A NETNSPS-POSTROUTING -s $a/32 -d $a/32 -p tcp -m tcp --dport $q -m comment --comment ${tag}:hairpin -j MASQUERADE`n")
+                    [void]$filter.Append("-A NETNSPS-FORWARD -d $a/32 -o br0 -p tcp -m tcp --dport $q -m comment --comment ${tag}:forward -j ACCEPT`n")
+                }
+                $raw = "*raw`n-N NETNSPS-PREROUTING`n-A PREROUTING -j NETNSPS-PREROUTING`n-A NETNSPS-PREROUTING -d 127.0.0.0/8 -i br0 -m comment --comment netnsps:localnet:br0:guard -j DROP`nCOMMIT`n"
+                ($nat.ToString() + "COMMIT`n" + $filter.ToString() + "COMMIT`n" + $raw) | & iptables-restore -w --noflush
+                if ($LASTEXITCODE -ne 0) { throw 'lower bound publish: iptables-restore failed' }
             }
-            $raw = "*raw`n-N NETNSPS-PREROUTING`n-A PREROUTING -j NETNSPS-PREROUTING`n-A NETNSPS-PREROUTING -d 127.0.0.0/8 -i br0 -m comment --comment netnsps:localnet:br0:guard -j DROP`nCOMMIT`n"
-            ($nat.ToString() + "COMMIT`n" + $filter.ToString() + "COMMIT`n" + $raw) | & iptables-restore -w --noflush
+            foreach ($i in @($Maps.I | Sort-Object -Unique)) { [void]$host_.Append("link set veth-ns$i-br type bridge_slave hairpin on`n") }
             & sysctl -qw net.ipv4.conf.br0.route_localnet=1
             $host_.ToString() | & ip -batch -
         } else {
-            foreach ($t in 'nat', 'filter', 'raw') {
-                $chains = @(& iptables-save -t $t | Where-Object { $_ -match '^:NETNSPS-' } | ForEach-Object { ($_ -split ' ')[0].Substring(1) })
-                $jumps = @(& iptables-save -t $t | Where-Object { $_ -match '^-A [A-Z]+ .*-j NETNSPS-' } | ForEach-Object { $_ -replace '^-A', '-D' })
-                $lines = $jumps + @($chains | ForEach-Object { "-F $_" }) + @($chains | ForEach-Object { "-X $_" })
-                if ($chains) { ("*$t`n" + ($lines -join "`n") + "`nCOMMIT`n") | & iptables-restore -w --noflush }
+            if ($Driver -eq 'nftables') {
+                & nft delete table inet netnsps
+            } else {
+                foreach ($t in 'nat', 'filter', 'raw') {
+                    $chains = @(& iptables-save -t $t | Where-Object { $_ -match '^:NETNSPS-' } | ForEach-Object { ($_ -split ' ')[0].Substring(1) })
+                    $jumps = @(& iptables-save -t $t | Where-Object { $_ -match '^-A [A-Z]+ .*-j NETNSPS-' } | ForEach-Object { $_ -replace '^-A', '-D' })
+                    $lines = $jumps + @($chains | ForEach-Object { "-F $_" }) + @($chains | ForEach-Object { "-X $_" })
+                    if ($chains) { ("*$t`n" + ($lines -join "`n") + "`nCOMMIT`n") | & iptables-restore -w --noflush }
+                }
             }
             & sysctl -qw net.ipv4.conf.br0.route_localnet=0
             ((1..$n | ForEach-Object { "netns delete ns$_" }) -join "`n") + "`n" | & ip -batch -
@@ -208,12 +351,7 @@ iptables -w -t raw -X NETNSPS-PREROUTING
     # The port mappings B pipes to Publish-NsPort (also defined, from this text, in B's fresh pwsh).
     $portsDefinition = '$ports = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ Namespace = "ns$_"; InternalPort = 80; ExternalPort = 20000 + $_ } } }'
     . ([scriptblock]::Create($portsDefinition))
-    $variants = [ordered]@{
-        A  = @{
-            Setup    = { param($n) Invoke-Bash (Get-BashSetup $n) }
-            Publish  = { param($n) Invoke-Bash (Get-BashPublish $n) }
-            Teardown = { param($n) Invoke-Bash (Get-BashTeardown $n) }
-        }
+    $cmdletWays = [ordered]@{
         B  = @{
             Setup    = { param($n) 1..$n | ForEach-Object { "ns$_" } | New-NetNamespace | Add-VethPair -Bridge br0 | Add-NsIPAddress -IPAddress { "$(Address ([int]$_.Namespace.Substring(2)))/16" } | Add-NsRoute -NextHop 10.77.0.1 }
             Publish  = { param($n) & $ports $n | Publish-NsPort }
@@ -224,24 +362,52 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             Publish  = { param($n) foreach ($i in 1..$n) { Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) } }
             Teardown = { param($n) foreach ($i in 1..$n) { Unpublish-NsPort -ExternalPort (20000 + $i) }; foreach ($i in 1..$n) { Remove-NetNamespace "ns$i" -Confirm:$false } }
         }
+    }
+    # The floor of each driver: F (iptables-restore) and F-nft (nft -f); the state each driver's cmdlets must leave.
+    $floorOf = @{ iptables = 'F'; nftables = 'F-nft' }
+    $variants = [ordered]@{
+        A  = @{
+            Setup    = { param($n) Invoke-Bash (Get-BashSetup $n) }
+            Publish  = { param($n) Invoke-Bash (Get-BashPublish $n) }
+            Teardown = { param($n) Invoke-Bash (Get-BashTeardown $n) }
+        }
         F  = @{
             Setup    = { param($n) Invoke-LowerBound $n setup }
             Publish  = { param($n) Invoke-LowerBound $n publish }
             Teardown = { param($n) Invoke-LowerBound $n teardown }
         }
+    }
+    if ($nftAvailable) {
+        $variants['F-nft'] = @{
+            Setup    = { param($n) Invoke-LowerBound $n setup nftables }
+            Publish  = { param($n) Invoke-LowerBound $n publish nftables }
+            Teardown = { param($n) Invoke-LowerBound $n teardown nftables }
+        }
+    }
+    # The cmdlet ways once per driver, named way/driver; their state must equal the driver's floor (A's for iptables).
+    foreach ($driver in $Drivers) {
+        $variants["B/$driver"] = $cmdletWays.B + @{ Driver = $driver }
+        $variants["B2/$driver"] = $cmdletWays.B2 + @{ Driver = $driver }
         # What a script pays: a fresh pwsh from start to exit, setup and publish in one process, teardown in another.
-        B2fresh = @{
-            Fresh    = $true
-            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B2.Setup, $variants.B2.Publish) $n) }
+        $variants["B2fresh/$driver"] = @{
+            Fresh = $true; Driver = $driver
+            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B2.Setup, $cmdletWays.B2.Publish) $n) }
             Publish  = { param($n) }
-            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B2.Teardown) $n) }
+            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B2.Teardown) $n) }
         }
-        Bfresh  = @{
-            Fresh    = $true
-            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B.Setup, $variants.B.Publish) $n) }
+        $variants["Bfresh/$driver"] = @{
+            Fresh = $true; Driver = $driver
+            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B.Setup, $cmdletWays.B.Publish) $n) }
             Publish  = { param($n) }
-            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($variants.B.Teardown) $n) }
+            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B.Teardown) $n) }
         }
+    }
+    function Get-Reference([string] $Name) {
+        $v = $variants[$Name]
+        if ($Name -eq 'F') { 'A' }
+        elseif ($Name -eq 'F-nft') { $null }
+        elseif ($v.Driver -eq 'nftables') { 'F-nft' }
+        elseif ($v.Driver) { 'A' }
     }
 
     foreach ($n in $Sizes) {
@@ -253,6 +419,7 @@ iptables -w -t raw -X NETNSPS-PREROUTING
                 Write-Host "  N=$n round $round $name"
                 $pristine = Get-LabDump
                 $v = $variants[$name]
+                if ($v.Driver) { Use-Driver $v.Driver }
                 $setup = Measure-Seconds { & $v.Setup $n }
                 $publish = Measure-Seconds { & $v.Publish $n }
                 # The end state is compared once, in the first round (a dump of N namespaces costs 2N processes).
@@ -274,18 +441,28 @@ iptables -w -t raw -X NETNSPS-PREROUTING
                 $times["$name/teardown"] += @($teardown)
             }
         }
-        foreach ($name in @($variants.Keys | Where-Object { $_ -ne 'A' })) {
-            if ($dumps[$name] -ne $dumps['A']) {
-                $diff = Compare-Object ($dumps['A'] -split "`n") ($dumps[$name] -split "`n") | Select-Object -First 6 | Out-String
-                throw "N=${n}: the state after $name differs from the state after A:`n$diff"
+        foreach ($name in @($variants.Keys)) {
+            $reference = Get-Reference $name
+            if ($reference -and $dumps[$name] -ne $dumps[$reference]) {
+                $diff = Compare-Object ($dumps[$reference] -split "`n") ($dumps[$name] -split "`n") | Select-Object -First 6 | Out-String
+                throw "N=${n}: the state after $name differs from the state after ${reference}:`n$diff"
             }
+        }
+        # F-nft and the nftables driver: the same table (checked above), and the rest of the lab as A's.
+        if ($dumps.Contains('F-nft')) {
+            $strip = { param($d) @($d -split "`n" | Where-Object { $_ -notmatch '^(nft |iptables |nat |filter |raw )' -and $_ -notmatch '^\*' }) -join "`n" }
+            if ((& $strip $dumps['F-nft']) -ne (& $strip $dumps['A'])) { throw "N=${n}: F-nft's links, addresses, routes or sysctls differ from A's" }
+            if ($dumps['F-nft'] -notmatch '(?m)^nft ') { throw "N=${n}: F-nft left no nftables table" }
         }
         # Get-NetNamespace with all N namespaces and their addresses.
         Reset-Lab
         & $variants.F.Setup $n
         $list = foreach ($r in 1..$Rounds) { Measure-Seconds { Get-NetNamespace } }
         # Tab completion with N namespaces and N published ports: what a user waits for after pressing Tab.
-        & $variants.F.Publish $n
+        # (under the first driver, its floor's firewall state: the completers read the ports through the driver)
+        Use-Driver $Drivers[0]
+        $tabFloor = $variants[$floorOf[$Drivers[0]]]
+        & $tabFloor.Publish $n
         $completions = [ordered]@{
             'Tab: -Namespace'                  = 'Add-VethPair -Namespace ns1'
             'Tab: -InterfaceName in namespace' = 'Add-NsIPAddress -Namespace ns1 -InterfaceName '
@@ -299,7 +476,7 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             $samples = foreach ($r in 1..([math]::Max($Rounds, 5))) { Measure-Seconds { TabExpansion2 -inputScript $line -cursorColumn $line.Length } }
             [pscustomobject]@{ N = $n; Measure = $label; Seconds = [math]::Round((@($samples | Sort-Object))[[math]::Floor(@($samples).Count / 2)], 4) }
         }
-        & $variants.F.Teardown $n
+        & $tabFloor.Teardown $n
         foreach ($key in $times.Keys) {
             $sorted = @($times[$key] | Sort-Object)
             [pscustomobject]@{ N = $n; Measure = $key; Seconds = [math]::Round($sorted[[math]::Floor($sorted.Count / 2)], 4) }
@@ -311,7 +488,8 @@ iptables -w -t raw -X NETNSPS-PREROUTING
     # Per call: one cmdlet call with H namespaces already on the host, against the raw commands it replaces.
     function Invoke-Raw([string[]] $Lines) {
         foreach ($line in $Lines) {
-            $words = $line -split ' '
+            # Words as a shell splits them: nft's element lists come in single quotes.
+            $words = @([regex]::Matches($line, "'([^']*)'|(\S+)") | ForEach-Object { if ($_.Groups[1].Success) { $_.Groups[1].Value } else { $_.Groups[2].Value } })
             & $words[0] $words[1..($words.Count - 1)]
             if ($LASTEXITCODE -ne 0) { throw "raw command failed ($LASTEXITCODE): $line" }
         }
@@ -337,14 +515,17 @@ iptables -w -t raw -X NETNSPS-PREROUTING
         'Add-NsIPAddress' = @{ Call = { param($i) Add-NsIPAddress "$(Address $i)/16" -Namespace "ns$i" -InterfaceName "veth-ns$i" }; Text = { param($i) "Add-NsIPAddress $(Address $i)/16 -Namespace ns$i -InterfaceName veth-ns$i" } }
         'Publish-NsPort'  = @{ Call = { param($i) Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) }; Text = { param($i) "Publish-NsPort ns$i -InternalPort 80 -ExternalPort $(20000 + $i)" } }
     }
-    foreach ($h in $HostSizes) {
+    # Once per driver and host size: the lab's firewall made the driver's floor way.
+    foreach ($combo in @(foreach ($d in $Drivers) { foreach ($hs in $HostSizes) { , @($d, $hs) } })) {
+        $driver, $h = $combo
         Reset-Lab
+        Use-Driver $driver
         # A bridge takes at most 1023 ports (the kernel's BR_MAX_PORTS is 1024, port 0 unused), and the timed calls add
         # 2 x Calls + 1 of their own: past that, the floor lab is made smaller, so that the calls end at H.
         $lab = [math]::Min($h, 1023 - (2 * $Calls + 1))
-        Write-Host "  per call, H=$h (floor lab of $lab namespaces)"
+        Write-Host "  per call, $driver, H=$h (floor lab of $lab namespaces)"
         Invoke-LowerBound $lab setup
-        Invoke-LowerBound $lab publish
+        Invoke-LowerBound $lab publish $driver
         # Beyond the lab: one namespace to warm up on, then one per cmdlet call and one per raw sample, made outside the timing.
         $warm = $lab + 1
         $cmdletNs = @(($lab + 2)..($lab + 1 + $Calls))
@@ -368,6 +549,7 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             }
             [pscustomobject]@{
                 Section     = 'PerCall'
+                Driver      = $driver
                 H           = $h
                 Lab         = $lab
                 Cmdlet      = $cmdlet
@@ -384,12 +566,179 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             $shape = Get-NamespaceShape $dump $i
             if ($shape -ne $expected) {
                 $diff = Compare-Object ($expected -split "`n") ($shape -split "`n") | Select-Object -First 6 | Out-String
-                throw "H=${h}: ns$i differs from the cmdlet-made ns${warm}:`n$diff"
+                throw "$driver H=${h}: ns$i differs from the cmdlet-made ns${warm}:`n$diff"
             }
         }
         $hairpins = $lab + $extra.Count
         if ($dump -notcontains "hairpin hairpin on x$hairpins") { throw "H=${h}: expected $hairpins bridge ports with hairpin on: $(($dump -match "^hairpin" | % { "[$_]" }) -join "; ")" }
     }
+
+    # Publish cost at size: one Publish-NsPort (a fresh mapping) and one Unpublish-NsPort with $Mappings mappings already
+    # published (made the driver's floor way), in this warm pwsh. A bridge takes at most 1023 ports: the mappings are
+    # spread over fewer namespaces, 10 external ports each, every mapping with an internal port of its own.
+    $sizeNs = [int][math]::Min(100, [math]::Max(1, [math]::Ceiling($Mappings / 10)))
+    foreach ($driver in $Drivers) {
+        Reset-Lab
+        Use-Driver $driver
+        Write-Host "  publish cost, $driver, $Mappings mappings over $sizeNs namespaces"
+        Invoke-LowerBound $sizeNs setup
+        $maps = @(foreach ($j in 1..$Mappings) { [pscustomobject]@{ I = (($j - 1) % $sizeNs) + 1; Ext = 20000 + $j; Int = 20000 + $j } })
+        Invoke-LowerBound $sizeNs publish $driver $maps
+        $listMs = Measure-Seconds { Get-NsPort }
+        $seen = @(Get-NsPort).Count
+        if ($seen -ne $Mappings) { throw "$driver, publish cost: Get-NsPort sees $seen of the $Mappings floor-made mappings" }
+        $null = Publish-NsPort ns1 -InternalPort 40000 -ExternalPort 40000   # warm-up
+        $null = Unpublish-NsPort -ExternalPort 40000
+        $pubMs = [System.Collections.Generic.List[double]]::new()
+        $unpubMs = [System.Collections.Generic.List[double]]::new()
+        foreach ($k in 1..$Calls) {
+            $p = 40000 + $k; $ns = "ns$((($k - 1) % $sizeNs) + 1)"
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $null = Publish-NsPort $ns -InternalPort $p -ExternalPort $p
+            $pubMs.Add($sw.Elapsed.TotalMilliseconds)
+        }
+        $seen = @(Get-NsPort).Count
+        if ($seen -ne $Mappings + $Calls) { throw "$driver, publish cost: $seen mappings after $Calls publishes on $Mappings" }
+        foreach ($k in 1..$Calls) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $null = Unpublish-NsPort -ExternalPort (40000 + $k)
+            $unpubMs.Add($sw.Elapsed.TotalMilliseconds)
+        }
+        $seen = @(Get-NsPort).Count
+        if ($seen -ne $Mappings) { throw "$driver, publish cost: $seen mappings after unpublishing the $Calls" }
+        [pscustomobject]@{
+            Section       = 'AtSize'
+            Driver        = $driver
+            Mappings      = $Mappings
+            Namespaces    = $sizeNs
+            'Publish ms'   = [math]::Round((Get-Median $pubMs), 2)
+            'Publish min ms' = [math]::Round(($pubMs | Measure-Object -Minimum).Minimum, 2)
+            'Unpublish ms' = [math]::Round((Get-Median $unpubMs), 2)
+            'Unpublish min ms' = [math]::Round(($unpubMs | Measure-Object -Minimum).Minimum, 2)
+            'Get-NsPort ms' = [math]::Round($listMs * 1000, 1)
+        }
+    }
+
+    # Per packet: the rate of new TCP connections from wan (198.51.100.1, the internet) to the host's wan-side address
+    # 198.51.100.2, DNAT to the last-added mapping, with 1 published port and with $ConnPorts. Mapping i: external
+    # port 20000+i -> ns<k>:(20000+i) (an internal port of its own, so every mapping is an element, not a rule, under
+    # nftables). A python3 server in that one namespace accepts and closes in a tight loop; a python3 client in wan
+    # connects and resets (SO_LINGER 0: no TIME_WAIT) in a loop for -ConnSeconds; both stop by themselves.
+    $serverPy = @'
+import socket, sys, time
+port, life, cap = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', port)); s.listen(4096); s.settimeout(0.2)
+end = time.monotonic() + life; n = 0
+while n < cap and time.monotonic() < end:
+    try:
+        c, _ = s.accept()
+    except OSError:
+        continue
+    c.close(); n += 1
+print(n)
+'@
+    $clientPy = @'
+import socket, struct, sys, time
+host, port, seconds, cap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+linger = struct.pack('ii', 1, 0)
+deadline = time.monotonic() + 10
+while True:
+    try:
+        c = socket.create_connection((host, port), timeout=1)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger); c.close(); break
+    except OSError:
+        if time.monotonic() > deadline:
+            print('unreachable'); sys.exit(2)
+        time.sleep(0.05)
+n = fail = 0
+t0 = time.monotonic(); end = t0 + seconds
+while n < cap and time.monotonic() < end:
+    try:
+        c = socket.create_connection((host, port), timeout=2)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger); c.close(); n += 1
+    except OSError:
+        fail += 1
+print(n, fail, round(time.monotonic() - t0, 4))
+'@
+    $python = if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { (Get-Command python3).Source }
+    $pyDir = Join-Path ([IO.Path]::GetTempPath()) "netnsps-bench-$PID"
+    New-Item -ItemType Directory -Force -Path $pyDir | Out-Null
+    Set-Content (Join-Path $pyDir 'server.py') $serverPy
+    Set-Content (Join-Path $pyDir 'client.py') $clientPy
+    function Measure-ConnectionRate([string] $Namespace, [int] $Port) {
+        $life = $ConnTrials * ($ConnSeconds + 1) + 20
+        $out = Join-Path $pyDir "server-$Port.out"
+        $server = Start-Process ip -ArgumentList 'netns', 'exec', $Namespace, $python, (Join-Path $pyDir 'server.py'), $Port, $life, 10000000 `
+            -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        try {
+            $rates = foreach ($t in 1..$ConnTrials) {
+                $line = & ip netns exec wan $python (Join-Path $pyDir 'client.py') 198.51.100.2 $Port $ConnSeconds 10000000
+                if ($LASTEXITCODE -ne 0) { throw "the client in wan could not reach 198.51.100.2:$Port ($line): $(Get-Content "$out.err" -Raw -ErrorAction SilentlyContinue)" }
+                $count, $fail, $elapsed = "$line".Trim() -split ' '
+                if ([int]$fail -gt 0) { Write-Host "    ($fail failed connects)" }
+                [int]$count / [double]$elapsed
+            }
+        } finally {
+            if (-not $server.HasExited) { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue }
+        }
+        [pscustomobject]@{ Median = Get-Median $rates; All = @($rates | ForEach-Object { [math]::Round($_) }) }
+    }
+    $connNs = [int][math]::Min(20, $ConnPorts)
+    foreach ($driver in $Drivers) {
+        Reset-Lab
+        Use-Driver $driver
+        Write-Host "  connection rate, $driver, 1 and $ConnPorts published ports"
+        Invoke-LowerBound $connNs setup
+        # The internet: wan (198.51.100.1/24) on a veth to the sandbox host (198.51.100.2/24), its default route the host.
+        foreach ($c in 'netns add wan', 'link add veth-wan type veth peer name veth-wan-h', 'link set veth-wan netns wan',
+            '-n wan addr add 198.51.100.1/24 dev veth-wan', '-n wan link set veth-wan up', '-n wan link set lo up',
+            'addr add 198.51.100.2/24 dev veth-wan-h', 'link set veth-wan-h up', '-n wan route add default via 198.51.100.2') {
+            & ip ($c -split ' ')
+            if ($LASTEXITCODE -ne 0) { throw "ip $c failed" }
+        }
+        & ip netns exec wan sysctl -qw 'net.ipv4.ip_local_port_range=1024 65000'
+        $connMaps = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ Namespace = "ns$((($_ - 1) % $connNs) + 1)"; InternalPort = 20000 + $_; ExternalPort = 20000 + $_ } } }
+        $last = @(& $connMaps $ConnPorts)[-1]
+        $null = $last | Publish-NsPort
+        $one = Measure-ConnectionRate $last.Namespace $last.ExternalPort
+        $null = Unpublish-NsPort -ExternalPort $last.ExternalPort
+        # The first ConnPorts - P the floor way, then the last P through the cmdlets in one pipeline, the measured port last.
+        $all = @(& $connMaps $ConnPorts)
+        $viaCmdlets = [math]::Min([math]::Max(1, $ConnPipeline), $ConnPorts)
+        $floorCount = $ConnPorts - $viaCmdlets
+        if ($floorCount -gt 0) {
+            $floorMaps = @($all[0..($floorCount - 1)] | ForEach-Object { [pscustomobject]@{ I = [int]$_.Namespace.Substring(2); Ext = $_.ExternalPort; Int = $_.InternalPort } })
+            Invoke-LowerBound $connNs publish $driver $floorMaps
+        }
+        $piped = @($all[$floorCount..($ConnPorts - 1)])
+        $publishPiped = Measure-Seconds { $piped | Publish-NsPort }
+        $listAll = Measure-Seconds { Get-NsPort }
+        $seen = @(Get-NsPort).Count
+        if ($seen -ne $ConnPorts) { throw "$driver, connection rate: Get-NsPort sees $seen of $ConnPorts mappings" }
+        $many = Measure-ConnectionRate $last.Namespace $last.ExternalPort
+        $unpublishPiped = Measure-Seconds { $piped | Unpublish-NsPort }
+        $seen = @(Get-NsPort).Count
+        if ($seen -ne $floorCount) { throw "$driver, connection rate: $seen mappings left after unpublishing $viaCmdlets of $ConnPorts" }
+        [pscustomobject]@{
+            Section                  = 'ConnRate'
+            Driver                   = $driver
+            Ports                    = $ConnPorts
+            'conn/s @1'              = [math]::Round($one.Median)
+            "conn/s @$ConnPorts"     = [math]::Round($many.Median)
+            'ratio'                  = [math]::Round($many.Median / $one.Median, 3)
+            'via cmdlets'            = $viaCmdlets
+            'Publish pipeline s'     = [math]::Round($publishPiped, 2)
+            'Publish ms/mapping'     = [math]::Round($publishPiped * 1000 / $viaCmdlets, 1)
+            'Unpublish pipeline s'   = [math]::Round($unpublishPiped, 2)
+            'Unpublish ms/mapping'   = [math]::Round($unpublishPiped * 1000 / $viaCmdlets, 1)
+            'Get-NsPort s'           = [math]::Round($listAll, 2)
+            'trials @1'              = $one.All -join ' '
+            "trials @$ConnPorts"     = $many.All -join ' '
+        }
+    }
+    Remove-Item $pyDir -Recurse -Force -ErrorAction SilentlyContinue
 
     # One object through one cmdlet against the raw commands it replaces.
     Reset-Lab
@@ -417,7 +766,11 @@ function Measure-Start([string] $Command) {
 $bare = Measure-Start 'exit 0'
 $imported = Measure-Start "Import-Module '$ModulePath'; exit 0"
 
-$perCallRows = @($results | Where-Object { $_.PSObject.Properties['Section'] })
+$env:NETNSPS_FIREWALL = $savedDriver
+$sectionOf = { param($name) @($results | Where-Object { $_.PSObject.Properties['Section'] -and $_.Section -eq $name }) }
+$perCallRows = & $sectionOf 'PerCall'
+$atSize = @(& $sectionOf 'AtSize' | Select-Object * -ExcludeProperty Section)
+$connRate = @(& $sectionOf 'ConnRate' | Select-Object * -ExcludeProperty Section)
 $rows = [System.Collections.Generic.List[object]]::new()
 $rows.AddRange(@($results | Where-Object { -not $_.PSObject.Properties['Section'] } | Select-Object N, Measure, Seconds))
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare)'; Seconds = [math]::Round($bare, 4) })
@@ -430,71 +783,99 @@ function Get-Time([int] $Size, [string] $Name) {
     throw "no measurement $Name for N=$Size"
 }
 function Get-Ratio([double] $Numerator, [double] $Denominator) { if ($Denominator -gt 0) { [math]::Round($Numerator / $Denominator, 3) } else { $null } }
+# The floor each driver is held to: F (iptables-restore) for iptables, F-nft (nft -f) for nftables.
+$floorName = @{ iptables = 'F'; nftables = 'F-nft' }
 $ratios = foreach ($size in $N) {
-    $a = Get-Time $size 'A/setup+publish'; $b = Get-Time $size 'B/setup+publish'; $b2 = Get-Time $size 'B2/setup+publish'; $f = Get-Time $size 'F/setup+publish'
-    [pscustomobject]@{
-        N                 = $size
-        'A s'             = $a
-        'B s'             = $b
-        'B2 s'            = $b2
-        'F s'             = $f
-        'B/A'             = Get-Ratio $b $a
-        'B2/A'            = Get-Ratio $b2 $a
-        'B/F'             = Get-Ratio $b $f
-        'B2/F'            = Get-Ratio $b2 $f
-        'teardown B/A'    = Get-Ratio (Get-Time $size 'B/teardown') (Get-Time $size 'A/teardown')
-        'Get-NetNamespace s' = Get-Time $size 'Get-NetNamespace'
+    foreach ($d in $drivers) {
+        $a = Get-Time $size 'A/setup+publish'; $b = Get-Time $size "B/$d/setup+publish"; $b2 = Get-Time $size "B2/$d/setup+publish"
+        $fl = $floorName[$d]; $f = Get-Time $size "$fl/setup+publish"
+        [pscustomobject]@{
+            N                    = $size
+            Driver               = $d
+            'A s'                = $a
+            Floor                = $fl
+            'Floor s'            = $f
+            'B s'                = $b
+            'B2 s'               = $b2
+            'B/A'                = Get-Ratio $b $a
+            'B2/A'               = Get-Ratio $b2 $a
+            'B/Floor'            = Get-Ratio $b $f
+            'B2/Floor'           = Get-Ratio $b2 $f
+            'publish B s'        = Get-Time $size "B/$d/publish"
+            'publish Floor s'    = Get-Time $size "$fl/publish"
+            'teardown B/A'       = Get-Ratio (Get-Time $size "B/$d/teardown") (Get-Time $size 'A/teardown')
+            'teardown B2/A'      = Get-Ratio (Get-Time $size "B2/$d/teardown") (Get-Time $size 'A/teardown')
+            'Get-NetNamespace s' = Get-Time $size 'Get-NetNamespace'
+        }
     }
 }
 # The loop lab as a script pays for it (fresh pwsh, start to exit) against the floor; its teardown against bash's.
 $fresh = foreach ($size in $N) {
-    $f = Get-Time $size 'F/setup+publish'; $b2f = Get-Time $size 'B2fresh/setup+publish'; $bf = Get-Time $size 'Bfresh/setup+publish'
-    $ta = Get-Time $size 'A/teardown'; $tb2f = Get-Time $size 'B2fresh/teardown'; $tbf = Get-Time $size 'Bfresh/teardown'
-    [pscustomobject]@{
-        N                    = $size
-        'F s'                = $f
-        'B2fresh s'          = $b2f
-        'Bfresh s'           = $bf
-        'B2fresh/F'          = Get-Ratio $b2f $f
-        'Bfresh/F'           = Get-Ratio $bf $f
-        'teardown A s'       = $ta
-        'teardown B2fresh s' = $tb2f
-        'teardown Bfresh s'  = $tbf
-        'td B2fresh/A'       = Get-Ratio $tb2f $ta
-        'td Bfresh/A'        = Get-Ratio $tbf $ta
+    foreach ($d in $drivers) {
+        $fl = $floorName[$d]; $f = Get-Time $size "$fl/setup+publish"; $b2f = Get-Time $size "B2fresh/$d/setup+publish"; $bf = Get-Time $size "Bfresh/$d/setup+publish"
+        $ta = Get-Time $size 'A/teardown'; $tb2f = Get-Time $size "B2fresh/$d/teardown"; $tbf = Get-Time $size "Bfresh/$d/teardown"
+        [pscustomobject]@{
+            N                    = $size
+            Driver               = $d
+            Floor                = $fl
+            'Floor s'            = $f
+            'B2fresh s'          = $b2f
+            'Bfresh s'           = $bf
+            'B2fresh/Floor'      = Get-Ratio $b2f $f
+            'Bfresh/Floor'       = Get-Ratio $bf $f
+            'teardown A s'       = $ta
+            'teardown B2fresh s' = $tb2f
+            'teardown Bfresh s'  = $tbf
+            'td B2fresh/A'       = Get-Ratio $tb2f $ta
+            'td Bfresh/A'        = Get-Ratio $tbf $ta
+        }
     }
 }
-# Per call: one row per cmdlet, the columns of each H side by side, and how much the ratio grew from the first H to the last.
+# Per call: one row per driver and cmdlet, the columns of each H side by side, and how much the ratio grew from the first H to the last.
 $hostSizes = @($HostSizes)
-$perCall = foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
-    $row = [ordered]@{ Cmdlet = $cmdlet; 'raw cmds' = ($perCallRows | Where-Object Cmdlet -eq $cmdlet | Select-Object -First 1).RawCommands }
-    foreach ($h in $hostSizes) {
-        $r = $perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and [int]$_.H -eq $h }
-        $row["ms@$h"] = [double]$r.CmdletMs
-        $row["raw ms@$h"] = [double]$r.RawMs
-        $row["ratio@$h"] = Get-Ratio $r.CmdletMs $r.RawMs
+$perCall = foreach ($d in $drivers) {
+    foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+        $mine = @($perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and $_.Driver -eq $d })
+        $row = [ordered]@{ Driver = $d; Cmdlet = $cmdlet; 'raw cmds' = $mine[0].RawCommands }
+        foreach ($h in $hostSizes) {
+            $r = $mine | Where-Object { [int]$_.H -eq $h }
+            $row["ms@$h"] = [double]$r.CmdletMs
+            $row["raw ms@$h"] = [double]$r.RawMs
+            $row["ratio@$h"] = Get-Ratio $r.CmdletMs $r.RawMs
+        }
+        $first = $row["ratio@$($hostSizes[0])"]; $last = $row["ratio@$($hostSizes[-1])"]
+        $row["growth $($hostSizes[-1])/$($hostSizes[0])"] = if ($hostSizes.Count -gt 1) { Get-Ratio $last $first } else { $null }
+        [pscustomobject]$row
     }
-    $first = $row["ratio@$($hostSizes[0])"]; $last = $row["ratio@$($hostSizes[-1])"]
-    $row["growth $($hostSizes[-1])/$($hostSizes[0])"] = if ($hostSizes.Count -gt 1) { Get-Ratio $last $first } else { $null }
-    [pscustomobject]$row
 }
 $one = Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)')
 
-Write-Host "`nA = bash loop of the article's commands, B = NetNsPS pipelines, B2 = NetNsPS once per namespace in a foreach loop (both in this warm pwsh)," -ForegroundColor Cyan
-Write-Host "F = the floor (was called C): ip -batch on the host, one ip -n NS -batch per namespace, one iptables-restore." -ForegroundColor Cyan
+Write-Host "`nAll figures are medians on a shared 2-core machine (other work runs beside it): noisy, read ratios and trends, not single values." -ForegroundColor Yellow
+Write-Host "A = bash loop of the article's commands, B = NetNsPS pipelines, B2 = NetNsPS once per namespace in a foreach loop (both in this warm pwsh)," -ForegroundColor Cyan
+Write-Host "under each firewall driver (Driver). Floor: F = ip -batch on the host, one ip -n NS -batch per namespace, one iptables-restore (iptables);" -ForegroundColor Cyan
+Write-Host "F-nft = the same ip part and one nft -f file with the nftables driver's table layout (nftables; its state checked equal to the driver's)." -ForegroundColor Cyan
 Write-Host "Medians of $Rounds rounds (seconds); setup+publish unless noted" -ForegroundColor Cyan
-$ratios | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-Write-Host "Loop lab in a fresh pwsh (start to exit: what a script pays) against the floor; teardown (Unpublish + Remove per namespace) against A's. Targets: B2fresh/F <= 3, td B2fresh/A <= 1" -ForegroundColor Cyan
-$fresh | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$ratios | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+Write-Host "Loop lab in a fresh pwsh (start to exit: what a script pays) against the driver's floor; teardown (Unpublish + Remove per namespace) against A's. Targets: B2fresh/Floor <= 3, td B2fresh/A <= 1" -ForegroundColor Cyan
+$fresh | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 Write-Host "Per call, in a warm pwsh, with H namespaces (veth, address, published port) already on the host: median ms of $Calls calls, each on a fresh namespace," -ForegroundColor Cyan
 Write-Host "beside the raw commands the call replaces (its -WhatIf lines, each spawned as a process). Target: growth of the ratio <= 1.5" -ForegroundColor Cyan
-$perCall | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
-    Write-Host "  $cmdlet replaces: $((($perCallRows | Where-Object Cmdlet -eq $cmdlet | Select-Object -First 1).Raw) -join ' ; ')"
+$perCall | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+foreach ($d in $drivers) {
+    foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+        Write-Host "  [$d] $cmdlet replaces: $((($perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and $_.Driver -eq $d } | Select-Object -First 1).Raw) -join ' ; ')"
+    }
 }
+Write-Host "`nPublish cost at size: one Publish-NsPort (a fresh mapping) / one Unpublish-NsPort with $Mappings mappings already published, median of $Calls calls in a warm pwsh. Target (nftables): Publish <= 1 ms" -ForegroundColor Cyan
+$atSize | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+Write-Host "Per packet: new TCP connections/s from wan to the last-added published port, with 1 and with $ConnPorts published ports (median of $ConnTrials trials of $ConnSeconds s;" -ForegroundColor Cyan
+Write-Host "python3 client and server, one connection at a time). Target (nftables): ratio >= 0.9. Of the $ConnPorts, the last 'via cmdlets' (the measured one last)" -ForegroundColor Cyan
+Write-Host "are published through Publish-NsPort in one pipeline (timed) and unpublished in one (timed), the others made the floor way first." -ForegroundColor Cyan
+$connRate | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 Write-Host "One New-NetNamespace / the raw commands it replaces: $one"
 Write-Host "pwsh start (bare): $(Get-Time 0 'pwsh start (bare)') s; Import-Module over a bare pwsh start: $(Get-Time 0 'Import-Module (over bare pwsh start)') s"
 $rows | Sort-Object N, Measure | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
+Write-Host ("Benchmark run: {0:N0} s" -f $benchStart.Elapsed.TotalSeconds)
 
 New-Item -ItemType Directory -Force -Path $OutputDirectory | Out-Null
 $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Date))
@@ -503,11 +884,15 @@ $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Dat
     Machine        = "$([Environment]::ProcessorCount) cores, $(uname -r)"
     Rounds         = $Rounds
     Calls          = $Calls
-    Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (formerly C); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit'
+    Drivers        = $drivers
+    Seconds        = [math]::Round($benchStart.Elapsed.TotalSeconds, 1)
+    Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (iptables-restore); F-nft floor (nft -f); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit; way/driver = under that firewall driver. Medians on a shared, noisy machine.'
     Ratios         = $ratios
     FreshLoop      = $fresh
     PerCall        = $perCall
-    PerCallSamples = @($perCallRows | Select-Object H, Lab, Cmdlet, CmdletMs, RawMs, RawCommands, Raw)
+    PerCallSamples = @($perCallRows | Select-Object Driver, H, Lab, Cmdlet, CmdletMs, RawMs, RawCommands, Raw)
+    PublishAtSize  = $atSize
+    ConnectionRate = $connRate
     OneObjectRatio = $one
     Measures       = $rows
 } | ConvertTo-Json -Depth 4 | Set-Content $file
