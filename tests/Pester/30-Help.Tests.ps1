@@ -237,11 +237,14 @@ Describe 'Examples in docs/<Page>' -ForEach $pageCases {
             Set-ItResult -Skipped -Because "marked doctest: skip ($SkipReason)"
             return
         }
-        $result = Invoke-DocExample $Code
-        $result.Errors -join [Environment]::NewLine | Should -BeNullOrEmpty
         # An example that shows its "What if:" lines as comments must print exactly those; `<mac>` stands for
-        # a MAC address that depends on the machine (a bridge's, derived from /etc/machine-id).
+        # a MAC address that depends on the machine (a bridge's, derived from /etc/machine-id). One that shows
+        # iptables commands is run under the iptables driver, the one whose commands it documents.
         $expected = @($Code -split "`n" | Where-Object { $_ -match '^\s*#\s*What if: ' } | ForEach-Object { $_ -replace '^\s*#\s*', '' })
+        $driver = $env:NETNSPS_FIREWALL
+        if ($expected -match '^What if: iptables') { $env:NETNSPS_FIREWALL = 'iptables' }
+        try { $result = Invoke-DocExample $Code } finally { $env:NETNSPS_FIREWALL = $driver }
+        $result.Errors -join [Environment]::NewLine | Should -BeNullOrEmpty
         if ($expected) {
             $result.WhatIf.Count | Should -Be $expected.Count -Because ($result.WhatIf -join "`n")
             for ($i = 0; $i -lt $expected.Count; $i++) {
