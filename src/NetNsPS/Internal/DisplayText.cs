@@ -17,6 +17,10 @@ public static class DisplayText
     public const int DiagnosticTextColumn = 37;
     public const int DiagnosticTextWidth = 42;
 
+    /// <summary>Where an observation with a word too long for beside the check starts, below it (8 + 71 = 79 columns).</summary>
+    public const int WideTextColumn = 8;
+    public const int WideTextWidth = 71;
+
     /// <summary>Where a fix command starts ("        Fix: "), and how wide its lines are (13 + 66 = 79 columns).</summary>
     public const int FixColumn = 13;
     public const int FixWidth = 66;
@@ -98,17 +102,27 @@ public static class DisplayText
     {
         var lines = new List<string>();
         var head = $"{status,-7} {check}";
-        var text = WrapLines(observed, DiagnosticTextWidth);
-        var pad = new string(' ', DiagnosticTextColumn);
-        if (head.Length < DiagnosticTextColumn)
+        var words = (observed ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.All(w => w.Length <= DiagnosticTextWidth))
         {
-            lines.Add(head.PadRight(DiagnosticTextColumn) + text[0]);
-            lines.AddRange(text.Skip(1).Select(t => pad + t));
+            var text = WrapLines(observed, DiagnosticTextWidth);
+            var pad = new string(' ', DiagnosticTextColumn);
+            if (head.Length < DiagnosticTextColumn)
+            {
+                lines.Add(head.PadRight(DiagnosticTextColumn) + text[0]);
+                lines.AddRange(text.Skip(1).Select(t => pad + t));
+            }
+            else
+            {
+                lines.Add(head);
+                lines.AddRange(text.Where(t => t.Length > 0).Select(t => pad + t));
+            }
         }
         else
         {
+            // A word longer than the column beside the check (a long sysctl name): the observation goes below, wider.
             lines.Add(head);
-            lines.AddRange(text.Where(t => t.Length > 0).Select(t => pad + t));
+            lines.AddRange(WrapLines(observed, WideTextWidth).Select(t => new string(' ', WideTextColumn) + t));
         }
         var commands = (fix ?? "").Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var label = "        Fix: ";
