@@ -14,8 +14,8 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(NsIPAddress))]
 public sealed class AddNsIPAddressCommand : NetNsCmdlet
 {
-    /// <summary>The address, alone or in CIDR form (192.168.15.2/24).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The address, alone or in CIDR form (192.168.15.2/24); takes address strings from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 

@@ -15,7 +15,7 @@ namespace NetNsPS.Commands;
 public sealed class UnpublishNsPortCommand : NetNsCmdlet
 {
     /// <summary>The host port; takes Get-NsPort output from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.PublishedPortCompleter))]
     [PortNumber]
