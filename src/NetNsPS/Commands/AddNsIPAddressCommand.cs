@@ -10,12 +10,12 @@ namespace NetNsPS.Commands;
 /// (ip [-n NS] addr add CIDR dev IFACE). The kernel then adds the subnet's scope-link route.
 /// An address that is already there converges; one on another interface is an error.
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "NsIPAddress", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Add, "NsIPAddress", SupportsShouldProcess = true, DefaultParameterSetName = ByPropertySet)]
 [OutputType(typeof(NsIPAddress))]
 public sealed class AddNsIPAddressCommand : NetNsCmdlet
 {
-    /// <summary>The address, alone or in CIDR form (192.168.15.2/24).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The address, alone or in CIDR form (192.168.15.2/24); takes address strings from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 
@@ -24,16 +24,37 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
     [ValidateRange(0, 32)]
     public byte? PrefixLength { get; set; }
 
-    /// <summary>The interface; default: the namespace's only interface besides lo. Binds Name from VethPair and NetBridge objects.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    private const string ByPropertySet = "ByProperty";
+    private const string NetNamespaceSet = "NetNamespace";
+
+    /// <summary>
+    /// The interface; default: the namespace's only interface besides lo. Binds Name from VethPair and NetBridge
+    /// objects; a NetNamespace from the pipeline binds -InputObject instead, so its Name is never taken for an interface.
+    /// </summary>
+    [Parameter(ParameterSetName = ByPropertySet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NetNamespaceSet)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
     /// <summary>The namespace; without it, the host.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByPropertySet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }
+
+    /// <summary>A namespace from Get-NetNamespace or New-NetNamespace: the address goes into it, as with -Namespace.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NetNamespaceSet, ValueFromPipeline = true)]
+    public NetNamespace? InputObject
+    {
+        get => _inputObject;
+        set
+        {
+            _inputObject = value;
+            Namespace = value?.Name;
+        }
+    }
+
+    private NetNamespace? _inputObject;
 
     protected override bool ChangesState => true;
 

@@ -15,10 +15,11 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(NsRoute))]
 public sealed class AddNsRouteCommand : NetNsCmdlet
 {
-    /// <summary>The namespace; without it, the host.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The namespaces; without it, the host. Takes names, NetNamespace objects (their Name) and objects with a Namespace property from the pipeline.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    public string? Namespace { get; set; }
+    public string[]? Namespace { get; set; }
 
     /// <summary>The destination network in CIDR form; 'default' or 0.0.0.0/0 (the default) for everything.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -37,9 +38,12 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItemOrNone(Namespace, AddTo);
+
+    /// <summary>Adds the route in one namespace of -Namespace (null: the host).</summary>
+    private void AddTo(string? item)
     {
-        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
         var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         var nextHop = IpPrefix.ParseAddress(NextHop, nameof(NextHop));
         IpPrefix.RequireSameFamily(destination, nameof(DestinationPrefix), nextHop, nameof(NextHop));

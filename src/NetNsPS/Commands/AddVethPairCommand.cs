@@ -15,11 +15,11 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(VethPair))]
 public sealed class AddVethPairCommand : NetNsCmdlet
 {
-    /// <summary>The namespace that gets the Name end; takes NetNamespace objects or names from the pipeline.</summary>
+    /// <summary>The namespaces that get a Name end each; takes NetNamespace objects or names from the pipeline.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     [AllowEmptyString]
-    public string Namespace { get; set; } = "";
+    public string[] Namespace { get; set; } = System.Array.Empty<string>();
 
     /// <summary>The end inside the namespace; default veth-NAMESPACE.</summary>
     [Parameter]
@@ -36,9 +36,12 @@ public sealed class AddVethPairCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItem(Namespace, AddTo);
+
+    /// <summary>Adds the pair to one namespace of -Namespace.</summary>
+    private void AddTo(string item)
     {
-        var ns = Names.Namespace(Namespace, nameof(Namespace));
+        var ns = Names.Namespace(item, nameof(Namespace));
         var name = DefaultName(Name, $"veth-{ns}", nameof(Name));
         var peer = DefaultName(PeerName, $"{name}-br", nameof(PeerName));
         var bridge = Bridge is null ? null : Names.Interface(Bridge, nameof(Bridge));

@@ -15,12 +15,12 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(NsMasquerade))]
 public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
 {
-    /// <summary>The bridge whose namespaces get outbound NAT; takes NetBridge objects from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The bridges whose namespaces get outbound NAT; takes names and NetBridge objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]
     [AllowEmptyString]
-    public string Bridge { get; set; } = "";
+    public string[] Bridge { get; set; } = System.Array.Empty<string>();
 
     /// <summary>The source network to masquerade; default: the bridge's subnet (from its IPv4 address).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -28,9 +28,12 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItem(Bridge, EnableFor);
+
+    /// <summary>Enables masquerade for one bridge of -Bridge.</summary>
+    private void EnableFor(string item)
     {
-        var bridge = Names.Interface(Bridge, nameof(Bridge));
+        var bridge = Names.Interface(item, nameof(Bridge));
         IpPrefix? given = SourcePrefix is null ? null : IpPrefix.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
         var source = given ?? DefaultPrefix(link, bridge);

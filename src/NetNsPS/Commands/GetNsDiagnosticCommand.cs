@@ -27,11 +27,11 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
     private HostFacts? _host;
     private bool _hostWritten;
 
-    /// <summary>The namespace to check besides the host; takes NetNamespace objects (their Name) and Get-NsPort output from the pipeline.</summary>
+    /// <summary>The namespaces to check besides the host; takes names, NetNamespace objects (their Name) and Get-NsPort output from the pipeline.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    public string? Namespace { get; set; }
+    public string[]? Namespace { get; set; }
 
     /// <summary>Check only this published port (of the namespace, or of whichever namespace it is published to).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -48,9 +48,12 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
         }
     }
 
-    protected override void Process()
+    protected override void Process() => ForEachItemOrNone(Namespace, Diagnose);
+
+    /// <summary>Checks one namespace of -Namespace (null: the host only).</summary>
+    private void Diagnose(string? item)
     {
-        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
         if (ns is not null && !State.NamespaceExists(ns))
         {
             throw Errors.NamespaceNotFound(ns);

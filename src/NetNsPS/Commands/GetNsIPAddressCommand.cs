@@ -15,8 +15,9 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.IPAddressCompleter))]
     public string? IPAddress { get; set; }
 
-    /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host. Takes names, NetNamespace objects (their Name) and VethPair objects from the pipeline.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }

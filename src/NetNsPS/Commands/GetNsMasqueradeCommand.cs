@@ -9,7 +9,7 @@ namespace NetNsPS.Commands;
 public sealed class GetNsMasqueradeCommand : NetNsCmdlet
 {
     /// <summary>Only this bridge; wildcards allowed.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgeCompleter))]

@@ -10,7 +10,8 @@ namespace NetNsPS.Commands;
 public sealed class GetNsPortCommand : NetNsCmdlet
 {
     /// <summary>Only ports of this namespace; wildcards allowed.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string? Namespace { get; set; }

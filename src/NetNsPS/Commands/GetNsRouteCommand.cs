@@ -11,7 +11,8 @@ namespace NetNsPS.Commands;
 public sealed class GetNsRouteCommand : NetNsCmdlet
 {
     /// <summary>Namespaces to look in (wildcards allowed, * for all); without it, the host.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }

@@ -16,11 +16,12 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(string))]
 public sealed class InvokeNsCommandCommand : NetNsCmdlet
 {
-    /// <summary>The namespace to run in.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The namespaces to run in, one after another; takes names, NetNamespace objects (their Name) and objects with a Namespace property from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     [AllowEmptyString]
-    public string Namespace { get; set; } = "";
+    public string[] Namespace { get; set; } = System.Array.Empty<string>();
 
     /// <summary>The program, such as ping or curl.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -34,9 +35,12 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItem(Namespace, InvokeIn);
+
+    /// <summary>Runs the program in one namespace of -Namespace.</summary>
+    private void InvokeIn(string item)
     {
-        var ns = Names.Namespace(Namespace, nameof(Namespace));
+        var ns = Names.Namespace(item, nameof(Namespace));
         if (string.IsNullOrEmpty(Command))
         {
             throw new NetNsException("Command is empty: name the program to run, such as ping.", "EmptyCommand", ErrorCategory.InvalidArgument, Command);

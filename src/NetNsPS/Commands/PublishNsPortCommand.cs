@@ -17,8 +17,9 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(NsPortMapping))]
 public sealed class PublishNsPortCommand : NetNsCmdlet
 {
-    /// <summary>The namespace that serves the port.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The namespace that serves the port; takes names, NetNamespace objects (their Name) and NsPortMapping objects from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     [AllowEmptyString]
     public string Namespace { get; set; } = "";

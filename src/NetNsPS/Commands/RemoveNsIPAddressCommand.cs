@@ -12,7 +12,7 @@ namespace NetNsPS.Commands;
 public sealed class RemoveNsIPAddressCommand : NetNsCmdlet
 {
     /// <summary>The address, alone or in CIDR form; takes Get-NsIPAddress output from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NetNsPS.Completion.IPAddressCompleter))]
     [AllowEmptyString]
     public string IPAddress { get; set; } = "";

@@ -11,10 +11,11 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(void))]
 public sealed class RemoveNsRouteCommand : NetNsCmdlet
 {
-    /// <summary>The namespace; without it, the host.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The namespaces; without it, the host. Takes names, NetNamespace objects (their Name) and NsRoute objects from the pipeline.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    public string? Namespace { get; set; }
+    public string[]? Namespace { get; set; }
 
     /// <summary>The destination network; 'default' or 0.0.0.0/0 (the default).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -31,9 +32,12 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItemOrNone(Namespace, RemoveFrom);
+
+    /// <summary>Removes the route from one namespace of -Namespace (null: the host).</summary>
+    private void RemoveFrom(string? item)
     {
-        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
         var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         var nextHop = NextHop is null ? null : IpPrefix.ParseAddress(NextHop, nameof(NextHop));
         if (nextHop is not null)

@@ -13,12 +13,12 @@ namespace NetNsPS.Commands;
 [OutputType(typeof(VethPair))]
 public sealed class SetBridgeHairpinCommand : NetNsCmdlet
 {
-    /// <summary>The bridge port (a veth's host end, such as veth-red-br); takes VethPair objects (their PeerName) from the pipeline.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The bridge ports (a veth's host end, such as veth-red-br); takes VethPair objects (their PeerName) from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PeerName")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.BridgePortCompleter))]
     [AllowEmptyString]
-    public string InterfaceName { get; set; } = "";
+    public string[] InterfaceName { get; set; } = System.Array.Empty<string>();
 
     /// <summary>On ($true, the default) or off.</summary>
     [Parameter(Position = 1)]
@@ -26,9 +26,12 @@ public sealed class SetBridgeHairpinCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
-    protected override void Process()
+    protected override void Process() => ForEachItem(InterfaceName, SetOn);
+
+    /// <summary>Sets hairpin mode on one port of -InterfaceName.</summary>
+    private void SetOn(string item)
     {
-        var name = Names.Interface(InterfaceName, nameof(InterfaceName));
+        var name = Names.Interface(item, nameof(InterfaceName));
         if (!Apply(HairpinPlanner.Set(State, name, Enabled)))
         {
             return;

@@ -22,20 +22,20 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
 
     private readonly List<Target> _targets = new();
 
-    /// <summary>The namespace to test from; without it, the host (the network namespace this pwsh runs in). Binds the Name of NetNamespace objects from the pipeline.</summary>
+    /// <summary>The namespaces to test from; without it, the host (the network namespace this pwsh runs in). Binds the Name of NetNamespace objects and the Namespace of other objects from the pipeline.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    public string? Namespace { get; set; }
+    public string[]? Namespace { get; set; }
 
     /// <summary>IPv4 addresses to test; 'localhost' means 127.0.0.1. Other host names are not resolved (no DNS query leaves the machine).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("RemoteAddress", "IPAddress")]
     [AllowEmptyString]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     /// <summary>A TCP port to connect to as well; without it, only the ping is tested.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("RemotePort")]
     [PortNumber]
     public ushort? Port { get; set; }
@@ -54,9 +54,12 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     internal static IPAddress ResolveComputerName(string name) =>
         string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IpPrefix.ParseAddress(name, nameof(ComputerName));
 
-    protected override void Process()
+    protected override void Process() => ForEachItemOrNone(Namespace, TestFrom);
+
+    /// <summary>Queues the targets for one namespace of -Namespace (null: the host).</summary>
+    private void TestFrom(string? item)
     {
-        var ns = string.IsNullOrEmpty(Namespace) ? null : Names.Namespace(Namespace, nameof(Namespace));
+        var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
         if (ns is not null)
         {
             RequireNamespace(ns);

@@ -113,6 +113,23 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="ForEachItem"/> for an optional array parameter whose absence means something (the host, say):
+    /// once with null when it is not given or empty.
+    /// </summary>
+    protected void ForEachItemOrNone(string[]? items, Action<string?> action)
+    {
+        if (items is null || items.Length == 0)
+        {
+            Guard(() => action(null), terminating: false);
+            return;
+        }
+        foreach (var item in items)
+        {
+            Guard(() => action(item), terminating: false);
+        }
+    }
+
     private void ForgetRecordState()
     {
         _state = null;
