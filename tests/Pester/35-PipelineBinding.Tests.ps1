@@ -95,6 +95,8 @@ BeforeDiscovery {
         'Enable-BridgeNetfilter' = @{ '*' = $hostWide }
         'Get-BridgeNetfilter'    = @{ '*' = $hostWide }
         'Invoke-NsSandbox'       = @{ '*' = $hostWide }
+        'Get-NetNsPSOption'      = @{ '*' = 'shows the module-wide settings: no object names what it acts on' }
+        'Set-NetNsPSOption'      = @{ '*' = 'sets the module-wide settings: no object names what it acts on' }
         'New-NetNamespace'       = @{ '*' = 'creates from names only: an object piped in already exists' }
         'New-NetBridge'          = @{ '*' = 'creates from names only: an object piped in already exists' }
     }
