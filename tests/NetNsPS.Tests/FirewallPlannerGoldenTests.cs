@@ -50,7 +50,7 @@ public class FirewallPlannerGoldenTests
 
     private static string Outcome(PortPlanner.PublishResult r)
     {
-        var sb = new StringBuilder(FirewallGolden.Render(r.Plan));
+        var sb = new StringBuilder(GoldenPlan.Render(r.Plan));
         foreach (var e in r.Refused)
         {
             sb.Append("error: ").Append(e.ErrorId).Append(" (").Append(e.Category).Append("): ").Append(e.Message).Append('\n');
@@ -61,24 +61,24 @@ public class FirewallPlannerGoldenTests
     private static string Unpublish(FakeSystemView view, params PortPlanner.UnpublishIntent[] requests)
     {
         var r = PortPlanner.Unpublish(view, IptablesDriver.Instance, requests);
-        return FirewallGolden.Render(r.Plan) + string.Concat(r.NotPublished.Select(n => $"not published: {n.Protocol} {n.ExternalPort}\n"));
+        return GoldenPlan.Render(r.Plan) + string.Concat(r.NotPublished.Select(n => $"not published: {n.Protocol} {n.ExternalPort}\n"));
     }
 
     private static PortPlanner.UnpublishIntent Unport(ushort external) => new(NsProtocol.Tcp, external, null, null);
 
     [Fact]
-    public void Publish_Fresh() => FirewallGolden.Verify("port/publish-fresh", Outcome(Publish(View(bridgeNf: null), Port("red", 8080))));
+    public void Publish_Fresh() => GoldenPlan.Check("port/publish-fresh", Outcome(Publish(View(bridgeNf: null), Port("red", 8080))));
 
     [Fact]
     public void Publish_TwoPortsInOnePipeline() =>
-        FirewallGolden.Verify("port/publish-two", Outcome(Publish(View(), Port("red", 8080), Port("blue", 8081))));
+        GoldenPlan.Check("port/publish-two", Outcome(Publish(View(), Port("red", 8080), Port("blue", 8081))));
 
     [Fact]
     public void Publish_Converged_PlansNothing()
     {
         var result = Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("red", 8080));
         Assert.True(result.Plan.IsEmpty);
-        FirewallGolden.Verify("port/publish-converged", Outcome(result));
+        GoldenPlan.Check("port/publish-converged", Outcome(result));
     }
 
     [Fact]
@@ -86,24 +86,24 @@ public class FirewallPlannerGoldenTests
     {
         var result = Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("blue", 8080));
         Assert.Equal("PortAlreadyPublished", Assert.Single(result.Refused).ErrorId);
-        FirewallGolden.Verify("port/publish-conflict", Outcome(result));
+        GoldenPlan.Check("port/publish-conflict", Outcome(result));
     }
 
     [Fact]
     public void Publish_WithHairpinAlreadyOn_LeavesHairpinAlone() =>
-        FirewallGolden.Verify("port/publish-hairpin-on", Outcome(Publish(View(redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("red", 8080))));
+        GoldenPlan.Check("port/publish-hairpin-on", Outcome(Publish(View(redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("red", 8080))));
 
     [Fact]
     public void Publish_ASecondPortOnTheBridge_AddsOnlyItsOwnRules() =>
-        FirewallGolden.Verify("port/publish-second-on-bridge", Outcome(Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("blue", 8081))));
+        GoldenPlan.Check("port/publish-second-on-bridge", Outcome(Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Port("blue", 8081))));
 
     [Fact]
     public void Unpublish_TheLastMappingOnTheBridge_TakesTheSharedRulesAndSettings() =>
-        FirewallGolden.Verify("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
+        GoldenPlan.Check("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
 
     [Fact]
     public void Unpublish_NotTheLastMappingOnTheBridge_LeavesTheSharedOnes() =>
-        FirewallGolden.Verify("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
+        GoldenPlan.Check("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
 
     [Fact]
     public void Unpublish_AMappingWhoseDnatRuleWasDeletedByHand_RemovesWhatIsLeft()
@@ -111,22 +111,22 @@ public class FirewallPlannerGoldenTests
         var kernel = Published(Port("red", 8080), Port("blue", 8081));
         var dnat = IptablesDriver.Parse(kernel.Save()).Entries.First(e => e.Rule.Hook == Linux.Firewall.FirewallHook.Prerouting && e.Rule.Tag.Contains(":8081:"));
         kernel.Run(IptablesDriver.Iptables(Linux.Firewall.FirewallTable.Nat, new[] { "-D", "NETNSPS-PREROUTING" }.Concat(dnat.Spec).ToArray()));
-        FirewallGolden.Verify("port/unpublish-dnat-hand-deleted", Unpublish(View(kernel, redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
+        GoldenPlan.Check("port/unpublish-dnat-hand-deleted", Unpublish(View(kernel, redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
     }
 
     [Fact]
     public void Unpublish_WhatIsNotPublished_PlansNothing() =>
-        FirewallGolden.Verify("port/unpublish-not-published", Unpublish(View(), Unport(9090)));
+        GoldenPlan.Check("port/unpublish-not-published", Unpublish(View(), Unport(9090)));
 
     [Fact]
     public void Masquerade_Fresh_Converged_Disabled()
     {
         var kernel = new IptablesKernel();
         var fresh = MasqueradePlanner.Enable(View(kernel), IptablesDriver.Instance, "bridge0", "192.168.15.0/24");
-        FirewallGolden.Verify("masquerade/masquerade-enable-fresh", FirewallGolden.Render(fresh));
+        GoldenPlan.Check("masquerade/masquerade-enable-fresh", GoldenPlan.Render(fresh));
         kernel.RunAll(fresh.Steps.Select(s => s.Command));
-        FirewallGolden.Verify("masquerade/masquerade-enable-converged", FirewallGolden.Render(MasqueradePlanner.Enable(View(kernel), IptablesDriver.Instance, "bridge0", "192.168.15.0/24")));
-        FirewallGolden.Verify("masquerade/masquerade-disable", FirewallGolden.Render(MasqueradePlanner.Disable(View(kernel), IptablesDriver.Instance, "bridge0")));
-        FirewallGolden.Verify("masquerade/masquerade-disable-absent", FirewallGolden.Render(MasqueradePlanner.Disable(View(), IptablesDriver.Instance, "bridge0")));
+        GoldenPlan.Check("masquerade/masquerade-enable-converged", GoldenPlan.Render(MasqueradePlanner.Enable(View(kernel), IptablesDriver.Instance, "bridge0", "192.168.15.0/24")));
+        GoldenPlan.Check("masquerade/masquerade-disable", GoldenPlan.Render(MasqueradePlanner.Disable(View(kernel), IptablesDriver.Instance, "bridge0")));
+        GoldenPlan.Check("masquerade/masquerade-disable-absent", GoldenPlan.Render(MasqueradePlanner.Disable(View(), IptablesDriver.Instance, "bridge0")));
     }
 }
