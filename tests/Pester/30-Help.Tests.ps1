@@ -230,7 +230,14 @@ Describe 'The manifest' {
 }
 
 Describe 'Examples in docs/<Page>' -ForEach $pageCases {
-    BeforeAll { Reset-Sandbox }
+    BeforeAll {
+        # A page's examples build on each other; a page that shows iptables commands runs, whole, under the
+        # iptables driver, the one whose commands it documents.
+        $script:pageDriver = $env:NETNSPS_FIREWALL
+        if (@($Examples | Where-Object { $_.Code -match '(?m)^\s*#\s*What if: iptables' })) { $env:NETNSPS_FIREWALL = 'iptables' }
+        Reset-Sandbox
+    }
+    AfterAll { $env:NETNSPS_FIREWALL = $script:pageDriver }
 
     It 'Example <Number>: <Title>' -ForEach $Examples {
         if (-not $Runnable) {
@@ -238,12 +245,9 @@ Describe 'Examples in docs/<Page>' -ForEach $pageCases {
             return
         }
         # An example that shows its "What if:" lines as comments must print exactly those; `<mac>` stands for
-        # a MAC address that depends on the machine (a bridge's, derived from /etc/machine-id). One that shows
-        # iptables commands is run under the iptables driver, the one whose commands it documents.
+        # a MAC address that depends on the machine (a bridge's, derived from /etc/machine-id).
         $expected = @($Code -split "`n" | Where-Object { $_ -match '^\s*#\s*What if: ' } | ForEach-Object { $_ -replace '^\s*#\s*', '' })
-        $driver = $env:NETNSPS_FIREWALL
-        if ($expected -match '^What if: iptables') { $env:NETNSPS_FIREWALL = 'iptables' }
-        try { $result = Invoke-DocExample $Code } finally { $env:NETNSPS_FIREWALL = $driver }
+        $result = Invoke-DocExample $Code
         $result.Errors -join [Environment]::NewLine | Should -BeNullOrEmpty
         if ($expected) {
             $result.WhatIf.Count | Should -Be $expected.Count -Because ($result.WhatIf -join "`n")

@@ -133,6 +133,9 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    # This file tests pipeline binding; the firewall commands it quotes are the iptables driver's, so it runs under that driver
+    # whatever the suite's driver is (the nftables driver's own commands are checked in 05, 06, 08, 10 and 21).
+    $env:NETNSPS_FIREWALL = 'iptables'
     Import-Module $env:NETNSPS_TEST_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Assert-Sandbox

@@ -98,11 +98,25 @@ function Get-NftDump {
         }
         if ($null -ne $block) { $block.Add($line) }
         if ($line -eq '}' -and $null -ne $block) {
-            if ($keep) { $blocks.Add($block -join "`n") }
+            if ($keep) { $blocks.Add((Format-NftTable $block)) }
             $block = $null
         }
     }
     ($blocks | Sort-Object) -join "`n"
+}
+
+function Format-NftTable {
+    # A table's listing with its sets, maps and chains in name order: nft lists them in the order they were made,
+    # which a rollback that deletes and re-makes one changes without changing what the table does.
+    param([System.Collections.Generic.List[string]] $Lines)
+    $members = [System.Collections.Generic.List[string]]::new()
+    $member = $null
+    foreach ($line in $Lines[1..($Lines.Count - 2)]) {
+        if ($line -match '^\t\S') { $member = [System.Collections.Generic.List[string]]::new() }
+        if ($null -ne $member) { $member.Add($line) }
+        if ($line -eq "`t}" -and $null -ne $member) { $members.Add($member -join "`n"); $member = $null }
+    }
+    (@($Lines[0]) + ($members | Sort-Object) + @($Lines[-1])) -join "`n"
 }
 
 function Get-FirewallDriverName {
