@@ -115,11 +115,12 @@ internal static class PortPlanner
                 plan.Add(Sysctl.Write(routeLocalnet, "1"), Sysctl.Write(routeLocalnet, current ?? "0"));
             }
         }
-        SysctlSettings.PlanBridgeNetfilter(view, plan);
         foreach (var hostEnd in accepted.Select(a => a.HostEnd).Where(h => h.Hairpin != true).Select(h => h.Name).Distinct())
         {
             plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
         }
+        // Sibling namespaces reach a published port only through bridge netfilter: a host-wide object of its own.
+        plan.Append(SysctlPlanner.BridgeNetfilter(view));
         return new PublishResult(plan, accepted, refused);
     }
 
