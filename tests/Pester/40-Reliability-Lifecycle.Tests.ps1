@@ -204,7 +204,9 @@ Describe 'Idempotency, rollback, teardown and others'' state' -Tag 'Reliability'
                 $whatIf | Should -Contain 'ip netns delete red'
                 $whatIf | Should -Contain 'ip netns delete blue'
                 $whatIf | Should -Contain 'ip link delete bridge0'
-                $whatIf | Should -Contain 'iptables -w -t nat -X NETNSPS-PREROUTING'
+                # The module's firewall goes whole: its iptables chains, or its nftables table.
+                $last = if ((Get-FirewallDriverName) -eq 'nftables') { 'nft delete table inet netnsps' } else { 'iptables -w -t nat -X NETNSPS-PREROUTING' }
+                $whatIf | Should -Contain $last
                 $whatIf | Should -Contain 'rm -f /etc/sysctl.d/99-netnsps.conf'
                 ($whatIf -join "`n") | Should -Not -Match 'othertool|other0|OTHER'
                 Get-StateDump | Should -Be $script:setUp
