@@ -107,7 +107,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         }
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
         Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
-        if (State.PersistFileText() is { } persisted && Sysctl.PersistFileIsOurs())
+        if (State.PersistFileText() is { } persisted && Sysctl.IsOurs(persisted))
         {
             plan.Add(Sysctl.RemovePersistFile(), new CommandSpec("tee", new[] { Sysctl.PersistFile }, persisted));
         }

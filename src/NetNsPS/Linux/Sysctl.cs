@@ -110,6 +110,9 @@ public static class Sysctl
     public static CommandSpec RemovePersistFile() => new("rm", "-f", PersistFile);
 
     /// <summary>True when the persistent file exists and is the one NetNsPS wrote (never remove someone else's).</summary>
-    public static bool PersistFileIsOurs() =>
-        File.Exists(PersistFile) && File.ReadAllText(PersistFile).StartsWith(PersistHeader, StringComparison.Ordinal);
+    public static bool PersistFileIsOurs() => IsOurs(File.Exists(PersistFile) ? File.ReadAllText(PersistFile) : null);
+
+    /// <summary>True when a persist file's text is the one NetNsPS writes.</summary>
+    public static bool IsOurs(string? persistFileText) =>
+        persistFileText is not null && persistFileText.StartsWith(PersistHeader, StringComparison.Ordinal);
 }

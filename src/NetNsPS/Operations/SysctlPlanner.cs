@@ -6,9 +6,6 @@ namespace NetNsPS.Operations;
 /// <summary>Kernel parameters the module sets: IP forwarding (and its persist file), bridge netfilter.</summary>
 public static class SysctlPlanner
 {
-    /// <summary>True when the persist file's text is the one NetNsPS writes (never remove someone else's).</summary>
-    public static bool PersistFileIsOurs(string? text) => text is not null && text.StartsWith(Sysctl.PersistHeader, System.StringComparison.Ordinal);
-
     /// <summary>What turns IP forwarding on, and with <paramref name="persist"/> writes NetNsPS's persist file.</summary>
     public static Plan EnableIpForward(ISystemView view, bool persist)
     {
@@ -19,7 +16,7 @@ public static class SysctlPlanner
             plan.Add(Sysctl.Write(Sysctl.IpForward, "1"), Sysctl.Write(Sysctl.IpForward, current ?? "0"));
         }
         var file = view.PersistFileText();
-        if (persist && !PersistFileIsOurs(file))
+        if (persist && !Sysctl.IsOurs(file))
         {
             if (file is not null)
             {
@@ -40,7 +37,7 @@ public static class SysctlPlanner
         {
             plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
         }
-        if (PersistFileIsOurs(view.PersistFileText()))
+        if (Sysctl.IsOurs(view.PersistFileText()))
         {
             plan.About(Sysctl.PersistFile).Add(Sysctl.RemovePersistFile(), Sysctl.WritePersistFile());
         }
