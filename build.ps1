@@ -51,6 +51,8 @@ param(
     # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
     # 10000 = all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
     [int] $BenchConnPipeline = 100,
+    # Bench: the sections to run (default: all): Loop, PerCall, AtSize, ConnRate.
+    [string[]] $BenchSection,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -224,10 +226,11 @@ switch ($Task) {
     }
     'Bench' {
         Invoke-Build
+        $sections = if ($BenchSection) { @{ Section = @($BenchSection -split ',' | Where-Object { $_ }) } } else { @{} }
         $sizes = { param([string[]] $List) @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
         & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N (& $sizes $BenchN) -Rounds $BenchRounds `
             -HostSizes (& $sizes $BenchHostSizes) -Calls $BenchCalls -FirewallDriver @($BenchFirewallDriver -split ',' | Where-Object { $_ }) `
-            -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds -ConnPipeline $BenchConnPipeline
+            -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds -ConnPipeline $BenchConnPipeline @sections
     }
     'Demo' {
         Invoke-Build

@@ -61,6 +61,10 @@ param(
     # length (on this 2-core machine 2,000 from empty took ~60 s under nftables, 100 on top of 9,900 ~37 s), so all
     # 10,000 would take tens of minutes: ./build.ps1 Bench -BenchConnPipeline 10000 for that figure.
     [int] $ConnPipeline = 100,
+    # The sections to run (default: all): Loop (the lab at each N: A, F, B, B2, fresh pwsh; and one New-NetNamespace),
+    # PerCall (one call at each host size), AtSize (one publish at -Mappings), ConnRate (new connections at -ConnPorts).
+    [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate')]
+    [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate'),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
@@ -71,8 +75,11 @@ if (-not $drivers) { throw 'no firewall driver to run the benchmark under' }
 $savedDriver = $env:NETNSPS_FIREWALL
 $benchStart = [Diagnostics.Stopwatch]::StartNew()
 
-$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline -ScriptBlock {
-    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline)
+# A section not asked for runs nothing: its sizes are empty, and the report leaves its tables out.
+if ($Section -notcontains 'Loop') { $N = @() }
+if ($Section -notcontains 'PerCall') { $HostSizes = @() }
+$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline, $Section -ScriptBlock {
+    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline, [string[]] $Section)
     $ErrorActionPreference = 'Stop'
     # Every cmdlet reads the driver from NETNSPS_FIREWALL at each call, and fresh pwsh processes inherit it.
     function Use-Driver([string] $Driver) {
@@ -577,7 +584,7 @@ table inet netnsps {
     # published (made the driver's floor way), in this warm pwsh. A bridge takes at most 1023 ports: the mappings are
     # spread over fewer namespaces, 10 external ports each, every mapping with an internal port of its own.
     $sizeNs = [int][math]::Min(100, [math]::Max(1, [math]::Ceiling($Mappings / 10)))
-    foreach ($driver in $Drivers) {
+    foreach ($driver in @(if ($Section -contains 'AtSize') { $Drivers })) {
         Reset-Lab
         Use-Driver $driver
         Write-Host "  publish cost, $driver, $Mappings mappings over $sizeNs namespaces"
@@ -686,7 +693,7 @@ print(n, fail, round(time.monotonic() - t0, 4))
         [pscustomobject]@{ Median = Get-Median $rates; All = @($rates | ForEach-Object { [math]::Round($_) }) }
     }
     $connNs = [int][math]::Min(20, $ConnPorts)
-    foreach ($driver in $Drivers) {
+    foreach ($driver in @(if ($Section -contains 'ConnRate') { $Drivers })) {
         Reset-Lab
         Use-Driver $driver
         Write-Host "  connection rate, $driver, 1 and $ConnPorts published ports"
@@ -741,6 +748,7 @@ print(n, fail, round(time.monotonic() - t0, 4))
     Remove-Item $pyDir -Recurse -Force -ErrorAction SilentlyContinue
 
     # One object through one cmdlet against the raw commands it replaces.
+    if ($Section -notcontains 'Loop') { return }
     Reset-Lab
     $single = foreach ($r in 1..20) {
         [pscustomobject]@{
@@ -834,7 +842,7 @@ $fresh = foreach ($size in $N) {
 # Per call: one row per driver and cmdlet, the columns of each H side by side, and how much the ratio grew from the first H to the last.
 $hostSizes = @($HostSizes)
 $perCall = foreach ($d in $drivers) {
-    foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+    foreach ($cmdlet in @($perCallRows | ForEach-Object { $_.Cmdlet } | Select-Object -Unique)) {
         $mine = @($perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and $_.Driver -eq $d })
         $row = [ordered]@{ Driver = $d; Cmdlet = $cmdlet; 'raw cmds' = $mine[0].RawCommands }
         foreach ($h in $hostSizes) {
@@ -848,7 +856,7 @@ $perCall = foreach ($d in $drivers) {
         [pscustomobject]$row
     }
 }
-$one = Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)')
+$one = if ($Section -contains 'Loop') { Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)') }
 
 Write-Host "`nAll figures are medians on a shared 2-core machine (other work runs beside it): noisy, read ratios and trends, not single values." -ForegroundColor Yellow
 Write-Host "A = bash loop of the article's commands, B = NetNsPS pipelines, B2 = NetNsPS once per namespace in a foreach loop (both in this warm pwsh)," -ForegroundColor Cyan
@@ -862,7 +870,7 @@ Write-Host "Per call, in a warm pwsh, with H namespaces (veth, address, publishe
 Write-Host "beside the raw commands the call replaces (its -WhatIf lines, each spawned as a process). Target: growth of the ratio <= 1.5" -ForegroundColor Cyan
 $perCall | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 foreach ($d in $drivers) {
-    foreach ($cmdlet in @($perCallRows.Cmdlet | Select-Object -Unique)) {
+    foreach ($cmdlet in @($perCallRows | ForEach-Object { $_.Cmdlet } | Select-Object -Unique)) {
         Write-Host "  [$d] $cmdlet replaces: $((($perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and $_.Driver -eq $d } | Select-Object -First 1).Raw) -join ' ; ')"
     }
 }

@@ -109,11 +109,14 @@ internal static class NatRules
     /// deleted by hand is still found (and removed whole by Unpublish-NsPort and Clear-NetNsPS). The one reader of
     /// mappings: Get-NsPort lists those that still have a DNAT rule, the diagnostics those whose target is known.
     /// </summary>
-    public static IReadOnlyList<PublishedPort> ReadPorts(FirewallSnapshot snapshot)
+    public static IReadOnlyList<PublishedPort> ReadPorts(FirewallSnapshot snapshot) => ReadPorts(snapshot.Rules);
+
+    /// <summary>The mappings some rules belong to (the rules of one host port, say), each with its rules.</summary>
+    public static IReadOnlyList<PublishedPort> ReadPorts(IEnumerable<FirewallRule> of)
     {
         var found = new Dictionary<PortKey, List<FirewallRule>>();
         var order = new List<PortKey>();
-        foreach (var rule in snapshot.Rules)
+        foreach (var rule in of)
         {
             if (rule.Identity is not { Kind: RuleKind.Port, Port: { } key })
             {

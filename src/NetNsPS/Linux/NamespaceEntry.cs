@@ -6,17 +6,21 @@ namespace NetNsPS.Linux;
 
 /// <summary>
 /// Creates things (sockets) inside a named network namespace with setns(2). setns changes only the calling
-/// thread, and every thread the runtime starts from it would inherit the namespace, so this runs only on a
-/// thread of our own that ends right after; the thread goes back home as soon as the sockets exist, which
-/// keeps the window in which a runtime helper thread could be born inside the namespace to a few syscalls.
-/// A socket keeps the namespace it was created in.
+/// thread, and every thread the runtime starts from it would inherit the namespace, so this runs on a thread of
+/// our own (never a pool thread): a short-lived one, or the pipeline's thread; it goes back home as soon as the
+/// sockets exist, which keeps the window in which a thread could be born inside the namespace to a few syscalls
+/// that start none. A socket keeps the namespace it was created in.
 /// </summary>
 internal static class NamespaceEntry
 {
     private const string ThreadNamespacePath = "/proc/thread-self/ns/net";
 
-    /// <summary>Runs <paramref name="create"/> inside namespace <paramref name="ns"/> (null: where the thread already is).</summary>
-    public static T CreateInside<T>(string? ns, Func<T> create)
+    /// <summary>
+    /// Runs <paramref name="create"/> inside namespace <paramref name="ns"/> (null: where the thread already is). With
+    /// <paramref name="stayingThread"/> the caller's thread goes on afterwards (a pipeline thread): one that could not
+    /// come back home would do everything after in the wrong namespace, so the process ends instead.
+    /// </summary>
+    public static T CreateInside<T>(string? ns, Func<T> create, bool stayingThread = false)
     {
         if (ns is null)
         {
@@ -40,8 +44,12 @@ internal static class NamespaceEntry
         }
         finally
         {
-            // Should going back fail, the thread stays inside; it ends right after its probe, so nothing else runs there.
-            Libc.SetNs(home.Value, Libc.CloneNewNet);
+            // Should going back fail, the thread stays inside: a thread of our own ends right after its probe, so nothing
+            // else runs there; a staying thread must not go on.
+            if (Libc.SetNs(home.Value, Libc.CloneNewNet) != 0 && stayingThread)
+            {
+                Environment.FailFast($"NetNsPS: a thread could not return from network namespace '{ns}' to its own (setns: {Libc.ErrorText(Libc.LastError)}).");
+            }
         }
     }
 

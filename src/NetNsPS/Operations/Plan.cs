@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NetNsPS.Linux;
 
@@ -20,6 +21,7 @@ public sealed class Plan
 {
     private readonly List<PlanStep> _steps = new();
     private string? _subject;
+    private readonly Dictionary<object, Action> _whenApplied = new(ReferenceEqualityComparer.Instance);
 
     public IReadOnlyList<PlanStep> Steps => _steps;
     public bool IsEmpty => _steps.Count == 0;
@@ -37,11 +39,30 @@ public sealed class Plan
         return this;
     }
 
-    /// <summary>Adds another plan's steps after this one's, each keeping its subject.</summary>
+    /// <summary>Adds another plan's steps after this one's, each keeping its subject (and what it runs once applied).</summary>
     public Plan Append(Plan other)
     {
         _steps.AddRange(other.Steps);
+        foreach (var (key, action) in other._whenApplied)
+        {
+            _whenApplied.TryAdd(key, action);
+        }
         return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once every step of the plan has run and succeeded: never under -WhatIf, after a
+    /// rollback, or when declined. One action per <paramref name="key"/>; false when the key already had one.
+    /// </summary>
+    public bool WhenApplied(object key, Action action) => _whenApplied.TryAdd(key, action);
+
+    /// <summary>The executor's call once the whole plan has been applied.</summary>
+    internal void Applied()
+    {
+        foreach (var action in _whenApplied.Values)
+        {
+            action();
+        }
     }
 
     /// <summary>The plan's steps as runs of one object each, in order.</summary>

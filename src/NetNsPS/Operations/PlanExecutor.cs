@@ -97,6 +97,7 @@ public sealed class PlanExecutor
             done.AddRange(group);
             i += count;
         }
+        plan.Applied();
     }
 
     /// <summary>How many steps from <paramref name="start"/> run as one: a run of the same batch, never spanning an injected fault.</summary>

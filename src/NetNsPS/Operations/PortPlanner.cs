@@ -84,7 +84,9 @@ internal static class PortPlanner
         var snapshot = view.Firewall();
         var accepted = new List<PublishTarget>();
         var refused = new List<NetNsException>();
-        var published = NatRules.ReadPorts(snapshot).Select(p => p.Listed).OfType<NsPortMapping>().ToList();
+        // Only a mapping of the same protocol and host port can clash: the others are not even built.
+        var ports = targets.Select(t => (t.Mapping.Protocol, t.Mapping.ExternalPort)).Distinct();
+        var published = NatRules.ReadPorts(ports.SelectMany(p => snapshot.RulesOfPort(p.Protocol, p.ExternalPort))).Select(p => p.Listed).OfType<NsPortMapping>().ToList();
         foreach (var item in targets)
         {
             var clash = published.Concat(accepted.Select(a => a.Mapping)).FirstOrDefault(p => Overlaps(p, item.Mapping) && !SameMapping(p, item.Mapping));

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NetNsPS.Linux.Firewall;
 
@@ -11,6 +12,13 @@ public abstract class FirewallSnapshot
 {
     /// <summary>The rules in the module's chains, in order; each instance is the handle to give back to PlanRemove.</summary>
     public abstract IReadOnlyList<FirewallRule> Rules { get; }
+
+    /// <summary>
+    /// The rules of the port mappings on that protocol and host port (any host address), each the instance
+    /// <see cref="Rules"/> gives out. A driver may index them; by default, a filter of <see cref="Rules"/>.
+    /// </summary>
+    public virtual IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort) =>
+        Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && key.Protocol == protocol && key.ExternalPort == externalPort);
 
     /// <summary>The module's chains that exist (empty ones included).</summary>
     public abstract IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains { get; }

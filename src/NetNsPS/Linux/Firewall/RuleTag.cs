@@ -92,10 +92,34 @@ public sealed record RuleTag
         return string.Join(':', fields);
     }
 
+    /// <summary>Tags read before, with what they read as: a snapshot's rules are read back at every call, and a tag is immutable.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuleTag?> Parsed = new(System.StringComparer.Ordinal);
+
+    private const int ParsedLimit = 1 << 16;
+
     /// <summary>Reads a tag back; null when it is not a tag of the module (or not one this version understands).</summary>
     public static RuleTag? Parse(string? text)
     {
-        if (text is null || Split(text) is not { } f || f.Count < 3 || f[0] != Prefix)
+        if (text is null)
+        {
+            return null;
+        }
+        if (Parsed.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+        var tag = ParseText(text);
+        if (Parsed.Count >= ParsedLimit)
+        {
+            Parsed.Clear();
+        }
+        Parsed[text] = tag;
+        return tag;
+    }
+
+    private static RuleTag? ParseText(string text)
+    {
+        if (Split(text) is not { } f || f.Count < 3 || f[0] != Prefix)
         {
             return null;
         }

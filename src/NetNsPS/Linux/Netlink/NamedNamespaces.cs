@@ -82,8 +82,14 @@ internal static class NamedNamespaces
         }
     }
 
-    /// <summary>Opens an rtnetlink socket inside an existing named namespace, from a short-lived thread of our own.</summary>
-    public static NetlinkSocket OpenSocketIn(string name) => OnOwnThread(() => NamespaceEntry.CreateInside(name, NetlinkSocket.Open));
+    /// <summary>
+    /// Opens an rtnetlink socket inside an existing named namespace: on the calling thread when it is one of its own
+    /// (a pipeline thread: in and back out in a few syscalls, with no thread start or hand-over, which cost more than
+    /// the socket), else from a short-lived thread of our own (never a pool thread).
+    /// </summary>
+    public static NetlinkSocket OpenSocketIn(string name) => Thread.CurrentThread.IsThreadPoolThread
+        ? OnOwnThread(() => NamespaceEntry.CreateInside(name, () => NetlinkSocket.Open()))
+        : NamespaceEntry.CreateInside(name, () => NetlinkSocket.Open(), stayingThread: true);
 
     /// <summary>As iproute2 does: /run/netns is a shared mount, so namespaces made here show in other mount namespaces.</summary>
     private static void MakeRunDirectoryShared()

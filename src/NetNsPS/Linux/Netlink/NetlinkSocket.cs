@@ -64,10 +64,10 @@ internal sealed class NetlinkSocket : IDisposable
     /// <summary>Datagrams dropped because they did not come from the kernel (sender port id not 0).</summary>
     public int ForeignMessages { get; private set; }
 
-    /// <summary>Opens a socket in the calling thread's network namespace.</summary>
-    public static NetlinkSocket Open()
+    /// <summary>Opens a socket of that netlink protocol (rtnetlink unless told) in the calling thread's network namespace.</summary>
+    public static NetlinkSocket Open(int protocol = Uapi.NETLINK_ROUTE)
     {
-        var transport = KernelTransport.Open(out var strict);
+        var transport = KernelTransport.Open(protocol, out var strict);
         return new NetlinkSocket(transport, strict);
     }
 
@@ -207,16 +207,16 @@ internal sealed class NetlinkSocket : IDisposable
 
     public void Dispose() => _transport.Dispose();
 
-    /// <summary>A NETLINK_ROUTE socket: send(2), and recvfrom(2) with the sender's sockaddr_nl.</summary>
+    /// <summary>A netlink socket (NETLINK_ROUTE, or NETLINK_NETFILTER): send(2), and recvfrom(2) with the sender's sockaddr_nl.</summary>
     private sealed class KernelTransport : INetlinkTransport
     {
         private readonly FileDescriptor _fd;
 
         private KernelTransport(FileDescriptor fd) => _fd = fd;
 
-        public static KernelTransport Open(out bool strictCheck)
+        public static KernelTransport Open(int protocol, out bool strictCheck)
         {
-            var fd = Libc.Socket(Uapi.AF_NETLINK, Libc.SockRaw | Libc.SockCloExec, Uapi.NETLINK_ROUTE);
+            var fd = Libc.Socket(Uapi.AF_NETLINK, Libc.SockRaw | Libc.SockCloExec, protocol);
             if (fd < 0)
             {
                 throw new NetlinkException(Libc.LastError, null);

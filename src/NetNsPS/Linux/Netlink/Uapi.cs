@@ -16,6 +16,7 @@ internal static class Uapi
 
     // <linux/netlink.h>: protocols and socket options
     public const int NETLINK_ROUTE = 0;
+    public const int NETLINK_NETFILTER = 12;
     public const int NETLINK_EXT_ACK = 11;
     public const int NETLINK_GET_STRICT_CHK = 12;
 
@@ -149,6 +150,15 @@ internal static class Uapi
     public const int EINVAL = 22;
     public const int EROFS = 30;
 
+    // <linux/netfilter/nfnetlink.h>: the nf_tables subsystem, and the version of struct nfgenmsg
+    public const int NFNL_SUBSYS_NFTABLES = 10;
+    public const int NFNETLINK_V0 = 0;
+
+    // <linux/netfilter/nf_tables.h>: the ruleset generation (bumped by every committed transaction)
+    public const int NFT_MSG_NEWGEN = 15;
+    public const int NFT_MSG_GETGEN = 16;
+    public const int NFTA_GEN_ID = 1;
+
     // <asm-generic/fcntl.h>
     public const int O_WRONLY = 0x1;
     public const int O_CLOEXEC = 0x80000;
@@ -173,6 +183,7 @@ internal static class Uapi
     public const int SIZEOF_IFINFOMSG = 16;
     public const int SIZEOF_IFADDRMSG = 8;
     public const int SIZEOF_RTMSG = 12;
+    public const int SIZEOF_NFGENMSG = 4;
 
     /// <summary>The length of an IPv4 or an IPv6 address, by family; 0 for any other family.</summary>
     public static int AddressLength(int family) => family switch { AF_INET => 4, AF_INET6 => 16, _ => 0 };

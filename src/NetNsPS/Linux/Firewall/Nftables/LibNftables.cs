@@ -23,6 +23,12 @@ public static class LibNftables
     private static readonly object Gate = new();
     private static IntPtr _context;
 
+    /// <summary>Opened with the context, on the same thread, so both see the same network namespace's ruleset.</summary>
+    private static NftGeneration? _generation;
+
+    /// <summary>Runs through this context that changed something and succeeded (each one kernel transaction).</summary>
+    private static long _commits;
+
     [DllImport(Library, EntryPoint = "nft_ctx_new")]
     private static extern IntPtr CtxNew(uint flags);
 
@@ -47,17 +53,26 @@ public static class LibNftables
     [DllImport(Library, EntryPoint = "nft_run_cmd_from_buffer")]
     private static extern int RunCmdFromBuffer(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string buffer);
 
-    /// <summary>Whether the library can be loaded here (it, or libjansson it needs, may be missing).</summary>
+    private static bool _loaded;
+
+    /// <summary>
+    /// Whether the library can be loaded here (it, or libjansson it needs, may be missing). Once it could, it stays
+    /// so for the process (the runtime keeps a P/Invoke library loaded); until then every call looks again.
+    /// </summary>
     public static bool IsAvailable
     {
         get
         {
+            if (_loaded)
+            {
+                return true;
+            }
             if (!NativeLibrary.TryLoad(Library, typeof(LibNftables).Assembly, null, out var handle))
             {
                 return false;
             }
             NativeLibrary.Free(handle);
-            return true;
+            return _loaded = true;
         }
     }
 
@@ -75,7 +90,50 @@ public static class LibNftables
             var rc = RunCmdFromBuffer(ctx, commands);
             var output = Marshal.PtrToStringUTF8(GetOutputBuffer(ctx)) ?? "";
             var error = Marshal.PtrToStringUTF8(GetErrorBuffer(ctx)) ?? "";
+            if (rc == 0 && !IsReadOnly(commands))
+            {
+                _commits++;
+            }
             return new ProcessResult(rc == 0 ? 0 : 1, output, error.TrimEnd('\n'));
+        }
+    }
+
+    /// <summary>Whether command text only lists (every line a `list` command): it commits no transaction.</summary>
+    internal static bool IsReadOnly(string commands)
+    {
+        foreach (var line in commands.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length > 0 && !trimmed.StartsWith("list ", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The ruleset generation of the context's network namespace (<see cref="NftGeneration"/>) and the number of this
+    /// context's own committed runs, read together: a later generation that is exactly the earlier one plus the runs
+    /// committed in between means nobody else changed the ruleset. Null where the generation cannot be read.
+    /// </summary>
+    public static (uint Generation, long Commits)? Generation()
+    {
+        lock (Gate)
+        {
+            Context();
+            if (_generation is null)
+            {
+                return null;
+            }
+            try
+            {
+                return (_generation.Read(), _commits);
+            }
+            catch (Netlink.NetlinkException)
+            {
+                return null;
+            }
         }
     }
 
@@ -89,6 +147,9 @@ public static class LibNftables
                 CtxFree(_context);
                 _context = IntPtr.Zero;
             }
+            _generation?.Dispose();
+            _generation = null;
+            NftablesCache.Clear();
         }
     }
 
@@ -116,6 +177,15 @@ public static class LibNftables
         {
             CtxFree(ctx);
             throw new NetNsException("libnftables could not buffer its output.", "NftablesUnavailable", ErrorCategory.ResourceUnavailable, Library);
+        }
+        try
+        {
+            _generation = NftGeneration.Open();
+        }
+        catch (Netlink.NetlinkException)
+        {
+            // No NETLINK_NETFILTER socket here: every read is then a whole read.
+            _generation = null;
         }
         return _context = ctx;
     }

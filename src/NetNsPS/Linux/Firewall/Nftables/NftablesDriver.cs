@@ -38,14 +38,26 @@ public sealed class NftablesDriver : IFirewallDriver
     /// <summary>The command Read runs: `nft -j -a list table inet netnsps`.</summary>
     public static readonly CommandSpec ListCommand = new(NftCommand.Program, "-j", "-a", "list", "table", NftablesLayout.Family, NftablesLayout.Name);
 
+    /// <summary>
+    /// The module's table (and what iptables holds beside it). In-process, a read at an unchanged ruleset generation is
+    /// a copy of the table as last known (<see cref="NftablesCache"/>): no listing, no parsing.
+    /// </summary>
     public FirewallSnapshot Read(IProcessRunner runner, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         ProcessResult result;
+        (uint Generation, long Commits)? at = null;
         if (NetlinkSession.Enabled)
         {
             try
             {
+                // Legacy x_tables tables have no nf_tables generation: with them loaded, every read is a whole one.
+                at = LegacyTablesLoaded() ? null : LibNftables.Generation();
+                if (at is { } known && NftablesCache.Take(known.Generation) is { } cached)
+                {
+                    cached.ReadAt = known;
+                    return cached;
+                }
                 result = LibNftables.Run("list table " + NftablesLayout.Table, json: true);
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
@@ -62,9 +74,7 @@ public sealed class NftablesDriver : IFirewallDriver
             // No table yet: nothing of the module is there ("Error: No such file or directory; did you mean table ...").
             if (result.ErrorText.Contains("No such file or directory", StringComparison.Ordinal))
             {
-                var none = NftablesJson.Parse("");
-                none.Iptables = ReadIptables(runner, token);
-                return none;
+                return Known(NftablesJson.Parse(""), at, runner, token);
             }
             if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
             {
@@ -73,9 +83,50 @@ public sealed class NftablesDriver : IFirewallDriver
             throw new NetNsException($"nft list table {NftablesLayout.Table}: {result.ErrorText}", "FirewallReadFailed",
                 KernelErrors.Categorize(result.ErrorText), ListCommand.Render());
         }
-        var snapshot = NftablesJson.Parse(result.StandardOutput);
+        return Known(NftablesJson.Parse(result.StandardOutput), at, runner, token);
+    }
+
+    /// <summary>A whole read completed with iptables' side, kept as the table at its generation where it can be.</summary>
+    private static NftablesSnapshot Known(NftablesSnapshot snapshot, (uint Generation, long Commits)? at, IProcessRunner runner, CancellationToken token)
+    {
         snapshot.Iptables = ReadIptables(runner, token);
+        snapshot.ReadAt = at;
+        if (at is { } known)
+        {
+            NftablesCache.Remember(known.Generation, snapshot);
+        }
         return snapshot;
+    }
+
+    /// <summary>
+    /// Once a plan that changed the table has been applied: when the generation moved by exactly this process's own
+    /// transactions since the read, nobody else changed the ruleset, and the snapshot (planned on) is what the kernel
+    /// holds, so it is kept for the next read. A plan on it that was never applied (-WhatIf, a rollback, declined)
+    /// keeps it out for good.
+    /// </summary>
+    private static void Track(NftablesSnapshot own, Plan plan, int stepsBefore)
+    {
+        if (plan.Steps.Count == stepsBefore || own.ReadAt is null)
+        {
+            return;
+        }
+        if (plan.WhenApplied(own, () => Applied(own)))
+        {
+            own.PendingPlans++;
+        }
+    }
+
+    private static void Applied(NftablesSnapshot own)
+    {
+        if (--own.PendingPlans > 0 || own.ReadAt is not { } read)
+        {
+            return;
+        }
+        if (LibNftables.Generation() is { } now && now.Generation == unchecked(read.Generation + (uint)(now.Commits - read.Commits)))
+        {
+            own.ReadAt = now;
+            NftablesCache.Remember(now.Generation, own);
+        }
     }
 
     // ---- iptables beside it: what an earlier version left there, and the FORWARD shim ----
@@ -116,16 +167,8 @@ public sealed class NftablesDriver : IFirewallDriver
     /// </summary>
     private static bool HasIptablesTables(IProcessRunner runner, CancellationToken token)
     {
-        try
+        if (LegacyTablesLoaded())
         {
-            if (File.Exists(LegacyTableNames) && File.ReadAllText(LegacyTableNames).Trim().Length > 0)
-            {
-                return true;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Unreadable: ask iptables itself.
             return true;
         }
         var chains = ListText(runner, token, "list", "chains", "ip");
@@ -144,6 +187,20 @@ public sealed class NftablesDriver : IFirewallDriver
         var forward = ListText(runner, token, "list", "chain", "ip", "filter", "FORWARD");
         return forward is null || forward.Contains("policy drop", StringComparison.Ordinal)
             || forward.Contains(" drop", StringComparison.Ordinal) || forward.Contains(" reject", StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether legacy x_tables tables are loaded here (/proc/net/ip_tables_names, invisible to nft); true when it cannot be read.</summary>
+    private static bool LegacyTablesLoaded()
+    {
+        try
+        {
+            return File.Exists(LegacyTableNames) && File.ReadAllText(LegacyTableNames).Trim().Length > 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: as if loaded, so iptables itself is asked.
+            return true;
+        }
     }
 
     /// <summary>Whether a `list chains` text has that chain in that table (a table's chains are indented under its line).</summary>
@@ -199,7 +256,13 @@ public sealed class NftablesDriver : IFirewallDriver
     public void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan)
     {
         var own = Own(snapshot);
-        var list = rules.ToList();
+        var before = plan.Steps.Count;
+        PlanEnsure(own, rules.ToList(), plan);
+        Track(own, plan, before);
+    }
+
+    private static void PlanEnsure(NftablesSnapshot own, List<FirewallRule> list, Plan plan)
+    {
         if (own.Iptables is not { } iptables)
         {
             PlanEnsureTable(own, list, plan);
@@ -224,8 +287,7 @@ public sealed class NftablesDriver : IFirewallDriver
     {
         foreach (var rule in rules)
         {
-            var entries = own.Entries().ToList();
-            if (entries.Any(e => e.Rule == rule))
+            if (own.Find(rule) is not null)
             {
                 // There; but a lookup rule deleted by hand leaves its elements unreached: put only that back.
                 if (own.Chain(rule.Table, rule.Hook) is { } present)
@@ -235,12 +297,12 @@ public sealed class NftablesDriver : IFirewallDriver
                 continue;
             }
             // A rule of ours edited by hand: replace it rather than add a second one.
-            foreach (var stale in entries.Where(e => e.Rule.Tag.Length > 0 && e.Rule.Tag == rule.Tag && e.Rule.Table == rule.Table && e.Rule.Hook == rule.Hook))
+            foreach (var stale in own.Tagged(rule.Tag, rule.Table, rule.Hook).ToList())
             {
                 PlanDelete(own, stale, plan);
             }
             var chain = EnsureChain(own, rule.Table, rule.Hook, plan);
-            if (NftablesLayout.AsElement(rule) is { } element && !own.Elements.Any(e => e.Set == element.Set.SetName && e.Key == element.Key))
+            if (NftablesLayout.AsElement(rule) is { } element && own.Element(element.Set.SetName, element.Key) is null)
             {
                 var e = new NftablesSnapshot.NftElement(element.Set.SetName, element.Key, element.Value, rule.Tag);
                 plan.Add(Nft(On("add", "element", e.Set, NftablesLayout.ElementList(e.Key, e.Value, e.Tag))),
@@ -332,6 +394,7 @@ public sealed class NftablesDriver : IFirewallDriver
     public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var own = Own(snapshot);
+        var before = plan.Steps.Count;
         var list = rules.ToList();
         var hooks = alsoIfEmpty?.ToList();
         if (own.Iptables is { } iptables)
@@ -345,15 +408,14 @@ public sealed class NftablesDriver : IFirewallDriver
             }
         }
         PlanRemoveTable(own, list, plan);
+        Track(own, plan, before);
     }
 
     private static void PlanRemoveTable(NftablesSnapshot own, IReadOnlyList<FirewallRule> rules, Plan plan)
     {
         foreach (var rule in rules)
         {
-            var entries = own.Entries().ToList();
-            var live = entries.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? entries.FirstOrDefault(e => e.Rule == rule);
-            if (live is not null)
+            if (own.Find(rule) is { } live)
             {
                 PlanDelete(own, live, plan);
             }
@@ -361,7 +423,7 @@ public sealed class NftablesDriver : IFirewallDriver
         // A base chain left with nothing but its lookups goes, with its maps and sets, so unpublishing the last port
         // leaves the table as it was before the first (masquerade's chains stay while they hold its rules).
         foreach (var chain in own.OwnChains.Where(c => c.Rules.All(r => r.Lookup is not null)
-                     && NftablesLayout.SetsOf(c.Table, c.Hook).All(set => own.Elements.All(e => e.Set != set.SetName))).ToList())
+                     && NftablesLayout.SetsOf(c.Table, c.Hook).All(set => !own.HasElements(set.SetName))).ToList())
         {
             var lines = new List<string> { $"add chain {NftablesLayout.Table} {chain.Name} {NftablesLayout.ChainSpec(chain.Table, chain.Hook)}" };
             lines.AddRange(chain.Rules.Select(r => $"add rule {NftablesLayout.Table} {chain.Name} {r.Text}"));
@@ -391,7 +453,7 @@ public sealed class NftablesDriver : IFirewallDriver
         foreach (var set in NftablesLayout.AllSets.Where(s => own.Sets.Contains(s.SetName)))
         {
             yield return $"add {set.Keyword} {NftablesLayout.Table} {set.SetName} {{ type {set.Type}; }}";
-            foreach (var e in own.Elements.Where(e => e.Set == set.SetName))
+            foreach (var e in own.ElementsOf(set.SetName))
             {
                 yield return $"add element {NftablesLayout.Table} {set.SetName} {NftablesLayout.ElementList(e.Key, e.Value, e.Tag)}";
             }

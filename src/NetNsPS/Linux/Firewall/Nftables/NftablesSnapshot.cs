@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using NetNsPS.Linux.Firewall.Iptables;
 
@@ -54,16 +55,49 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     internal NftablesSnapshot() { }
 
+    /// <summary>
+    /// The ruleset generation and libnftables' own committed runs when this was read (null: not known, so never cached;
+    /// see <see cref="NftablesCache"/>), and the plans made on it that have not been applied yet.
+    /// </summary>
+    internal (uint Generation, long Commits)? ReadAt { get; set; }
+    internal int PendingPlans { get; set; }
+
     internal bool TableExists { get; set; }
     internal List<NftChain> OwnChains { get; } = new();
     internal List<string> Sets { get; } = new();
-    internal List<NftElement> Elements { get; } = new();
+
+    /// <summary>
+    /// The elements of each map and set by key, in the order nft lists them (ordinal), each with the rule it was read
+    /// back as (a stable instance, for PlanRemove). Immutable, so a copy shares them and planning on it costs a few
+    /// nodes per change, whatever the number of mappings.
+    /// </summary>
+    private ImmutableDictionary<string, ImmutableSortedDictionary<string, (NftElement Element, FirewallRule Rule)>> _elements =
+        ImmutableDictionary<string, ImmutableSortedDictionary<string, (NftElement, FirewallRule)>>.Empty;
+
+    /// <summary>The elements of each tag (one, as a rule; more after a hand edit), to find a mapping's stale ones by its identity.</summary>
+    private ImmutableDictionary<string, ImmutableList<NftElement>> _byTag = ImmutableDictionary<string, ImmutableList<NftElement>>.Empty.WithComparers(System.StringComparer.Ordinal);
+
+    /// <summary>The elements of each mapping's protocol and host port, from their tags, for <see cref="RulesOfPort"/>.</summary>
+    private ImmutableDictionary<(NsProtocol, ushort), ImmutableList<NftElement>> _byPort = ImmutableDictionary<(NsProtocol, ushort), ImmutableList<NftElement>>.Empty;
+
+    private static readonly ImmutableSortedDictionary<string, (NftElement, FirewallRule)> NoElements =
+        ImmutableSortedDictionary.Create<string, (NftElement, FirewallRule)>(System.StringComparer.Ordinal);
+
+    /// <summary>Every element, set by set.</summary>
+    internal IEnumerable<NftElement> Elements => _elements.Values.SelectMany(set => set.Values.Select(v => v.Element));
+
+    /// <summary>The elements of one map or set, in the order nft lists them.</summary>
+    internal IEnumerable<NftElement> ElementsOf(string set) =>
+        _elements.TryGetValue(set, out var elements) ? elements.Values.Select(v => v.Element) : Enumerable.Empty<NftElement>();
+
+    internal bool HasElements(string set) => _elements.TryGetValue(set, out var elements) && !elements.IsEmpty;
+
+    /// <summary>The element of that key in that map or set, with the rule it stands for.</summary>
+    internal (NftElement Element, FirewallRule Rule)? Element(string set, string key) =>
+        _elements.TryGetValue(set, out var elements) && elements.TryGetValue(key, out var found) ? found : null;
 
     /// <summary>Other chains of the table (not one of the module's base chains), by name: left alone, shown.</summary>
     internal List<string> StrayChains { get; } = new();
-
-    /// <summary>Elements whose rule was read back (a stable instance each, for PlanRemove).</summary>
-    private readonly Dictionary<NftElement, FirewallRule> _elementRules = new();
 
     /// <summary>For the diagnostics: everybody else's chains and how the module's were found hooked; null when only the module's table was read.</summary>
     internal NftablesHost? Host { get; set; }
@@ -72,14 +106,75 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     internal void AddElement(NftElement element, FirewallRule rule)
     {
-        Elements.Add(element);
-        _elementRules[element] = rule;
+        if (Element(element.Set, element.Key) is { } replaced)
+        {
+            RemoveElement(replaced.Element);
+        }
+        _elements = _elements.SetItem(element.Set, _elements.GetValueOrDefault(element.Set, NoElements).SetItem(element.Key, (element, rule)));
+        _byTag = _byTag.SetItem(element.Tag, _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Add(element));
+        if (PortOf(element) is { } port)
+        {
+            _byPort = _byPort.SetItem(port, _byPort.GetValueOrDefault(port, ImmutableList<NftElement>.Empty).Add(element));
+        }
     }
+
+    private static (NsProtocol, ushort)? PortOf(NftElement element) =>
+        RuleTag.Parse(element.Tag) is { Kind: RuleKind.Port, Port: { } key } ? (key.Protocol, key.ExternalPort) : null;
 
     internal void RemoveElement(NftElement element)
     {
-        Elements.Remove(element);
-        _elementRules.Remove(element);
+        if (_elements.TryGetValue(element.Set, out var elements) && elements.ContainsKey(element.Key))
+        {
+            _elements = _elements.SetItem(element.Set, elements.Remove(element.Key));
+            var tagged = _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Remove(element);
+            _byTag = tagged.IsEmpty ? _byTag.Remove(element.Tag) : _byTag.SetItem(element.Tag, tagged);
+            if (PortOf(element) is { } port)
+            {
+                var onPort = _byPort.GetValueOrDefault(port, ImmutableList<NftElement>.Empty).Remove(element);
+                _byPort = onPort.IsEmpty ? _byPort.Remove(port) : _byPort.SetItem(port, onPort);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The entries of one chain that carry this tag, in the order of <see cref="Entries"/>: its elements, then its
+    /// rules. A lookup by tag, whatever the number of mappings.
+    /// </summary>
+    internal IEnumerable<Entry> Tagged(string tag, FirewallTable table, FirewallHook hook)
+    {
+        if (tag.Length == 0 || Chain(table, hook) is not { } chain)
+        {
+            yield break;
+        }
+        var elements = _byTag.GetValueOrDefault(tag, ImmutableList<NftElement>.Empty);
+        foreach (var set in NftablesLayout.SetsOf(table, hook))
+        {
+            foreach (var e in elements.Where(e => e.Set == set.SetName).OrderBy(e => e.Key, System.StringComparer.Ordinal))
+            {
+                yield return new Entry(Element(e.Set, e.Key)!.Value.Rule, null, e);
+            }
+        }
+        foreach (var rule in chain.Rules.Where(r => r.Rule is { } owned && owned.Tag == tag))
+        {
+            yield return new Entry(rule.Rule!, rule, null);
+        }
+    }
+
+    /// <summary>
+    /// The entry of this rule's value as <see cref="Entries"/> has it (an element of its key under its chain, or a
+    /// tagged rule of that chain); null when it is not there. A lookup by key, whatever the number of mappings.
+    /// </summary>
+    internal Entry? Find(FirewallRule rule)
+    {
+        if (Chain(rule.Table, rule.Hook) is not { } chain)
+        {
+            return null;
+        }
+        if (NftablesLayout.AsElement(rule) is { } wanted && Element(wanted.Set.SetName, wanted.Key) is { } found && found.Rule == rule)
+        {
+            return new Entry(found.Rule, null, found.Element);
+        }
+        return chain.Rules.Where(r => r.Rule == rule).Select(r => new Entry(r.Rule!, r, null)).FirstOrDefault();
     }
 
     /// <summary>Every module rule: for each chain, its map and set elements (sorted as nft lists them), then its tagged rules.</summary>
@@ -89,9 +184,12 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         {
             foreach (var set in NftablesLayout.SetsOf(chain.Table, chain.Hook))
             {
-                foreach (var e in Elements.Where(e => e.Set == set.SetName).OrderBy(e => e.Key, System.StringComparer.Ordinal))
+                if (_elements.TryGetValue(set.SetName, out var elements))
                 {
-                    yield return new Entry(_elementRules[e], null, e);
+                    foreach (var (element, rule) in elements.Values)
+                    {
+                        yield return new Entry(rule, null, element);
+                    }
                 }
             }
         }
@@ -114,6 +212,27 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>The module's rules: those of its table, then those of its NETNSPS-* chains in iptables (each one instance, for PlanRemove).</summary>
     public override IReadOnlyList<FirewallRule> Rules =>
         Entries().Select(e => e.Rule).Concat(Iptables?.Rules ?? System.Array.Empty<FirewallRule>()).ToList();
+
+    /// <summary>The mapping rules of one protocol and host port: indexed elements of chains that are there, the chains' tagged rules, iptables' own.</summary>
+    public override IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort)
+    {
+        foreach (var e in _byPort.GetValueOrDefault((protocol, externalPort), ImmutableList<NftElement>.Empty))
+        {
+            if (OwnChains.Any(c => NftablesLayout.SetsOf(c.Table, c.Hook).Any(s => s.SetName == e.Set)))
+            {
+                yield return Element(e.Set, e.Key)!.Value.Rule;
+            }
+        }
+        foreach (var rule in OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule).OfType<FirewallRule>()
+                     .Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && key.Protocol == protocol && key.ExternalPort == externalPort))
+        {
+            yield return rule;
+        }
+        foreach (var rule in Iptables?.RulesOfPort(protocol, externalPort) ?? Enumerable.Empty<FirewallRule>())
+        {
+            yield return rule;
+        }
+    }
 
     /// <summary>The module's base chains, and the hooks of its NETNSPS-* chains in iptables.</summary>
     public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains =>
@@ -149,9 +268,9 @@ public sealed class NftablesSnapshot : FirewallSnapshot
                 ruleset.Append(NftablesDriver.ToChainRule(chain, rule));
                 if (rule.Lookup is { } lookup && NftablesLayout.Set(lookup) is { } set)
                 {
-                    foreach (var e in Elements.Where(e => e.Set == lookup).OrderBy(e => e.Key, System.StringComparer.Ordinal))
+                    foreach (var (element, elementRule) in _elements.GetValueOrDefault(lookup, NoElements).Values)
                     {
-                        ruleset.Append(NftablesDriver.ToChainRule(set, e, _elementRules[e]));
+                        ruleset.Append(NftablesDriver.ToChainRule(set, element, elementRule));
                     }
                 }
             }
@@ -174,10 +293,14 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         return copy;
     }
 
-    /// <summary>A copy to plan on without changing this one (rules and elements keep their instances).</summary>
-    internal NftablesSnapshot Clone()
+    /// <summary>
+    /// A copy to plan on without changing this one (rules and elements keep their instances). With
+    /// <paramref name="asRead"/>, a copy that stands for a read of what this one holds now, plans included: its
+    /// <see cref="Ruleset"/> is made anew from it.
+    /// </summary>
+    internal NftablesSnapshot Clone(bool asRead = false)
     {
-        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = _ruleset, Host = Host, Iptables = Iptables?.Clone() };
+        var copy = new NftablesSnapshot { TableExists = TableExists, _ruleset = asRead ? null : _ruleset, Host = Host, Iptables = Iptables?.Clone() };
         foreach (var chain in OwnChains)
         {
             var c = new NftChain(chain.Table, chain.Hook);
@@ -186,10 +309,9 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         }
         copy.Sets.AddRange(Sets);
         copy.StrayChains.AddRange(StrayChains);
-        foreach (var e in Elements)
-        {
-            copy.AddElement(e, _elementRules[e]);
-        }
+        copy._elements = _elements;
+        copy._byTag = _byTag;
+        copy._byPort = _byPort;
         return copy;
     }
 }

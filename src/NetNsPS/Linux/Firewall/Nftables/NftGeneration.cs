@@ -1,0 +1,51 @@
+using System;
+using System.Buffers.Binary;
+using NetNsPS.Linux.Netlink;
+
+namespace NetNsPS.Linux.Firewall.Nftables;
+
+/// <summary>
+/// The nf_tables ruleset generation of a network namespace: a counter the kernel bumps with every committed
+/// transaction, whoever makes it (nft, libnftables, iptables-nft, firewalld). One NFT_MSG_GETGEN request over a
+/// NETLINK_NETFILTER socket, as `nft` itself asks before it trusts its cache: some microseconds, whatever the size of
+/// the ruleset. Equal generations mean an unchanged ruleset.
+/// </summary>
+internal sealed class NftGeneration : IDisposable
+{
+    private readonly NetlinkSocket _socket;
+
+    private NftGeneration(NetlinkSocket socket) => _socket = socket;
+
+    /// <summary>A reader on a socket of the calling thread's network namespace.</summary>
+    public static NftGeneration Open() => new(NetlinkSocket.Open(Uapi.NETLINK_NETFILTER));
+
+    /// <summary>For tests: a reader over any transport.</summary>
+    internal static NftGeneration Over(INetlinkTransport transport) => new(new NetlinkSocket(transport));
+
+    /// <summary>The message type of a request of the nf_tables subsystem.</summary>
+    internal static ushort MessageType(int message) => (ushort)((Uapi.NFNL_SUBSYS_NFTABLES << 8) | message);
+
+    /// <summary>The generation now; throws <see cref="NetlinkException"/> when the kernel refuses (no nf_tables).</summary>
+    public uint Read()
+    {
+        // struct nfgenmsg: family AF_UNSPEC, version NFNETLINK_V0, res_id 0 (big endian).
+        var header = new byte[Uapi.SIZEOF_NFGENMSG];
+        header[0] = Uapi.AF_UNSPEC;
+        header[1] = Uapi.NFNETLINK_V0;
+        var request = new NetlinkMessage(MessageType(Uapi.NFT_MSG_GETGEN), Uapi.NLM_F_REQUEST, header);
+        foreach (var (type, payload) in _socket.Query(request))
+        {
+            if (type == MessageType(Uapi.NFT_MSG_NEWGEN) && payload.Length >= Uapi.SIZEOF_NFGENMSG)
+            {
+                var id = new NetlinkAttributes(payload.AsSpan(Uapi.SIZEOF_NFGENMSG)).Get(Uapi.NFTA_GEN_ID, out var found);
+                if (found && id.Length >= 4)
+                {
+                    return BinaryPrimitives.ReadUInt32BigEndian(id);
+                }
+            }
+        }
+        throw new NetlinkException(Uapi.EINVAL, "no NFTA_GEN_ID in the kernel's NFT_MSG_NEWGEN reply");
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
