@@ -216,3 +216,63 @@ Describe 'iptables FORWARD policy DROP, as Docker''s iptables mode leaves it, un
         (& iptables -S FORWARD) | Should -Contain '-P FORWARD DROP'
     }
 }
+
+# The driver keeps the table as last known under the ruleset generation (NFT_MSG_GETGEN) and skips the whole read while
+# the generation is unchanged, in one process: these prove that what it keeps never outlives a change it did not make,
+# nor a plan that was not applied.
+Describe 'The nftables driver''s known table, in one process' -Skip:$noNft {
+    BeforeAll {
+        Reset-Sandbox
+        $env:NETNSPS_FIREWALL = 'nftables'
+        New-ArticleSetup
+        Enable-IpForward | Out-Null
+        $script:web = Start-NsWebServer -Namespace red -Port 80
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        function Get-Ports { @(Get-NsPort | ForEach-Object { "$($_.ExternalPort)->$($_.Namespace):$($_.InternalPort)" } | Sort-Object) }
+    }
+    AfterAll {
+        if ($script:web) { Stop-Process -Id $script:web.Id -ErrorAction SilentlyContinue }
+        Remove-ArticleSetup
+    }
+
+    It 'an element another program deletes is seen as gone at the next call, and a re-run puts it back' {
+        Get-Ports | Should -Be @('8080->red:80')
+        & nft delete element inet netnsps nat-prerouting-any4 '{ tcp . 8080 }'
+        & nft delete element inet netnsps nat-output-any4 '{ tcp . 8080 }'
+        Get-Ports | Should -BeNullOrEmpty
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        Get-Ports | Should -Be @('8080->red:80')
+        (& nft list map inet netnsps nat-output-any4) -join "`n" | Should -Match 'tcp \. 8080'
+    }
+
+    It 'a mapping another program adds is seen at the next call' {
+        & nft add element inet netnsps nat-prerouting-any4 '{ tcp . 9090 comment "netnsps:port:tcp:0.0.0.0:9090:red:bridge0:dnat" : 192.168.15.2 . 90 }'
+        Get-Ports | Should -Be @('8080->red:80', '9090->red:90')
+        Unpublish-NsPort -ExternalPort 9090 | Out-Null
+        Get-Ports | Should -Be @('8080->red:80')
+    }
+
+    It 'a -WhatIf publish leaves the next call''s view as the kernel has it' {
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8081 -WhatIf 6>$null | Out-Null
+        Get-Ports | Should -Be @('8080->red:80')
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8081 | Out-Null
+        Get-Ports | Should -Be @('8080->red:80', '8081->red:80')
+        (& nft list map inet netnsps nat-prerouting-any4) -join "`n" | Should -Match 'tcp \. 8081'
+    }
+
+    It 'a publish rolled back by a failing step leaves the next call''s view as the kernel has it' {
+        $env:NETNSPS_TEST_FAIL_STEP = '2'
+        try { { Publish-NsPort red -InternalPort 80 -ExternalPort 8082 -ErrorAction Stop } | Should -Throw }
+        finally { Remove-Item env:NETNSPS_TEST_FAIL_STEP }
+        Get-Ports | Should -Be @('8080->red:80', '8081->red:80')
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8082 | Out-Null
+        Get-Ports | Should -Be @('8080->red:80', '8081->red:80', '8082->red:80')
+        Get-Page -Url http://192.168.15.1:8082/ | Should -Match 'red'
+    }
+
+    It 'unpublishing everything through the known table deletes the table' {
+        8080, 8081, 8082 | ForEach-Object { Unpublish-NsPort -ExternalPort $_ | Out-Null }
+        Get-Ports | Should -BeNullOrEmpty
+        & nft list table inet netnsps 2>$null | Should -BeNullOrEmpty
+    }
+}
