@@ -546,10 +546,14 @@ table inet netnsps {
             $raw = Get-WhatIfCommands @($rawNs | ForEach-Object { & $step.Text $_ })
             $cmdletMs = [System.Collections.Generic.List[double]]::new()
             $rawMs = [System.Collections.Generic.List[double]]::new()
+            # The cmdlet calls in a row, as a script makes them, then the raw commands in a row: interleaved, every raw
+            # command would change the ruleset under each next call (the nftables driver rereads its table then).
             foreach ($j in 0..($Calls - 1)) {
                 $sw = [Diagnostics.Stopwatch]::StartNew()
                 $null = & $step.Call $cmdletNs[$j]
                 $cmdletMs.Add($sw.Elapsed.TotalMilliseconds)
+            }
+            foreach ($j in 0..($Calls - 1)) {
                 $sw = [Diagnostics.Stopwatch]::StartNew()
                 Invoke-Raw $raw[$j]
                 $rawMs.Add($sw.Elapsed.TotalMilliseconds)
