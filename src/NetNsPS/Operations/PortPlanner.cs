@@ -170,17 +170,19 @@ internal static class PortPlanner
     public static UnpublishResult Unpublish(ISystemView view, IFirewallDriver driver, IReadOnlyList<UnpublishIntent> requests)
     {
         var snapshot = view.Firewall();
-        var all = NatRules.ReadPorts(snapshot);
+        // Only the mappings on the requests' host ports are built; the others are only counted, by key.
+        var onPorts = NatRules.ReadPorts(requests.Select(r => (r.Protocol, r.ExternalPort)).Distinct()
+            .SelectMany(p => snapshot.RulesOfPort(p.Protocol, p.ExternalPort)));
         bool Matches(PublishedPort p, UnpublishIntent r) =>
             p.Key.Protocol == r.Protocol && p.Key.ExternalPort == r.ExternalPort
             && (r.ExternalIPAddress is null || p.Key.ExternalText == r.ExternalIPAddress) && (r.Namespace is null || p.Key.Namespace == r.Namespace);
-        var notPublished = requests.Where(r => !all.Any(p => Matches(p, r))).ToList();
-        var gone = all.Where(p => requests.Any(r => Matches(p, r))).ToList();
+        var notPublished = requests.Where(r => !onPorts.Any(p => Matches(p, r))).ToList();
+        var gone = onPorts.Where(p => requests.Any(r => Matches(p, r))).ToList();
         var plan = new Plan();
         if (gone.Count > 0)
         {
             plan.About(Subject(gone.Select(Describe)));
-            PlanTeardown(view, driver, snapshot, gone, all, plan);
+            PlanTeardown(view, driver, snapshot, gone, snapshot.PortKeys, plan);
         }
         return new UnpublishResult(plan, notPublished);
     }
@@ -193,16 +195,16 @@ internal static class PortPlanner
         {
             plan.About(Subject(all.Select(Describe)));
         }
-        PlanTeardown(view, driver, snapshot, all, all, plan);
+        PlanTeardown(view, driver, snapshot, all, all.Select(p => p.Key).ToList(), plan);
     }
 
-    /// <summary>Plans the removal of the mappings <paramref name="gone"/>, given all mappings now live.</summary>
+    /// <summary>Plans the removal of the mappings <paramref name="gone"/> (each with all its rules), given the keys of all mappings now live.</summary>
     private static void PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
-        IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PublishedPort> all, Plan plan)
+        IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PortKey> all, Plan plan)
     {
         var goneKeys = gone.Select(p => p.Key).ToHashSet();
-        var remaining = all.Where(p => !goneKeys.Contains(p.Key)).Select(p => p.Key).ToList();
-        var rules = snapshot.Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && goneKeys.Contains(key)).ToList();
+        var remaining = all.Where(k => !goneKeys.Contains(k)).ToList();
+        var rules = gone.SelectMany(p => p.Rules).ToList();
         var shared = new List<(CommandSpec Command, CommandSpec Undo)>();
         var hooks = NatRules.PortHooks.ToList();
         foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))

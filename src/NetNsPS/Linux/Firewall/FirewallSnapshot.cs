@@ -20,6 +20,10 @@ public abstract class FirewallSnapshot
     public virtual IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort) =>
         Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && key.Protocol == protocol && key.ExternalPort == externalPort);
 
+    /// <summary>The keys of every port mapping that has a rule here. A driver may index them; by default, read from <see cref="Rules"/>.</summary>
+    public virtual IReadOnlyCollection<PortKey> PortKeys =>
+        Rules.Select(r => r.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!).Distinct().ToList();
+
     /// <summary>The module's chains that exist (empty ones included).</summary>
     public abstract IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains { get; }
 

@@ -121,6 +121,14 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     private static (NsProtocol, ushort)? PortOf(NftElement element) =>
         RuleTag.Parse(element.Tag) is { Kind: RuleKind.Port, Port: { } key } ? (key.Protocol, key.ExternalPort) : null;
 
+    /// <summary>The keys of the mappings of indexed elements (of chains that are there), those of the chains' rules, and iptables' own.</summary>
+    public override IReadOnlyCollection<PortKey> PortKeys =>
+        _byPort.Values.SelectMany(list => list).Where(e => OwnChains.Any(c => NftablesLayout.SetsOf(c.Table, c.Hook).Any(s => s.SetName == e.Set)))
+            .Select(e => RuleTag.Parse(e.Tag)!.Port!)
+            .Concat(OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule?.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!))
+            .Concat(Iptables?.PortKeys ?? System.Array.Empty<PortKey>())
+            .Distinct().ToList();
+
     internal void RemoveElement(NftElement element)
     {
         if (_elements.TryGetValue(element.Set, out var elements) && elements.ContainsKey(element.Key))
