@@ -178,6 +178,19 @@ public sealed class FakeSystemView : ISystemView
         return Sysctls.TryGetValue(key, out var value) ? value : null;
     }
 
+    /// <summary>Kernel parameters of named namespaces, by (namespace, key).</summary>
+    public Dictionary<(string Namespace, string Key), string> NamespaceSysctls { get; } = new();
+
+    public string? Sysctl(string? ns, string key)
+    {
+        if (ns is null)
+        {
+            return Sysctl(key);
+        }
+        Reads.Add($"Sysctl:{ns}/{key}");
+        return !_namespaces.Contains(ns) ? throw Errors.NamespaceNotFound(ns) : NamespaceSysctls.TryGetValue((ns, key), out var value) ? value : null;
+    }
+
     public string? PersistFileText() => PersistFile;
 
     /// <summary>A fixed machine id, so bridge MACs in golden plans are the same on every machine.</summary>

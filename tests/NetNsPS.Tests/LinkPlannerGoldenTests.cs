@@ -45,7 +45,32 @@ public class LinkPlannerGoldenTests
         ["link/remove-absent"] = () => LinkPlanner.Remove(Two(), "r1", "to-r2"),
         ["link/remove-namespace-absent"] = () => LinkPlanner.Remove(Two(), "r9", "to-r2"),
         ["link/remove-not-a-veth"] = () => LinkPlanner.Remove(Two(), "r1", "lo"),
+
+        // ---- routers: IP forwarding inside a namespace ----
+        ["router/enable-fresh"] = () => SysctlPlanner.EnableIpForward(Forwarding("0"), persist: false, "r2"),
+        ["router/enable-converged"] = () => SysctlPlanner.EnableIpForward(Forwarding("1"), persist: false, "r2"),
+        ["router/enable-persist-refused"] = () => SysctlPlanner.EnableIpForward(Forwarding("0"), persist: true, "r2"),
+        ["router/enable-namespace-planned-under-whatif"] = () => SysctlPlanner.EnableIpForward(new FakeSystemView(), persist: false, "r2", namespacePlanned: true),
+        ["router/enable-leaves-host-and-persist-file-alone"] = () => SysctlPlanner.EnableIpForward(WithHostForwardingOff(Forwarding("0")), persist: false, "r2"),
+        ["router/disable"] = () => SysctlPlanner.DisableIpForward(Forwarding("1"), "r2"),
+        ["router/disable-converged"] = () => SysctlPlanner.DisableIpForward(Forwarding("0"), "r2"),
+        ["router/disable-leaves-persist-file-alone"] = () => SysctlPlanner.DisableIpForward(WithHostForwardingOff(Forwarding("1")), "r2"),
+        ["router/disable-namespace-planned-under-whatif"] = () => SysctlPlanner.DisableIpForward(new FakeSystemView(), "r2", namespacePlanned: true),
     };
+
+    private static FakeSystemView Forwarding(string value)
+    {
+        var view = new FakeSystemView().Namespace("r2");
+        view.NamespaceSysctls[("r2", Sysctl.IpForward)] = value;
+        return view;
+    }
+
+    private static FakeSystemView WithHostForwardingOff(FakeSystemView view)
+    {
+        view.Sysctls[Sysctl.IpForward] = "0";
+        view.PersistFile = $"{Sysctl.PersistHeader}\n{Sysctl.IpForward}=1\n";
+        return view;
+    }
 
     public static IEnumerable<object[]> CaseNames() => Cases.Keys.Select(k => new object[] { k });
 
@@ -55,11 +80,14 @@ public class LinkPlannerGoldenTests
         GoldenPlan.Check(name, GoldenPlan.Render(Cases[name]));
 
     [Fact]
-    public void EveryLinkGoldenFile_HasItsCase()
+    public void EveryGoldenFile_OfTheseFolders_HasItsCase()
     {
-        var folder = System.IO.Path.Combine(SourceFolder(), "Golden", "link");
-        var files = System.IO.Directory.GetFiles(folder, "*.txt").Select(f => "link/" + System.IO.Path.GetFileNameWithoutExtension(f));
-        Assert.Empty(files.Except(Cases.Keys));
+        foreach (var group in new[] { "link", "router" })
+        {
+            var folder = System.IO.Path.Combine(SourceFolder(), "Golden", group);
+            var files = System.IO.Directory.GetFiles(folder, "*.txt").Select(f => group + "/" + System.IO.Path.GetFileNameWithoutExtension(f));
+            Assert.Empty(files.Except(Cases.Keys));
+        }
     }
 
     [Fact]
