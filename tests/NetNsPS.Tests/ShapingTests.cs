@@ -45,11 +45,7 @@ public class ShapingTests
 
     [Fact]
     public void EveryShapingGoldenFile_HasItsCase()
-    {
-        var folder = System.IO.Path.Combine(SourceFolder(), "Golden", "shaping");
-        var files = System.IO.Directory.GetFiles(folder, "*.txt").Select(f => "shaping/" + System.IO.Path.GetFileNameWithoutExtension(f));
-        Assert.Empty(files.Except(Cases.Keys));
-    }
+        => GoldenPlan.AssertEveryFileHasCase(new[] { "shaping" }, Cases.Keys);
 
     // What iproute2 6.1 (q_netem.c) prints for `tc -j qdisc show` after
     // `tc qdisc replace dev to-r2 root netem delay 20ms 5ms loss 1% duplicate 0.5% rate 100mbit`.
@@ -204,5 +200,4 @@ public class ShapingTests
         Assert.Equal("tc -j qdisc show", Tc.Show(null, null).Render());
     }
 
-    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string file = "") => System.IO.Path.GetDirectoryName(file)!;
 }

@@ -11,21 +11,8 @@ namespace NetNsPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NsLinkShaping", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
-public sealed class RemoveNsLinkShapingCommand : NetNsCmdlet
+public sealed class RemoveNsLinkShapingCommand : NsInterfaceCmdlet
 {
-    /// <summary>The interface's namespace; without it (or empty), the host. Binds Namespace from NsLinkShaping, NsLink and VethPair objects.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    [AllowEmptyString]
-    [AllowNull]
-    public string? Namespace { get; set; }
-
-    /// <summary>The interface. Binds InterfaceName from NsLinkShaping and NsLink objects, and Name from VethPair objects.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
-    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
-    public string InterfaceName { get; set; } = "";
-
     protected override bool ChangesState => true;
 
     protected override void Process()

@@ -13,21 +13,8 @@ namespace NetNsPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NsLinkShaping", SupportsShouldProcess = true)]
 [OutputType(typeof(NsLinkShaping))]
-public sealed class SetNsLinkShapingCommand : NetNsCmdlet
+public sealed class SetNsLinkShapingCommand : NsInterfaceCmdlet
 {
-    /// <summary>The interface's namespace; without it (or empty), the host. Binds Namespace from NsLink and VethPair objects.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
-    [AllowEmptyString]
-    [AllowNull]
-    public string? Namespace { get; set; }
-
-    /// <summary>The interface whose outgoing packets are impaired. Binds InterfaceName from NsLink and Name from VethPair objects.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
-    [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
-    public string InterfaceName { get; set; } = "";
-
     /// <summary>The delay added to every packet: a time with its unit, us, ms or s (20ms).</summary>
     [Parameter]
     public string? Delay { get; set; }
