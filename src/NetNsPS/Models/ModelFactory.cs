@@ -35,6 +35,28 @@ internal static class ModelFactory
         Hairpin = peer?.Hairpin ?? false,
     };
 
+    public static NsLink Link(string? ns, LinkRecord end, string? peerNs, LinkRecord? peer) => new()
+    {
+        Namespace = ns,
+        InterfaceName = end.Name,
+        IPAddress = end.Ipv4Addresses.Select(a => a.Cidr).ToArray(),
+        PeerNamespace = peerNs,
+        PeerInterfaceName = peer?.Name ?? "",
+        PeerIPAddress = peer?.Ipv4Addresses.Select(a => a.Cidr).ToArray() ?? System.Array.Empty<string>(),
+        State = end.OperState,
+    };
+
+    public static NsLinkShaping Shaping(string? ns, string device, NetemSettings netem) => new()
+    {
+        Namespace = ns,
+        InterfaceName = device,
+        Delay = netem.DelayMicroseconds is { } d ? Netem.FormatTime(d) : null,
+        Jitter = netem.JitterMicroseconds is { } j ? Netem.FormatTime(j) : null,
+        Loss = netem.LossPercent is { } l ? Netem.FormatPercent(l) : null,
+        Duplicate = netem.DuplicatePercent is { } p ? Netem.FormatPercent(p) : null,
+        Rate = netem.RateBitsPerSecond is { } r ? Netem.FormatRate(r) : null,
+    };
+
     public static NsIPAddress Address(string? ns, string device, AddressRecord a) => new()
     {
         Namespace = ns,

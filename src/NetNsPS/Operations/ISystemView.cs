@@ -36,8 +36,17 @@ public interface ISystemView
     /// <summary>The main routing table of a namespace (null: the host).</summary>
     IReadOnlyList<RouteRecord> Routes(string? ns);
 
+    /// <summary>
+    /// The root qdiscs of a namespace (null: the host), of one device or (null) of all: what `tc -j qdisc show` reports.
+    /// A device that does not exist has none.
+    /// </summary>
+    IReadOnlyList<QdiscRecord> Qdiscs(string? ns, string? device);
+
     /// <summary>A kernel parameter of the host's network namespace, or null where it does not exist.</summary>
     string? Sysctl(string key);
+
+    /// <summary>A kernel parameter inside a named network namespace (null: the host), or null where it does not exist.</summary>
+    string? Sysctl(string? ns, string key);
 
     /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
     string? PersistFileText();
