@@ -78,7 +78,8 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     private ImmutableDictionary<string, ImmutableList<NftElement>> _byTag = ImmutableDictionary<string, ImmutableList<NftElement>>.Empty.WithComparers(System.StringComparer.Ordinal);
 
     /// <summary>The elements of each mapping's protocol and host port, from their tags, for <see cref="RulesOfPort"/>.</summary>
-    private ImmutableDictionary<(NsProtocol, ushort), ImmutableList<NftElement>> _byPort = ImmutableDictionary<(NsProtocol, ushort), ImmutableList<NftElement>>.Empty;
+    private ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement Element, PortKey Key)>> _byPort =
+        ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement, PortKey)>>.Empty;
 
     private static readonly ImmutableSortedDictionary<string, (NftElement, FirewallRule)> NoElements =
         ImmutableSortedDictionary.Create<string, (NftElement, FirewallRule)>(System.StringComparer.Ordinal);
@@ -112,22 +113,32 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         }
         _elements = _elements.SetItem(element.Set, _elements.GetValueOrDefault(element.Set, NoElements).SetItem(element.Key, (element, rule)));
         _byTag = _byTag.SetItem(element.Tag, _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Add(element));
-        if (PortOf(element) is { } port)
+        if (PortOf(element) is { } key)
         {
-            _byPort = _byPort.SetItem(port, _byPort.GetValueOrDefault(port, ImmutableList<NftElement>.Empty).Add(element));
+            var port = (key.Protocol, key.ExternalPort);
+            _byPort = _byPort.SetItem(port, _byPort.GetValueOrDefault(port, NoPortElements).Add((element, key)));
         }
     }
 
-    private static (NsProtocol, ushort)? PortOf(NftElement element) =>
-        RuleTag.Parse(element.Tag) is { Kind: RuleKind.Port, Port: { } key } ? (key.Protocol, key.ExternalPort) : null;
+    private static readonly ImmutableList<(NftElement, PortKey)> NoPortElements = ImmutableList<(NftElement, PortKey)>.Empty;
+
+    private static PortKey? PortOf(NftElement element) => RuleTag.Parse(element.Tag) is { Kind: RuleKind.Port, Port: { } key } ? key : null;
+
+    /// <summary>The maps and sets of the chains that are there (an element of another is not listed, as nft's table would not reach it).</summary>
+    private HashSet<string> LiveSets() => OwnChains.SelectMany(c => NftablesLayout.SetsOf(c.Table, c.Hook)).Select(s => s.SetName).ToHashSet();
 
     /// <summary>The keys of the mappings of indexed elements (of chains that are there), those of the chains' rules, and iptables' own.</summary>
-    public override IReadOnlyCollection<PortKey> PortKeys =>
-        _byPort.Values.SelectMany(list => list).Where(e => OwnChains.Any(c => NftablesLayout.SetsOf(c.Table, c.Hook).Any(s => s.SetName == e.Set)))
-            .Select(e => RuleTag.Parse(e.Tag)!.Port!)
+    public override IReadOnlyCollection<PortKey> PortKeys
+    {
+        get
+        {
+            var live = LiveSets();
+            return _byPort.Values.SelectMany(list => list).Where(e => live.Contains(e.Element.Set)).Select(e => e.Key)
             .Concat(OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule?.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!))
             .Concat(Iptables?.PortKeys ?? System.Array.Empty<PortKey>())
             .Distinct().ToList();
+        }
+    }
 
     internal void RemoveElement(NftElement element)
     {
@@ -136,9 +147,10 @@ public sealed class NftablesSnapshot : FirewallSnapshot
             _elements = _elements.SetItem(element.Set, elements.Remove(element.Key));
             var tagged = _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Remove(element);
             _byTag = tagged.IsEmpty ? _byTag.Remove(element.Tag) : _byTag.SetItem(element.Tag, tagged);
-            if (PortOf(element) is { } port)
+            if (PortOf(element) is { } key)
             {
-                var onPort = _byPort.GetValueOrDefault(port, ImmutableList<NftElement>.Empty).Remove(element);
+                var port = (key.Protocol, key.ExternalPort);
+                var onPort = _byPort.GetValueOrDefault(port, NoPortElements).Remove((element, key));
                 _byPort = onPort.IsEmpty ? _byPort.Remove(port) : _byPort.SetItem(port, onPort);
             }
         }
@@ -224,9 +236,10 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>The mapping rules of one protocol and host port: indexed elements of chains that are there, the chains' tagged rules, iptables' own.</summary>
     public override IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort)
     {
-        foreach (var e in _byPort.GetValueOrDefault((protocol, externalPort), ImmutableList<NftElement>.Empty))
+        var live = LiveSets();
+        foreach (var (e, _) in _byPort.GetValueOrDefault((protocol, externalPort), NoPortElements))
         {
-            if (OwnChains.Any(c => NftablesLayout.SetsOf(c.Table, c.Hook).Any(s => s.SetName == e.Set)))
+            if (live.Contains(e.Set))
             {
                 yield return Element(e.Set, e.Key)!.Value.Rule;
             }
