@@ -63,10 +63,11 @@ internal static class HostChecks
         if (status != NsDiagnosticStatus.Ok)
         {
             // Would Enable-NsMasquerade (whose rules accept both directions in the module's FORWARD chain) repair it?
-            var simulated = h.Simulate(NatRules.Masquerade(name, subnet.ToString()));
-            var repaired = probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
-            fix = repaired
+            // Else New-NetBridge, run again now that FORWARD drops (its accepts cover the same two directions)?
+            fix = Repairs(h, probes, NatRules.Masquerade(name, subnet.ToString()))
                 ? EnableMasquerade(h, name)
+                : NewNetBridgeRepairs(h, name, probes)
+                ? Fixes.NewNetBridge(name)
                 : Fixes.Join(new[]
                 {
                     statuses[0] == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts[0], Forward() with { InInterface = name, OutInterface = name, NotOutInterface = true }),
@@ -123,11 +124,24 @@ internal static class HostChecks
             Status = status,
             Observed = $"new: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
             Why = why,
-            // Accept only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
-            Fix = status == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts.First(v => Grading.Grade(v, Grading.Accepted) != NsDiagnosticStatus.Ok),
-                Forward() with { InInterface = name, OutInterface = name }),
+            // New-NetBridge run again accepts the bridge's traffic in the module's chain where FORWARD drops; else accept
+            // only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
+            Fix = status == NsDiagnosticStatus.Ok ? ""
+                : NewNetBridgeRepairs(h, name, probes) ? Fixes.NewNetBridge(name)
+                : RawAccept(h, verdicts.First(v => Grading.Grade(v, Grading.Accepted) != NsDiagnosticStatus.Ok), Forward() with { InInterface = name, OutInterface = name }),
         };
     }
+
+    /// <summary>Whether the ruleset, once these rules were ensured, accepts every probe in FORWARD.</summary>
+    private static bool Repairs(HostFacts h, IEnumerable<Probe> probes, IEnumerable<FirewallRule> rules)
+    {
+        var simulated = h.Simulate(rules);
+        return probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
+    }
+
+    /// <summary>Whether New-NetBridge, run again, would repair it: it adds the bridge's accepts (only) where FORWARD drops, and they suffice.</summary>
+    private static bool NewNetBridgeRepairs(HostFacts h, string bridge, IEnumerable<Probe> probes) =>
+        h.Driver.ForwardPathDrops(h.Firewall) && Repairs(h, probes, NatRules.BridgeForward(bridge));
 
     /// <summary>
     /// A raw accept for traffic a verdict refused: first in the built-in chain (iptables), or, where nftables base

@@ -28,6 +28,13 @@ public interface IFirewallDriver
     /// </summary>
     void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null);
 
+    /// <summary>
+    /// Whether the host's FORWARD path drops what nothing accepts in a place the module's own accepts count (iptables'
+    /// filter FORWARD with policy DROP or a trailing DROP or REJECT, as Docker, ufw and firewalld's iptables backend
+    /// leave it): then New-NetBridge accepts its bridge's traffic in the module's chain.
+    /// </summary>
+    bool ForwardPathDrops(FirewallSnapshot snapshot);
+
     /// <summary>The whole ruleset as it would be after PlanEnsure of these rules (for the diagnostics: would re-running a cmdlet repair it?).</summary>
     FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules);
 
