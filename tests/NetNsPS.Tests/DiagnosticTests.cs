@@ -180,13 +180,13 @@ public class DiagnosticTests
         Assert.All(all, d => Assert.False(string.IsNullOrWhiteSpace(d.Why)));
         Assert.Equal(new[]
         {
-            "IP forwarding", "FORWARD out of bridge0", "FORWARD within bridge0", "iptables backends", "firewalld", "ufw", "NetNsPS jumps",
+            "IP forwarding", "FORWARD out of bridge0", "FORWARD within bridge0", "iptables backends", "firewalld", "ufw", "other firewall tools", "NetNsPS jumps",
             "Bridge port", "Links up", "Bridge address", "Address", "Default route", "Masquerade",
             "DNAT PREROUTING :8080", "DNAT OUTPUT :8080", "Hairpin masquerade :8080", "FORWARD to :8080",
             "route_localnet bridge0", "Bridge netfilter", "Localhost masquerade bridge0", "Localnet guard bridge0", "Hairpin mode veth-red-br",
         }, all.Select(d => d.Check));
-        Assert.All(all.Take(7), d => Assert.Null(d.Namespace));
-        Assert.All(all.Skip(7), d => Assert.Equal("red", d.Namespace));
+        Assert.All(all.Take(8), d => Assert.Null(d.Namespace));
+        Assert.All(all.Skip(8), d => Assert.Equal("red", d.Namespace));
         Assert.Equal("leaving through any interface but bridge0: masqueraded by nat NETNSPS-POSTROUTING (NetNsPS): -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE",
             all.Single(d => d.Check == "Masquerade").Observed);
     }
@@ -335,6 +335,25 @@ public class DiagnosticTests
         Assert.Equal(NsDiagnosticStatus.Failed, d.Status);
         Assert.Equal("Enable-NsMasquerade bridge0", d.Fix);
         Assert.Equal("out: dropped by filter FORWARD policy DROP; replies: dropped by filter FORWARD policy DROP", d.Observed);
+    }
+
+    [Fact]
+    public void OtherTools_NamesDocker_AndWhatNetNsPSDidForEachBridge()
+    {
+        var none = All(Host()).Single(d => d.Check == "other firewall tools");
+        Assert.Equal("none found; FORWARD does not drop: NetNsPS added nothing for it", none.Observed);
+        var docker = All(Host(DockerLeftovers, routes: Uplink)).Single(d => d.Check == "other firewall tools");
+        Assert.Equal(NsDiagnosticStatus.Ok, docker.Status);
+        Assert.Equal("Docker (chains DOCKER, DOCKER-BRIDGE, DOCKER-CT, DOCKER-FORWARD, DOCKER-ISOLATION-STAGE-1, DOCKER-ISOLATION-STAGE-2, DOCKER-USER); FORWARD drops; no NetNsPS bridge to accept traffic for", docker.Observed);
+        // bridge0 is the module's once its rules serve it (or New-NetBridge marked it).
+        Assert.Equal("none found; FORWARD drops; none yet for bridge0 (New-NetBridge bridge0 adds them)",
+            All(Host(FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP"))).Single(d => d.Check == "other firewall tools").Observed);
+        var accepted = FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP").Replace("-A NETNSPS-FORWARD -i bridge0 ! -o bridge0",
+            "-A NETNSPS-FORWARD -i bridge0 -o bridge0 -m comment --comment \"netnsps:bridge:bridge0:within\" -j ACCEPT\n-A NETNSPS-FORWARD -i bridge0 ! -o bridge0 -m comment --comment \"netnsps:bridge:bridge0:out\" -j ACCEPT\n-A NETNSPS-FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"netnsps:bridge:bridge0:reply\" -j ACCEPT\n-A NETNSPS-FORWARD -i bridge0 ! -o bridge0");
+        var links = HostLinks().Append(Link(20, "docker0", "bridge", cidrs: "172.17.0.1/16")).ToList();
+        var ufw = new UfwFacts(true, true, "ufw status: active");
+        var d = All(Host(accepted, links: links, ufw: ufw)).Single(x => x.Check == "other firewall tools");
+        Assert.Equal("Docker (docker0), ufw (active); FORWARD drops; NetNsPS accepts the traffic of bridge0 in NETNSPS-FORWARD (New-NetBridge)", d.Observed);
     }
 
     [Fact]
@@ -686,7 +705,7 @@ public class DiagnosticTests
     {
         var all = All(NftHost(NftFullSetup), Red());
         Assert.All(all, d => Assert.True(d.Status == NsDiagnosticStatus.Ok, $"{d.Check}: {d.Observed}"));
-        Assert.Equal(22, all.Count);
+        Assert.Equal(23, all.Count);
         Assert.Equal("leaving through any interface but bridge0: masqueraded by inet netnsps nat-postrouting (NetNsPS): oifname != \"bridge0\" ip saddr 192.168.15.0/24 masquerade",
             all.Single(d => d.Check == "Masquerade").Observed);
         Assert.Equal("from other machines: DNATed by inet netnsps nat-prerouting (NetNsPS): @nat-prerouting-any4 { tcp . 8080 : 192.168.15.2 . 80 }",
