@@ -139,3 +139,23 @@ Describe 'The article on a Docker host' {
         Get-NetNsPSResidue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Clear-NetNsPS on a Docker host' {
+    BeforeAll {
+        Reset-Sandbox
+        Add-DockerHostFixture
+        New-Wan
+        Invoke-Checked ip route add default via 198.51.100.1 | Out-Null
+        $script:pristine = Get-StateDump
+        Invoke-ArticleSetup | Out-Null
+    }
+
+    It 'removes what the cmdlets made, the bridge''s accepts included, and leaves Docker''s rules and ip_forward' {
+        Test-Ping -Namespace red -Target 192.168.15.3 | Should -BeTrue
+        @(& iptables-save | Where-Object { $_ -match 'netnsps:bridge:bridge0:' }).Count | Should -BeGreaterOrEqual 3
+        # Invoke-ArticleSetup persists forwarding (-Persist): Clear-NetNsPS removes its file; ip_forward stays 1.
+        Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
+        $after = Get-StateDump
+        $after | Should -Be $script:pristine -Because (Get-DumpDiff $script:pristine $after)
+    }
+}

@@ -10,7 +10,7 @@ namespace NetNsPS.Commands;
 
 /// <summary>
 /// Removes everything NetNsPS made on this host, and only that: every rule in its own firewall chains (port mappings,
-/// masquerades, the localhost rules and their guard), those chains and their jumps, the route_localnet and hairpin
+/// masquerades, the localhost rules and their guard, the bridges' forward accepts), those chains and their jumps, the route_localnet and hairpin
 /// settings its port mappings turned on, /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and
 /// bridges New-NetNamespace and New-NetBridge created (they carry its mark, an interface alias; ones they merely
 /// found are not touched). The firewall part is one operation, rolled back whole on failure, and nothing else is
