@@ -102,6 +102,16 @@ public class FirewallPlannerGoldenTests
         GoldenPlan.Check("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
 
     [Fact]
+    public void Unpublish_TheLastMapping_LeavesRouteLocalnetOnWhereItWasOnBeforePublishing()
+    {
+        var view = View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1");
+        view.Records[RouteLocalnet] = new Linux.SettingRecord(RouteLocalnet, "1", "1");
+        var result = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { Unport(8080) });
+        Assert.Equal(new[] { RouteLocalnet }, result.Released);
+        GoldenPlan.Check("port/unpublish-last-route-localnet-was-on", GoldenPlan.Render(result.Plan));
+    }
+
+    [Fact]
     public void Unpublish_NotTheLastMappingOnTheBridge_LeavesTheSharedOnes() =>
         GoldenPlan.Check("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
 

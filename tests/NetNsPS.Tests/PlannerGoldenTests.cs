@@ -103,6 +103,10 @@ public class PlannerGoldenTests
         ["sysctl/forward-disable"] = () => SysctlPlanner.DisableIpForward(Sysctls(("net.ipv4.ip_forward", "1"))),
         ["sysctl/forward-disable-with-our-file"] = () => SysctlPlanner.DisableIpForward(OurPersistFile(Sysctls(("net.ipv4.ip_forward", "1")))),
         ["sysctl/forward-disable-leaves-their-file"] = () => SysctlPlanner.DisableIpForward(TheirPersistFile(Sysctls(("net.ipv4.ip_forward", "0")))),
+        // Enable-IpForward recorded what it found: Disable-IpForward puts back that, and only over NetNsPS's own value.
+        ["sysctl/forward-disable-recorded-was-off"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "1")), "net.ipv4.ip_forward", "0", "1")),
+        ["sysctl/forward-disable-recorded-was-on"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "1")), "net.ipv4.ip_forward", "1", "1")),
+        ["sysctl/forward-disable-recorded-changed-since"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "0")), "net.ipv4.ip_forward", "1", "1")),
         ["sysctl/bridge-netfilter-not-loaded"] = () => SysctlPlanner.BridgeNetfilter(Sysctls()),
         ["sysctl/bridge-netfilter-loaded-off"] = () => SysctlPlanner.BridgeNetfilter(Sysctls(("net.bridge.bridge-nf-call-iptables", "0"))),
         ["sysctl/bridge-netfilter-converged"] = () => SysctlPlanner.BridgeNetfilter(Sysctls(("net.bridge.bridge-nf-call-iptables", "1"))),
@@ -202,6 +206,12 @@ public class PlannerGoldenTests
         {
             view.Sysctls[key] = value;
         }
+        return view;
+    }
+
+    private static FakeSystemView Recorded(FakeSystemView view, string key, string before, string set)
+    {
+        view.Records[key] = new SettingRecord(key, before, set);
         return view;
     }
 

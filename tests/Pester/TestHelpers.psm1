@@ -37,6 +37,8 @@ function Reset-Sandbox {
     }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
     Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | Remove-Item -Force
+    # What NetNsPS recorded of the settings it changed, in this network namespace.
+    Remove-Item -LiteralPath ([NetNsPS.Linux.SettingsRecords]::FilePath) -ErrorAction SilentlyContinue
 }
 
 function Test-Ping {

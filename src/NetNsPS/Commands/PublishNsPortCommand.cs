@@ -1,3 +1,4 @@
+using System.Linq;
 using NetNsPS.Operations;
 using System.Collections.Generic;
 using System.Management.Automation;
@@ -101,6 +102,16 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return result.Accepted;
         }
-        return Apply(result.Plan) ? result.Accepted : new List<PortPlanner.PublishTarget>();
+        // route_localnet of each bridge as it was, for Unpublish-NsPort and Clear-NetNsPS to put back.
+        var localnet = result.Accepted.Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k));
+        if (!Apply(result.Plan))
+        {
+            return new List<PortPlanner.PublishTarget>();
+        }
+        foreach (var (key, before) in localnet)
+        {
+            SettingsRecords.Remember(key, before ?? "0", "1");
+        }
+        return result.Accepted;
     }
 }

@@ -28,8 +28,11 @@ internal static class PortPlanner
     /// <summary>An Unpublish-NsPort request (null: any).</summary>
     public sealed record UnpublishIntent(NsProtocol Protocol, ushort ExternalPort, string? ExternalIPAddress, string? Namespace);
 
-    /// <summary>The plan and the requests that matched no mapping.</summary>
-    public sealed record UnpublishResult(Plan Plan, IReadOnlyList<UnpublishIntent> NotPublished);
+    /// <summary>
+    /// The plan, the requests that matched no mapping, and the settings whose records it is done with (route_localnet
+    /// of each bridge that loses its last mapping: put back, or left to whoever changed it since).
+    /// </summary>
+    public sealed record UnpublishResult(Plan Plan, IReadOnlyList<UnpublishIntent> NotPublished, IReadOnlyList<string> Released);
 
     /// <summary>What -Confirm names: "port tcp/8080 -> red:80".</summary>
     public static string Describe(NsPortMapping m) =>
@@ -175,27 +178,40 @@ internal static class PortPlanner
         var notPublished = requests.Where(r => !all.Any(p => Matches(p, r))).ToList();
         var gone = all.Where(p => requests.Any(r => Matches(p, r))).ToList();
         var plan = new Plan();
+        var released = new List<string>();
         if (gone.Count > 0)
         {
             plan.About(Subject(gone.Select(Describe)));
-            PlanTeardown(view, driver, snapshot, gone, all, plan);
+            released = PlanTeardown(view, driver, snapshot, gone, all, plan);
         }
-        return new UnpublishResult(plan, notPublished);
+        return new UnpublishResult(plan, notPublished, released);
     }
 
-    /// <summary>Clear-NetNsPS: the removal of every mapping, as Unpublish-NsPort removes them.</summary>
-    public static void PlanUnpublishAll(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot, Plan plan)
+    /// <summary>Clear-NetNsPS: the removal of every mapping, as Unpublish-NsPort removes them; returns the settings released.</summary>
+    public static IReadOnlyList<string> PlanUnpublishAll(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot, Plan plan)
     {
         var all = NatRules.ReadPorts(snapshot);
         if (all.Count > 0)
         {
             plan.About(Subject(all.Select(Describe)));
         }
-        PlanTeardown(view, driver, snapshot, all, all, plan);
+        return PlanTeardown(view, driver, snapshot, all, all, plan);
     }
 
-    /// <summary>Plans the removal of the mappings <paramref name="gone"/>, given all mappings now live.</summary>
-    private static void PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
+    /// <summary>
+    /// route_localnet of a bridge whose last mapping goes: put back to what Publish-NsPort found where it recorded
+    /// that and the setting is still as it left it; turned off where nothing was recorded.
+    /// </summary>
+    public static (CommandSpec Command, CommandSpec Undo)? PutBackRouteLocalnet(ISystemView view, string bridge)
+    {
+        var key = Sysctl.RouteLocalnet(bridge);
+        var current = view.Sysctl(key);
+        return current is not null && SettingsRecords.PutBack(view.RecordedSetting(key), current, "0") is { } value
+            ? (Sysctl.Write(key, value), Sysctl.Write(key, current)) : null;
+    }
+
+    /// <summary>Plans the removal of the mappings <paramref name="gone"/>, given all mappings now live; returns the settings released.</summary>
+    private static List<string> PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
         IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PublishedPort> all, Plan plan)
     {
         var goneKeys = gone.Select(p => p.Key).ToHashSet();
@@ -203,15 +219,16 @@ internal static class PortPlanner
         var rules = snapshot.Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && goneKeys.Contains(key)).ToList();
         var shared = new List<(CommandSpec Command, CommandSpec Undo)>();
         var hooks = NatRules.PortHooks.ToList();
+        var released = new List<string>();
         foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
         {
             rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Tag, bridge)));
             hooks.AddRange(NatRules.LocalnetHooks);
-            var key = Sysctl.RouteLocalnet(bridge);
-            if (view.Sysctl(key) == "1")
+            if (PutBackRouteLocalnet(view, bridge) is { } putBack)
             {
-                shared.Add((Sysctl.Write(key, "0"), Sysctl.Write(key, "1")));
+                shared.Add(putBack);
             }
+            released.Add(Sysctl.RouteLocalnet(bridge));
         }
         foreach (var (ns, bridge) in goneKeys.Select(p => (p.Namespace, p.Bridge)).Distinct()
                      .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
@@ -223,6 +240,7 @@ internal static class PortPlanner
         {
             plan.Add(command, undo);
         }
+        return released;
     }
 
     /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>

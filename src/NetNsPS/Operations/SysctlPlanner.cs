@@ -28,14 +28,18 @@ public static class SysctlPlanner
         return plan;
     }
 
-    /// <summary>What turns IP forwarding off and removes NetNsPS's persist file (never another's).</summary>
+    /// <summary>
+    /// What puts IP forwarding back and removes NetNsPS's persist file (never another's): where Enable-IpForward
+    /// recorded what it found, that value, and only while forwarding is still as NetNsPS left it (on before NetNsPS,
+    /// or turned off by someone since: left alone); where nothing was recorded, off.
+    /// </summary>
     public static Plan DisableIpForward(ISystemView view)
     {
         var plan = new Plan().About("IP forwarding");
         var current = view.Sysctl(Sysctl.IpForward);
-        if (current != "0")
+        if (SettingsRecords.PutBack(view.RecordedSetting(Sysctl.IpForward), current, "0") is { } value)
         {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
+            plan.Add(Sysctl.Write(Sysctl.IpForward, value), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
         }
         if (Sysctl.IsOurs(view.PersistFileText()))
         {
