@@ -102,13 +102,14 @@ public class FirewallPlannerGoldenTests
         GoldenPlan.Check("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
 
     [Fact]
-    public void Unpublish_TheLastMapping_LeavesRouteLocalnetOnWhereItWasOnBeforePublishing()
+    public void Unpublish_TheLastMapping_LeavesRouteLocalnetAndHairpinOnWhereTheyWereOnBeforePublishing()
     {
         var view = View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1");
         view.Records[RouteLocalnet] = new Linux.SettingRecord(RouteLocalnet, "1", "1");
+        view.Records[PortPlanner.HairpinKey("veth-red-br")] = new Linux.SettingRecord(PortPlanner.HairpinKey("veth-red-br"), "1", "1");
         var result = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { Unport(8080) });
-        Assert.Equal(new[] { RouteLocalnet }, result.Released);
-        GoldenPlan.Check("port/unpublish-last-route-localnet-was-on", GoldenPlan.Render(result.Plan));
+        Assert.Equal(new[] { RouteLocalnet, "bridge_slave/veth-red-br/hairpin" }, result.Released);
+        GoldenPlan.Check("port/unpublish-last-settings-were-on", GoldenPlan.Render(result.Plan));
     }
 
     [Fact]

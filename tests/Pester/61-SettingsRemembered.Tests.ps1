@@ -61,7 +61,7 @@ Describe 'net.ipv4.ip_forward' {
     }
 }
 
-Describe 'route_localnet of the bridge' {
+Describe 'route_localnet of the bridge and hairpin mode of its ports' {
     BeforeEach {
         Reset-Sandbox
         New-ArticleSetup
@@ -79,6 +79,16 @@ Describe 'route_localnet of the bridge' {
         Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
         Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
         Read-Sysctl net/ipv4/conf/bridge0/route_localnet | Should -BeIn @('1', '<absent>') -Because 'the bridge itself goes with Clear-NetNsPS'
+    }
+
+    It 'hairpin mode on before Publish-NsPort: Unpublish-NsPort leaves it on; off before: turned off again' {
+        Set-BridgeHairpin veth-red-br | Out-Null
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8081 | Out-Null
+        (Get-VethPair blue).Hairpin | Should -BeTrue
+        Get-NsPort | Unpublish-NsPort
+        (Get-VethPair red).Hairpin | Should -BeTrue
+        (Get-VethPair blue).Hairpin | Should -BeFalse
     }
 
     It 'off before Publish-NsPort: Unpublish-NsPort turns it off again' {

@@ -102,15 +102,20 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return result.Accepted;
         }
-        // route_localnet of each bridge as it was, for Unpublish-NsPort and Clear-NetNsPS to put back.
-        var localnet = result.Accepted.Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k));
+        // route_localnet of each bridge and hairpin mode of each port as they were, for Unpublish-NsPort and
+        // Clear-NetNsPS to put back.
+        var found = result.Accepted.Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
+        foreach (var hostEnd in result.Accepted.Select(a => a.HostEnd))
+        {
+            found[PortPlanner.HairpinKey(hostEnd.Name)] = hostEnd.Hairpin == true ? "1" : "0";
+        }
         if (!Apply(result.Plan))
         {
             return new List<PortPlanner.PublishTarget>();
         }
-        foreach (var (key, before) in localnet)
+        foreach (var (key, before) in found)
         {
-            SettingsRecords.Remember(key, before ?? "0", "1");
+            SettingsRecords.Remember(key, before, "1");
         }
         return result.Accepted;
     }

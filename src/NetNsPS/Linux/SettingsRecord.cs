@@ -12,7 +12,7 @@ public sealed record SettingRecord(string Key, string Before, string Set);
 /// What NetNsPS set of the kernel's settings, and what each was before, so teardown puts back exactly that and leaves
 /// alone what someone else changed since: one file per network namespace, as the lock, /run/netnsps/NETNS.settings,
 /// a line "KEY BEFORE SET" per setting. /run is a tmpfs, like the settings themselves: both are gone after a reboot.
-/// The first record of a key is kept until teardown forgets it, so a re-run never takes its own value for the earlier one.
+/// A record is kept until teardown forgets it, so a re-run never takes its own value for the earlier one.
 /// </summary>
 public static class SettingsRecords
 {
@@ -39,14 +39,19 @@ public static class SettingsRecords
         }
     }
 
-    /// <summary>Records that NetNsPS found the setting at <paramref name="before"/> and set it; an earlier record of the key is kept.</summary>
+    /// <summary>
+    /// Records that NetNsPS found the setting at <paramref name="before"/> and set it. An earlier record of the key is
+    /// kept while the value found is still the one it recorded setting (a re-run); one whose value someone changed
+    /// since, or that belongs to an object gone and made again, is replaced.
+    /// </summary>
     public static void Remember(string key, string before, string set)
     {
         var all = ReadAll();
-        if (all.Any(r => r.Key == key))
+        if (all.Any(r => r.Key == key && r.Set == before))
         {
             return;
         }
+        all.RemoveAll(r => r.Key == key);
         all.Add(new SettingRecord(key, before, set));
         Write(all);
     }

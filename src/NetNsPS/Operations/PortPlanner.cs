@@ -233,7 +233,7 @@ internal static class PortPlanner
         foreach (var (ns, bridge) in goneKeys.Select(p => (p.Namespace, p.Bridge)).Distinct()
                      .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
         {
-            shared.AddRange(HairpinOff(view, ns, bridge));
+            shared.AddRange(HairpinOff(view, ns, bridge, released));
         }
         driver.PlanRemove(snapshot, rules, plan, hooks);
         foreach (var (command, undo) in shared)
@@ -243,8 +243,15 @@ internal static class PortPlanner
         return released;
     }
 
-    /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
-    private static IEnumerable<(CommandSpec, CommandSpec)> HairpinOff(ISystemView view, string ns, string bridge)
+    /// <summary>The key under which hairpin mode of a bridge port is recorded (<see cref="SettingsRecords"/>).</summary>
+    public static string HairpinKey(string port) => $"bridge_slave/{port}/hairpin";
+
+    /// <summary>
+    /// Hairpin mode on the namespace's port of that bridge, if the namespace is still there, put back to what
+    /// Publish-NsPort found: left on where it was on before (or someone turned it off and on since), turned off where
+    /// NetNsPS turned it on or nothing was recorded. Adds the ports' keys to <paramref name="released"/>.
+    /// </summary>
+    private static IEnumerable<(CommandSpec, CommandSpec)> HairpinOff(ISystemView view, string ns, string bridge, List<string> released)
     {
         if (!view.NamespaceExists(ns))
         {
@@ -252,9 +259,14 @@ internal static class PortPlanner
         }
         foreach (var inside in view.Links(ns).Where(l => l.IsVeth))
         {
-            if (VethPairs.HostEnd(view, inside) is { Hairpin: true } hostEnd && hostEnd.Master == bridge)
+            if (VethPairs.HostEnd(view, inside) is { } hostEnd && hostEnd.Master == bridge)
             {
-                yield return (Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
+                var key = HairpinKey(hostEnd.Name);
+                released.Add(key);
+                if (hostEnd.Hairpin == true && SettingsRecords.PutBack(view.RecordedSetting(key), "1", "0") is not null)
+                {
+                    yield return (Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
+                }
             }
         }
     }
