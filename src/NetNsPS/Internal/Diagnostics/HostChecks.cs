@@ -66,8 +66,7 @@ internal static class HostChecks
         {
             found.Add(h.Firewalld.Running ? "firewalld (running)" : "firewalld (table inet firewalld)");
         }
-        var b = h.Backends;
-        if (b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0)
+        if (h.Backends.IsSplit)
         {
             found.Add("rules in both iptables-legacy and iptables-nft");
         }
@@ -253,7 +252,7 @@ internal static class HostChecks
             : r.TablesInUse().Count == 0 ? $"{backend}: empty"
             : $"{backend}: {r.RuleCount} rules in {string.Join(", ", r.TablesInUse())}";
         var observed = $"{Holds("nf_tables", b.Nft)}; {Holds("legacy", b.Legacy)}; iptables is {b.Active ?? "unknown"}";
-        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        var split = b.IsSplit;
         var fix = split ? driver.RepairBackendSplit(b) : "";
         return new NsDiagnostic
         {

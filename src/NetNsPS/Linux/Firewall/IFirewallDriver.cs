@@ -89,4 +89,8 @@ public interface IFirewallDriver
 /// The two backends netfilter rules may be written to (x_tables "legacy" and nf_tables): which one the driver's
 /// tools use, and what each holds (null when it cannot be read). Both hook into the same packet path, so rules in either apply.
 /// </summary>
-public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft);
+public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft)
+{
+    /// <summary>Both backends hold rules (split brain): both apply, but `iptables` shows one.</summary>
+    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse().Count > 0;
+}

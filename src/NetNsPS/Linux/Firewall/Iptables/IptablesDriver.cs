@@ -608,7 +608,7 @@ public sealed class IptablesDriver : IFirewallDriver
     /// </summary>
     public string RepairBackendSplit(BackendFacts b)
     {
-        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        var split = b.IsSplit;
         if (!split)
         {
             return "";
