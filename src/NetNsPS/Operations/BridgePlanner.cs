@@ -61,12 +61,27 @@ public static class BridgePlanner
     public static Plan AcceptForward(ISystemView view, IFirewallDriver driver, string name)
     {
         var plan = new Plan().About(Subject(name));
-        var snapshot = view.Firewall();
-        if (driver.ForwardPathDrops(snapshot))
+        if (FirewallIfReadable(view) is { } snapshot && driver.ForwardPathDrops(snapshot))
         {
             driver.PlanEnsure(snapshot, NatRules.BridgeForward(name), plan);
         }
         return plan;
+    }
+
+    /// <summary>
+    /// The firewall, or null where it cannot be read: without the driver's program no FORWARD of it can drop (a bridge
+    /// needs no firewall), and without root only -WhatIf gets this far (a bridge's own commands need root too).
+    /// </summary>
+    private static FirewallSnapshot? FirewallIfReadable(ISystemView view)
+    {
+        try
+        {
+            return view.Firewall();
+        }
+        catch (NetNsException e) when (e.ErrorId is "ProgramNotFound" or "RootRequired")
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -82,9 +97,7 @@ public static class BridgePlanner
             throw new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
                 "NotABridge", ErrorCategory.InvalidArgument, name);
         }
-        var snapshot = view.Firewall();
-        var rules = snapshot.Rules.Where(r => NatRules.IsBridgeTag(r.Tag, name)).ToList();
-        if (rules.Count > 0)
+        if (FirewallIfReadable(view) is { } snapshot && snapshot.Rules.Where(r => NatRules.IsBridgeTag(r.Tag, name)).ToList() is { Count: > 0 } rules)
         {
             driver.PlanRemove(snapshot, rules, plan, NatRules.BridgeForwardHooks);
         }
