@@ -99,3 +99,36 @@ Describe 'route_localnet of the bridge and hairpin mode of its ports' {
         Test-Path ([NetNsPS.Linux.SettingsRecords]::FilePath) | Should -BeFalse
     }
 }
+
+Describe 'bridge-nf-call-iptables' {
+    BeforeEach {
+        Reset-Sandbox
+        New-ArticleSetup
+        $script:bridgeNf = Test-Path /proc/sys/net/bridge
+    }
+
+    It 'off before Publish-NsPort: the last Unpublish-NsPort puts it back off; on before: it stays on' {
+        if (-not $script:bridgeNf) { Set-ItResult -Skipped -Because 'br_netfilter is not loaded on this kernel'; return }
+        Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=0 | Out-Null
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8081 | Out-Null
+        Read-Sysctl net.bridge.bridge-nf-call-iptables | Should -Be '1'
+        Unpublish-NsPort -ExternalPort 8080
+        Read-Sysctl net.bridge.bridge-nf-call-iptables | Should -Be '1' -Because 'blue''s mapping still needs it'
+        Unpublish-NsPort -ExternalPort 8081
+        Read-Sysctl net.bridge.bridge-nf-call-iptables | Should -Be '0'
+
+        Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
+        Read-Sysctl net.bridge.bridge-nf-call-iptables | Should -Be '1'
+    }
+
+    It 'Enable-BridgeNetfilter records it too: Clear-NetNsPS puts it back off' {
+        if (-not $script:bridgeNf) { Set-ItResult -Skipped -Because 'br_netfilter is not loaded on this kernel'; return }
+        Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=0 | Out-Null
+        Enable-BridgeNetfilter | Out-Null
+        Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
+        Read-Sysctl net.bridge.bridge-nf-call-iptables | Should -Be '0'
+    }
+}

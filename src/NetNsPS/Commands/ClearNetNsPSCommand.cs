@@ -118,6 +118,12 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
             plan.Add(Sysctl.Write(Sysctl.IpForward, value), Sysctl.Write(Sysctl.IpForward, forward ?? "1"));
         }
         _released.Add(Sysctl.IpForward);
+        // bridge-nf-call-iptables, where Enable-BridgeNetfilter or Publish-NsPort recorded it and no mapping took it already.
+        if (!_released.Contains(Sysctl.BridgeNfCallIptables) && SysctlPlanner.PutBackBridgeNetfilter(State) is { } bridgeNetfilter)
+        {
+            plan.Add(bridgeNetfilter.Command, bridgeNetfilter.Undo);
+        }
+        _released.Add(Sysctl.BridgeNfCallIptables);
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
         Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
         if (State.PersistFileText() is { } persisted && Sysctl.IsOurs(persisted))

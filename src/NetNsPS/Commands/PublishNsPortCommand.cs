@@ -109,6 +109,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             found[PortPlanner.HairpinKey(hostEnd.Name)] = hostEnd.Hairpin == true ? "1" : "0";
         }
+        var bridgeNetfilter = State.Sysctl(Sysctl.BridgeNfCallIptables);
         if (!Apply(result.Plan))
         {
             return new List<PortPlanner.PublishTarget>();
@@ -117,6 +118,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             SettingsRecords.Remember(key, before, "1");
         }
+        SysctlPlanner.RememberBridgeNetfilter(bridgeNetfilter);
         return result.Accepted;
     }
 }

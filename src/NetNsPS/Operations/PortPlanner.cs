@@ -235,6 +235,15 @@ internal static class PortPlanner
         {
             shared.AddRange(HairpinOff(view, ns, bridge, released));
         }
+        // The last mapping of all: bridge netfilter back to what NetNsPS found (br_netfilter itself stays loaded).
+        if (remaining.Count == 0)
+        {
+            if (SysctlPlanner.PutBackBridgeNetfilter(view) is { } putBack)
+            {
+                shared.Add(putBack);
+            }
+            released.Add(Sysctl.BridgeNfCallIptables);
+        }
         driver.PlanRemove(snapshot, rules, plan, hooks);
         foreach (var (command, undo) in shared)
         {

@@ -48,6 +48,26 @@ public static class SysctlPlanner
         return plan;
     }
 
+    /// <summary>
+    /// Records what bridge-nf-call-iptables was before NetNsPS set it, where it existed (br_netfilter loaded): a module
+    /// NetNsPS loaded stays loaded, it is the whole machine's.
+    /// </summary>
+    public static void RememberBridgeNetfilter(string? before)
+    {
+        if (before is not null)
+        {
+            SettingsRecords.Remember(Sysctl.BridgeNfCallIptables, before, "1");
+        }
+    }
+
+    /// <summary>bridge-nf-call-iptables put back to what NetNsPS found, where it recorded that and the value is still its own; nothing otherwise.</summary>
+    public static (CommandSpec Command, CommandSpec Undo)? PutBackBridgeNetfilter(ISystemView view)
+    {
+        var current = view.Sysctl(Sysctl.BridgeNfCallIptables);
+        return current is not null && SettingsRecords.PutBack(view.RecordedSetting(Sysctl.BridgeNfCallIptables), current, null) is { } value
+            ? (Sysctl.Write(Sysctl.BridgeNfCallIptables, value), Sysctl.Write(Sysctl.BridgeNfCallIptables, current)) : null;
+    }
+
     /// <summary>What makes bridged traffic pass the firewall (sibling namespaces reaching a published port).</summary>
     public static Plan BridgeNetfilter(ISystemView view)
     {
