@@ -10,14 +10,15 @@ namespace NetNsPS.Commands;
 
 /// <summary>
 /// Removes everything NetNsPS made on this host, and only that: every rule in its own firewall chains (port mappings,
-/// masquerades, the localhost rules and their guard, the bridges' forward accepts), those chains and their jumps, the route_localnet and hairpin
-/// settings its port mappings turned on, /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and
-/// bridges New-NetNamespace and New-NetBridge created (they carry its mark, an interface alias; ones they merely
-/// found are not touched). The firewall part is one operation, rolled back whole on failure, and nothing else is
-/// removed then; each namespace and bridge is removed on its own, going on after an error. A bridge that still has
-/// ports NetNsPS did not make is left in place. Settings NetNsPS recorded changing (route_localnet, ip_forward) are
-/// put back to what it found, unless someone changed them since; net.ipv4.ip_forward without such a record is left
-/// as it is (other software may need the host to route): Disable-IpForward turns it off. -WhatIf lists every command.
+/// masquerades, the localhost rules and their guard, the bridges' forward accepts), those chains and their jumps,
+/// /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and bridges New-NetNamespace and
+/// New-NetBridge created (they carry its mark, an interface alias; ones they merely found are not touched). The
+/// firewall part is one operation, rolled back whole on failure, and nothing else is removed then; each namespace and
+/// bridge is removed on its own, going on after an error. A bridge that still has ports NetNsPS did not make is left
+/// in place. Settings NetNsPS recorded changing (route_localnet, hairpin mode, bridge-nf-call-iptables, ip_forward)
+/// are put back to what it found, unless someone changed them since; net.ipv4.ip_forward without such a record is
+/// left as it is (other software may need the host to route): Disable-IpForward turns it off. -WhatIf lists every
+/// command.
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "NetNsPS", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
