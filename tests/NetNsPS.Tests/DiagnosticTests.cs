@@ -180,13 +180,13 @@ public class DiagnosticTests
         Assert.All(all, d => Assert.False(string.IsNullOrWhiteSpace(d.Why)));
         Assert.Equal(new[]
         {
-            "IP forwarding", "FORWARD out of bridge0", "FORWARD within bridge0", "iptables backends", "firewalld", "ufw", "NetNsPS jumps",
+            "IP forwarding", "FORWARD out of bridge0", "FORWARD within bridge0", "iptables backends", "firewalld", "ufw", "other firewall tools", "NetNsPS jumps",
             "Bridge port", "Links up", "Bridge address", "Address", "Default route", "Masquerade",
             "DNAT PREROUTING :8080", "DNAT OUTPUT :8080", "Hairpin masquerade :8080", "FORWARD to :8080",
             "route_localnet bridge0", "Bridge netfilter", "Localhost masquerade bridge0", "Localnet guard bridge0", "Hairpin mode veth-red-br",
         }, all.Select(d => d.Check));
-        Assert.All(all.Take(7), d => Assert.Null(d.Namespace));
-        Assert.All(all.Skip(7), d => Assert.Equal("red", d.Namespace));
+        Assert.All(all.Take(8), d => Assert.Null(d.Namespace));
+        Assert.All(all.Skip(8), d => Assert.Equal("red", d.Namespace));
         Assert.Equal("leaving through any interface but bridge0: masqueraded by nat NETNSPS-POSTROUTING (NetNsPS): -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE",
             all.Single(d => d.Check == "Masquerade").Observed);
     }
@@ -338,11 +338,49 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void OtherTools_NamesDocker_AndWhatNetNsPSDidForEachBridge()
+    {
+        var none = All(Host()).Single(d => d.Check == "other firewall tools");
+        Assert.Equal("none found; FORWARD does not drop: NetNsPS added nothing for it", none.Observed);
+        var docker = All(Host(DockerLeftovers, routes: Uplink)).Single(d => d.Check == "other firewall tools");
+        Assert.Equal(NsDiagnosticStatus.Ok, docker.Status);
+        Assert.Equal("Docker (chains DOCKER, DOCKER-BRIDGE, DOCKER-CT, DOCKER-FORWARD, DOCKER-ISOLATION-STAGE-1, DOCKER-ISOLATION-STAGE-2, DOCKER-USER); FORWARD drops; no NetNsPS bridge to accept traffic for", docker.Observed);
+        // bridge0 is the module's once its rules serve it (or New-NetBridge marked it).
+        Assert.Equal("none found; FORWARD drops; none yet for bridge0 (New-NetBridge bridge0 adds them)",
+            All(Host(FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP"))).Single(d => d.Check == "other firewall tools").Observed);
+        var accepted = FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP").Replace("-A NETNSPS-FORWARD -i bridge0 ! -o bridge0",
+            "-A NETNSPS-FORWARD -i bridge0 -o bridge0 -m comment --comment \"netnsps:bridge:bridge0:within\" -j ACCEPT\n-A NETNSPS-FORWARD -i bridge0 ! -o bridge0 -m comment --comment \"netnsps:bridge:bridge0:out\" -j ACCEPT\n-A NETNSPS-FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"netnsps:bridge:bridge0:reply\" -j ACCEPT\n-A NETNSPS-FORWARD -i bridge0 ! -o bridge0");
+        var links = HostLinks().Append(Link(20, "docker0", "bridge", cidrs: "172.17.0.1/16")).ToList();
+        var ufw = new UfwFacts(true, true, "ufw status: active");
+        var d = All(Host(accepted, links: links, ufw: ufw)).Single(x => x.Check == "other firewall tools");
+        Assert.Equal("Docker (docker0), ufw (active); FORWARD drops; NetNsPS accepts the traffic of bridge0 in NETNSPS-FORWARD (New-NetBridge)", d.Observed);
+    }
+
+    [Fact]
+    public void ADropBeforeTheModulesJump_IsNotRepairedByNewNetBridge_TheFixIsRaw()
+    {
+        // Another tool drops bridge0's frames ahead of the jump into NETNSPS-FORWARD: the bridge's accepts would come too late.
+        var save = FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP").Replace("-A FORWARD -j NETNSPS-FORWARD", "-A FORWARD -i bridge0 -o bridge0 -j DROP\n-A FORWARD -j NETNSPS-FORWARD");
+        var d = All(Host(save), Red()).Single(x => x.Check == "FORWARD within bridge0");
+        Assert.Equal(NsDiagnosticStatus.Failed, d.Status);
+        Assert.Equal("iptables -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT", d.Fix);
+    }
+
+    [Fact]
+    public void ForwardPolicyDrop_WithTheBridgesAccepts_TrafficWithinTheBridgeIsOk()
+    {
+        var save = FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP").Replace("-A NETNSPS-FORWARD -i bridge0 ! -o bridge0",
+            "-A NETNSPS-FORWARD -i bridge0 -o bridge0 -m comment --comment \"netnsps:bridge:bridge0:within\" -j ACCEPT\n-A NETNSPS-FORWARD -i bridge0 ! -o bridge0");
+        Assert.Equal(NsDiagnosticStatus.Ok, All(Host(save), Red()).Single(x => x.Check == "FORWARD within bridge0").Status);
+    }
+
+    [Fact]
     public void ForwardPolicyDrop_WithTheModulesRules_OnlyTrafficWithinTheBridgeFails()
     {
         var d = OnlyNotOk(Host(FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP")), Red());
         Assert.Equal(("FORWARD within bridge0", NsDiagnosticStatus.Failed), (d.Check, d.Status));
-        Assert.Equal("iptables -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT", d.Fix);
+        // New-NetBridge, run again now that FORWARD drops, accepts the bridge's own traffic in NETNSPS-FORWARD.
+        Assert.Equal("New-NetBridge bridge0", d.Fix);
         Assert.StartsWith("new: dropped by filter FORWARD policy DROP; but maybe accepted by filter NETNSPS-FORWARD (NetNsPS): -d 192.168.15.2/32", d.Observed);
         // Without bridge netfilter bridged frames never see FORWARD: no problem there (the Bridge netfilter check is what fails then).
         Assert.Equal(NsDiagnosticStatus.Ok, All(Host(FullSetup.Replace(":FORWARD ACCEPT", ":FORWARD DROP"), nfCall: "0"), Red())
@@ -667,7 +705,7 @@ public class DiagnosticTests
     {
         var all = All(NftHost(NftFullSetup), Red());
         Assert.All(all, d => Assert.True(d.Status == NsDiagnosticStatus.Ok, $"{d.Check}: {d.Observed}"));
-        Assert.Equal(22, all.Count);
+        Assert.Equal(23, all.Count);
         Assert.Equal("leaving through any interface but bridge0: masqueraded by inet netnsps nat-postrouting (NetNsPS): oifname != \"bridge0\" ip saddr 192.168.15.0/24 masquerade",
             all.Single(d => d.Check == "Masquerade").Observed);
         Assert.Equal("from other machines: DNATed by inet netnsps nat-prerouting (NetNsPS): @nat-prerouting-any4 { tcp . 8080 : 192.168.15.2 . 80 }",
@@ -731,9 +769,10 @@ public class DiagnosticTests
         // nft's view of iptables-nft's rules lacks their options: iptables-nft-save gives them, in iptables' words.
         var save = IptablesDriver.ParseRuleset("# Generated by iptables-nft-save v1.8.9 (nf_tables)\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
         var all = All(NftHost(json, save), Red());
-        Assert.Equal("iptables-nft -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT", all.Single(d => d.Check == "FORWARD within bridge0").Fix);
-        Assert.Equal("iptables-nft -w -t filter -I FORWARD -i bridge0 ! -o bridge0 -j ACCEPT; iptables-nft -w -t filter -I FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-            all.Single(d => d.Check == "FORWARD out of bridge0").Fix);
+        // Re-run, the cmdlets put their accepts into the FORWARD shim too (NETNSPS-FORWARD, first in iptables-nft's FORWARD):
+        // New-NetBridge for the bridge's own traffic, Enable-NsMasquerade for the way out.
+        Assert.Equal("New-NetBridge bridge0", all.Single(d => d.Check == "FORWARD within bridge0").Fix);
+        Assert.Equal("Enable-NsMasquerade bridge0", all.Single(d => d.Check == "FORWARD out of bridge0").Fix);
     }
 
     [Fact]

@@ -212,6 +212,11 @@ public sealed class FakeSystemView : ISystemView
 
     public string? PersistFileText() => PersistFile;
 
+    /// <summary>What NetNsPS recorded of the settings it set, by key.</summary>
+    public Dictionary<string, SettingRecord> Records { get; } = new();
+
+    public SettingRecord? RecordedSetting(string key) => Records.GetValueOrDefault(key);
+
     /// <summary>A fixed machine id, so bridge MACs in golden plans are the same on every machine.</summary>
     public string MachineId() => "0123456789abcdef0123456789abcdef";
 

@@ -40,7 +40,8 @@ public abstract class FirewallDriverContract
 
     /// <summary>Every kind of rule the module writes.</summary>
     private static List<FirewallRule> Wanted() =>
-        NatRules.Masquerade("bridge0", "192.168.15.0/24").Concat(NatRules.Port(Red)).Concat(NatRules.Port(Blue)).Concat(NatRules.Localnet("bridge0")).ToList();
+        NatRules.Masquerade("bridge0", "192.168.15.0/24").Concat(NatRules.Port(Red)).Concat(NatRules.Port(Blue)).Concat(NatRules.Localnet("bridge0"))
+            .Concat(NatRules.BridgeForward("bridge0")).ToList();
 
     /// <summary>Everybody else's rules, chain by chain, in order, jumps into the module's chains left out.</summary>
     private static string Others(FirewallSnapshot s)
@@ -172,6 +173,7 @@ public abstract class FirewallDriverContract
     [InlineData("netnsps:masq:bridge0")]
     [InlineData("netnsps:masq:bridge0:reply")]
     [InlineData("netnsps:localnet:bridge0:guard")]
+    [InlineData("netnsps:bridge:bridge0:within")]
     [InlineData("netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat")]
     [InlineData("netnsps:port:udp:10.0.0.5:53:red:br-x.1:hairpin")]
     [InlineData("netnsps:port:tcp:[2001:db8::1]:8080:red:bridge0:dnat")]

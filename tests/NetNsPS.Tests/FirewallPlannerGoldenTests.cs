@@ -102,6 +102,30 @@ public class FirewallPlannerGoldenTests
         GoldenPlan.Check("port/unpublish-last-on-bridge", Unpublish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8080)));
 
     [Fact]
+    public void Unpublish_TheLastMapping_LeavesRouteLocalnetAndHairpinOnWhereTheyWereOnBeforePublishing()
+    {
+        var view = View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1");
+        view.Records[RouteLocalnet] = new Linux.SettingRecord(RouteLocalnet, "1", "1");
+        view.Records[PortPlanner.HairpinKey("veth-red-br")] = new Linux.SettingRecord(PortPlanner.HairpinKey("veth-red-br"), "1", "1");
+        var result = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { Unport(8080) });
+        Assert.Equal(new[] { RouteLocalnet, "bridge_slave/veth-red-br/hairpin", BridgeNf }, result.Released);
+        GoldenPlan.Check("port/unpublish-last-settings-were-on", GoldenPlan.Render(result.Plan));
+    }
+
+    [Fact]
+    public void Unpublish_TheLastMappingOfAll_PutsBridgeNetfilterBackWhereNetNsPSTurnedItOn()
+    {
+        var view = View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1");
+        view.Records[BridgeNf] = new Linux.SettingRecord(BridgeNf, "0", "1");
+        var plan = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { Unport(8080) }).Plan;
+        Assert.Contains(plan.Steps, s => s.Command.Render() == "sysctl -w net.bridge.bridge-nf-call-iptables=0");
+        // Not while another mapping needs it.
+        var two = View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1");
+        two.Records[BridgeNf] = new Linux.SettingRecord(BridgeNf, "0", "1");
+        Assert.DoesNotContain(PortPlanner.Unpublish(two, IptablesDriver.Instance, new[] { Unport(8081) }).Plan.Steps, s => s.Command.Render().Contains("bridge-nf", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unpublish_NotTheLastMappingOnTheBridge_LeavesTheSharedOnes() =>
         GoldenPlan.Check("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));
 

@@ -35,15 +35,23 @@ public class PlannerGoldenTests
         ["namespace/remove-stray-file"] = () => NamespacePlanner.Remove(Stray("red"), "red"),
 
         // ---- bridges ----
-        ["bridge/ensure-fresh"] = () => BridgePlanner.Ensure(new FakeSystemView(), "bridge0", null),
-        ["bridge/ensure-fresh-with-address"] = () => BridgePlanner.Ensure(new FakeSystemView(), "bridge0", Cidr("192.168.15.1/24")),
-        ["bridge/ensure-converged"] = () => BridgePlanner.Ensure(Article(), "bridge0", Cidr("192.168.15.1/24")),
-        ["bridge/ensure-down-without-address"] = () => BridgePlanner.Ensure(new FakeSystemView().Bridge("bridge0", up: false), "bridge0", Cidr("192.168.15.1/24")),
-        ["bridge/ensure-name-taken-by-other-kind"] = () => BridgePlanner.Ensure(new FakeSystemView().Device(null, "bridge0"), "bridge0", null),
-        ["bridge/ensure-address-on-other-interface"] = () => BridgePlanner.Ensure(Article(), "bridge1", Cidr("10.0.2.15/24")),
-        ["bridge/remove-existing"] = () => BridgePlanner.Remove(Article(), "bridge0"),
-        ["bridge/remove-absent"] = () => BridgePlanner.Remove(new FakeSystemView(), "bridge0"),
-        ["bridge/remove-not-a-bridge"] = () => BridgePlanner.Remove(Article(), "eth0"),
+        ["bridge/ensure-fresh"] = () => BridgePlanner.Ensure(new FakeSystemView(), Ipt, "bridge0", null),
+        ["bridge/ensure-fresh-with-address"] = () => BridgePlanner.Ensure(new FakeSystemView(), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-converged"] = () => BridgePlanner.Ensure(Article(), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-down-without-address"] = () => BridgePlanner.Ensure(new FakeSystemView().Bridge("bridge0", up: false), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-name-taken-by-other-kind"] = () => BridgePlanner.Ensure(new FakeSystemView().Device(null, "bridge0"), Ipt, "bridge0", null),
+        ["bridge/ensure-address-on-other-interface"] = () => BridgePlanner.Ensure(Article(), Ipt, "bridge1", Cidr("10.0.2.15/24")),
+        ["bridge/remove-existing"] = () => BridgePlanner.Remove(Article(), Ipt, "bridge0"),
+        ["bridge/remove-absent"] = () => BridgePlanner.Remove(new FakeSystemView(), Ipt, "bridge0"),
+        ["bridge/remove-not-a-bridge"] = () => BridgePlanner.Remove(Article(), Ipt, "eth0"),
+        // Where FORWARD drops (Docker's policy), the bridge's own traffic is accepted in the module's chain, and removed with it.
+        ["bridge/ensure-fresh-forward-drops"] = () => BridgePlanner.Ensure(Dropping(new FakeSystemView()), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-converged-forward-drops"] = () => BridgePlanner.Ensure(Dropping(Article(), accepted: "bridge0"), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-existing-forward-drops"] = () => BridgePlanner.Ensure(Dropping(Article()), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-fresh-forward-drops-nftables-shim"] = () => BridgePlanner.Ensure(DroppingUnderNftables(), NetNsPS.Linux.Firewall.Nftables.NftablesDriver.Instance, "bridge0", null),
+        ["bridge/remove-with-forward-accepts"] = () => BridgePlanner.Remove(Dropping(Article(), accepted: "bridge0"), Ipt, "bridge0"),
+        ["bridge/remove-gone-with-forward-accepts"] = () => BridgePlanner.Remove(Dropping(new FakeSystemView(), accepted: "bridge0"), Ipt, "bridge0"),
+        ["bridge/remove-leaves-other-bridges-accepts"] = () => BridgePlanner.Remove(Dropping(Article().Bridge("bridge1"), accepted: "bridge1"), Ipt, "bridge0"),
 
         // ---- veth pairs ----
         ["veth/ensure-fresh"] = () => VethPlanner.Ensure(new FakeSystemView().Namespace("blue").Bridge("bridge0"), new VethIntent("blue", "veth-blue", "veth-blue-br", "bridge0"), SelfPid),
@@ -95,6 +103,10 @@ public class PlannerGoldenTests
         ["sysctl/forward-disable"] = () => SysctlPlanner.DisableIpForward(Sysctls(("net.ipv4.ip_forward", "1"))),
         ["sysctl/forward-disable-with-our-file"] = () => SysctlPlanner.DisableIpForward(OurPersistFile(Sysctls(("net.ipv4.ip_forward", "1")))),
         ["sysctl/forward-disable-leaves-their-file"] = () => SysctlPlanner.DisableIpForward(TheirPersistFile(Sysctls(("net.ipv4.ip_forward", "0")))),
+        // Enable-IpForward recorded what it found: Disable-IpForward puts back that, and only over NetNsPS's own value.
+        ["sysctl/forward-disable-recorded-was-off"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "1")), "net.ipv4.ip_forward", "0", "1")),
+        ["sysctl/forward-disable-recorded-was-on"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "1")), "net.ipv4.ip_forward", "1", "1")),
+        ["sysctl/forward-disable-recorded-changed-since"] = () => SysctlPlanner.DisableIpForward(Recorded(Sysctls(("net.ipv4.ip_forward", "0")), "net.ipv4.ip_forward", "1", "1")),
         ["sysctl/bridge-netfilter-not-loaded"] = () => SysctlPlanner.BridgeNetfilter(Sysctls()),
         ["sysctl/bridge-netfilter-loaded-off"] = () => SysctlPlanner.BridgeNetfilter(Sysctls(("net.bridge.bridge-nf-call-iptables", "0"))),
         ["sysctl/bridge-netfilter-converged"] = () => SysctlPlanner.BridgeNetfilter(Sysctls(("net.bridge.bridge-nf-call-iptables", "1"))),
@@ -135,7 +147,7 @@ public class PlannerGoldenTests
         }
         view.Namespace("blue");
         VethPlanner.Ensure(view, new VethIntent("blue", "veth-blue", "veth-blue-br", "bridge0"), SelfPid);
-        BridgePlanner.Ensure(view, "bridge0", null);
+        BridgePlanner.Ensure(view, Ipt, "bridge0", null);
         HairpinPlanner.Set(view, "veth-red-br", true);
         Assert.DoesNotContain("Links:host", view.Reads);
         Assert.DoesNotContain("NamespaceNames", view.Reads);
@@ -145,6 +157,29 @@ public class PlannerGoldenTests
 
     private static IpPrefix Net(string text) => IpPrefix.ParseNetwork(text, "DestinationPrefix");
     private static System.Net.IPAddress Hop(string text) => IpPrefix.ParseAddress(text, "NextHop");
+
+    private static NetNsPS.Linux.Firewall.IFirewallDriver Ipt => NetNsPS.Linux.Firewall.Iptables.IptablesDriver.Instance;
+
+    /// <summary>filter FORWARD with policy DROP (what Docker leaves), and, when given, a bridge's accepts made by the planner.</summary>
+    private static FakeSystemView Dropping(FakeSystemView view, string? accepted = null)
+    {
+        var kernel = IptablesKernel.From("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN\nCOMMIT\n");
+        view.Snapshot = kernel.Read();
+        if (accepted is not null)
+        {
+            kernel.RunAll(BridgePlanner.AcceptForward(view, Ipt, accepted).Steps.Select(s => s.Command));
+            view.Snapshot = kernel.Read();
+        }
+        return view;
+    }
+
+    /// <summary>The nftables driver's view of a host whose iptables FORWARD drops: no table of its own yet, iptables beside it.</summary>
+    private static FakeSystemView DroppingUnderNftables()
+    {
+        var snapshot = NetNsPS.Linux.Firewall.Nftables.NftablesJson.Parse("");
+        snapshot.Iptables = IptablesKernel.From("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n").Read();
+        return new FakeSystemView { Snapshot = snapshot };
+    }
 
     private static FakeSystemView Stray(string name)
     {
@@ -171,6 +206,12 @@ public class PlannerGoldenTests
         {
             view.Sysctls[key] = value;
         }
+        return view;
+    }
+
+    private static FakeSystemView Recorded(FakeSystemView view, string key, string before, string set)
+    {
+        view.Records[key] = new SettingRecord(key, before, set);
         return view;
     }
 

@@ -18,6 +18,7 @@ public class RuleTagTests
         Assert.Equal("netnsps:masq:bridge0", RuleTag.Masquerade("bridge0").ToString());
         Assert.Equal("netnsps:masq:bridge0:out", RuleTag.Masquerade("bridge0", "out").ToString());
         Assert.Equal("netnsps:localnet:bridge0:guard", RuleTag.Localnet("bridge0", "guard").ToString());
+        Assert.Equal("netnsps:bridge:bridge0:within", RuleTag.ForBridge("bridge0", "within").ToString());
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public class RuleTagTests
     [InlineData("docker:masq:bridge0")]
     [InlineData("netnsps:masq:")]
     [InlineData("netnsps:unknown:bridge0")]
+    [InlineData("netnsps:bridge:bridge0")]
     [InlineData("netnsps:port:icmp:0.0.0.0:8080:red:bridge0:dnat")]
     [InlineData("netnsps:port:tcp:0.0.0.0:8080:red:bridge0")]
     [InlineData("netnsps:port:tcp:0.0.0.0:65536:red:bridge0:dnat")]
@@ -54,6 +56,7 @@ public class RuleTagTests
     {
         Assert.Equal((RuleKind.Masquerade, "bridge0", "reply"), Parts(RuleTag.Parse("netnsps:masq:bridge0:reply")!));
         Assert.Equal((RuleKind.Localnet, "br1", (string?)null), Parts(RuleTag.Parse("netnsps:localnet:br1")!));
+        Assert.Equal((RuleKind.Bridge, "br-x.1", "reply"), Parts(RuleTag.Parse("netnsps:bridge:br-x.1:reply")!));
         static (RuleKind, string, string?) Parts(RuleTag t) => (t.Kind, t.Bridge, t.Role);
     }
 

@@ -242,6 +242,9 @@ Set-BridgeHairpin veth-red-br -WhatIf
     It 'each pasted What if: line is a command bash accepts as it is' {
         $out = Invoke-ChildPwsh 'Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -WhatIf'
         $script = ($out | Where-Object { $_ -like 'What if: *' } | ForEach-Object { $_.Substring(9) }) -join "`n"
+        # Pasted into bash, the commands bypass NetNsPS's record of what bridge-nf-call-iptables was, so
+        # Unpublish-NsPort leaves that host-wide setting as the paste left it: start from that value.
+        if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
         $before = Get-StateDump
         & bash -e -c $script
         $LASTEXITCODE | Should -Be 0

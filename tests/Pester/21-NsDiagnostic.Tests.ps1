@@ -88,6 +88,24 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             (Test-NsConnection -Namespace $From -ComputerName $Address -TimeoutSeconds 1).PingSucceeded | Should -Be $Reachable
         }
 
+        function Remove-BridgeAccept {
+            # What New-NetBridge (run as a Fix) accepted where FORWARD dropped, taken away by hand: its tagged rules in
+            # iptables and in the nft table, and, under nftables, the FORWARD shim the cmdlet fixes made in iptables.
+            foreach ($line in @(& iptables-save -t filter | Where-Object { $_ -match '^-A NETNSPS-FORWARD .*netnsps:bridge:' })) {
+                $spec = ($line -replace '^-A ', '' -replace '"', '') -split ' '   # these rules hold no spaces within quotes
+                Invoke-Checked iptables -w -t filter -D @spec | Out-Null
+            }
+            if ($script:nft) {
+                foreach ($line in @(& nft -a list chain inet netnsps filter-forward 2>$null | Where-Object { $_ -match 'comment "netnsps:bridge:[^"]*" # handle (\d+)$' })) {
+                    $null = $line -match '# handle (\d+)$'
+                    Invoke-Checked nft delete rule inet netnsps filter-forward handle $Matches[1] | Out-Null
+                }
+                & iptables -w -F FORWARD 2>$null
+                & iptables -w -F NETNSPS-FORWARD 2>$null
+                & iptables -w -X NETNSPS-FORWARD 2>$null
+            }
+        }
+
         function Restore-Setup {
             # Converges back to the full setup whatever a test left behind (every cmdlet here is idempotent).
             & iptables -w -P FORWARD ACCEPT 2>$null
@@ -114,7 +132,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
         $all | Where-Object Fix | Should -BeNullOrEmpty
         $all | Where-Object { -not $_.Why } | Should -BeNullOrEmpty
         ($all | Where-Object { -not $_.Namespace }).Check | Should -Be @(
-            'IP forwarding', 'FORWARD out of bridge0', 'FORWARD within bridge0', 'iptables backends', 'firewalld', 'ufw', 'NetNsPS jumps')
+            'IP forwarding', 'FORWARD out of bridge0', 'FORWARD within bridge0', 'iptables backends', 'firewalld', 'ufw', 'other firewall tools', 'NetNsPS jumps')
         ($all | Where-Object Namespace -eq red).Check | Should -Be @(
             'Bridge port', 'Links up', 'Bridge address', 'Address', 'Default route', 'Masquerade',
             'DNAT PREROUTING :8080', 'DNAT OUTPUT :8080', 'Hairpin masquerade :8080', 'FORWARD to :8080',
@@ -137,7 +155,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
 
     It 'without -Namespace: only the host-wide checks' {
         $host_ = Get-NsDiagnostic
-        $host_.Check | Should -Be @('IP forwarding', 'FORWARD out of bridge0', 'FORWARD within bridge0', 'iptables backends', 'firewalld', 'ufw', 'NetNsPS jumps')
+        $host_.Check | Should -Be @('IP forwarding', 'FORWARD out of bridge0', 'FORWARD within bridge0', 'iptables backends', 'firewalld', 'ufw', 'other firewall tools', 'NetNsPS jumps')
         $host_ | Where-Object Namespace | Should -BeNullOrEmpty
     }
 
@@ -279,11 +297,13 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             try {
                 if ($script:nft) {
                     # iptables-nft's ip filter FORWARD is a base chain of its own: its drop wins over the module's
-                    # accepts in inet netnsps, so everything forwarded fails, and each Fix accepts in that chain.
+                    # accepts in inet netnsps, so everything forwarded fails. Each Fix is the cmdlet that made the
+                    # accepts, run again: now that FORWARD drops it also puts them in the shim (NETNSPS-FORWARD, first).
                     $bad = Get-NotOk
                     $bad.Check | Should -Be @('FORWARD out of bridge0', 'FORWARD within bridge0', 'FORWARD to :8080')
                     $bad | ForEach-Object { $_.Status | Should -Be 'Failed'; $_.Observed | Should -BeLike '*dropped by ip filter FORWARD policy DROP*' }
-                    ($bad | Where-Object Check -eq 'FORWARD within bridge0').Fix | Should -Be 'iptables-nft -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT'
+                    # Publish-NsPort's accept lets new connections in; the replies out need Enable-NsMasquerade's.
+                    $bad.Fix | Should -Be @('Enable-NsMasquerade bridge0', 'New-NetBridge bridge0', "$script:publish; Enable-NsMasquerade bridge0")
                     Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
                     Assert-Ping -From red -Address 192.168.15.3 -Reachable $false
                     Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
@@ -294,7 +314,8 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
                     Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
                     Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
                 } else {
-                    $d = Assert-OnlyFailure -Check 'FORWARD within bridge0' -Fix 'iptables -w -t filter -I FORWARD -i bridge0 -o bridge0 -j ACCEPT'
+                    # New-NetBridge, run again now that FORWARD drops, accepts the bridge's own traffic in NETNSPS-FORWARD.
+                    $d = Assert-OnlyFailure -Check 'FORWARD within bridge0' -Fix 'New-NetBridge bridge0'
                     $d.Namespace | Should -BeNullOrEmpty
                     $d.Observed | Should -BeLike 'new: dropped by filter FORWARD policy DROP*'
                     Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false
@@ -310,8 +331,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
                 Assert-Ping -From red -Address 192.168.15.3 -Reachable $true
             } finally {
                 & iptables -w -P FORWARD ACCEPT
-                if ($script:nft) { & iptables -w -F FORWARD 2>$null }   # only the fixes' rules: no NetNsPS jump there
-                else { & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null }
+                Remove-BridgeAccept
             }
         }
 
@@ -324,12 +344,11 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
                 $bad = Get-NotOk
                 $out = $bad | Where-Object Check -eq 'FORWARD out of bridge0'
                 $out.Status | Should -Be 'Failed'
+                # Under nftables too: where iptables' FORWARD drops, its accepts also go into the shim there.
+                $out.Fix | Should -Be 'Enable-NsMasquerade bridge0'
                 if ($script:nft) {
-                    # The module's accepts would be in another base chain, which does not undo ip filter FORWARD's drop.
-                    $out.Fix | Should -Be 'iptables-nft -w -t filter -I FORWARD -i bridge0 ! -o bridge0 -j ACCEPT; iptables-nft -w -t filter -I FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
                     $out.Observed | Should -BeLike 'out: dropped by ip filter FORWARD policy DROP*'
                 } else {
-                    $out.Fix | Should -Be 'Enable-NsMasquerade bridge0'
                     $out.Observed | Should -BeLike 'out: dropped by filter FORWARD policy DROP*'
                 }
                 ($bad | Where-Object Check -eq 'Masquerade') | Should -BeNullOrEmpty   # the hand-written rule does that job
@@ -341,8 +360,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             } finally {
                 & iptables -w -P FORWARD ACCEPT
                 & iptables -w -t nat -D POSTROUTING -s 192.168.15.0/24 '!' -o bridge0 -j MASQUERADE
-                if ($script:nft) { & iptables -w -F FORWARD 2>$null }
-                else { & iptables -w -D FORWARD -i bridge0 -o bridge0 -j ACCEPT 2>$null }
+                Remove-BridgeAccept
             }
         }
 

@@ -218,6 +218,19 @@ Describe 'Without the tools' -Tag 'Reliability' {
             $after | Should -Be $before -Because (Get-DumpDiff $before $after)
         }
     }
+
+    It 'without iptables: New-NetBridge and Remove-NetBridge still work (no FORWARD of it can drop a bridge''s traffic)' {
+        Invoke-ReliabilityCase -Kind 'Missing tools' {
+            $driver = $env:NETNSPS_FIREWALL
+            $env:NETNSPS_FIREWALL = 'iptables'
+            Use-PathWithout 'iptables', 'iptables-save', 'iptables-restore'
+            try {
+                $err = @(Invoke-Capture { New-NetBridge bridge6 | Out-Null; Remove-NetBridge bridge6 -Confirm:$false })
+            } finally { $env:PATH = $script:savedPath; $env:NETNSPS_FIREWALL = $driver }
+            $err | Should -BeNullOrEmpty
+            Test-Path /sys/class/net/bridge6 | Should -BeFalse
+        }
+    }
 }
 
 Describe 'A state changed behind the module''s back' -Tag 'Reliability' {

@@ -37,6 +37,8 @@ function Reset-Sandbox {
     }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
     Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | Remove-Item -Force
+    # What NetNsPS recorded of the settings it changed, in this network namespace.
+    Remove-Item -LiteralPath ([NetNsPS.Linux.SettingsRecords]::FilePath) -ErrorAction SilentlyContinue
 }
 
 function Test-Ping {
@@ -291,6 +293,50 @@ function Add-OtherToolState {
         if ((& ip -j link show other0 | ConvertFrom-Json).operstate -eq 'UP') { break }
         Start-Sleep -Milliseconds 50
     }
+}
+
+function Add-DockerHostFixture {
+    # A host as Docker 28 leaves it in its iptables mode with no container running, built by hand inside the sandbox
+    # from moby's own record of it (integration/network/bridge/iptablesdoc/generated/new-daemon.md and
+    # usernet-portmap*.md, the DOCKER-FORWARD layout of libnetwork/drivers/bridge/setup_ip_tables_linux.go and the
+    # DOCKER-USER chain of libnetwork/firewall_linux.go): docker0 at 172.17.0.1/16, its filter chains with FORWARD's
+    # policy DROP (Docker sets it when it turns ip_forward on itself), its NAT rules, ip_forward=1 and
+    # bridge-nf-call-iptables=1. br_netfilter is a kernel module of the whole machine: like the other files, this one
+    # never loads it (no modprobe); where it is not loaded the fixture has no bridge-nf-call-iptables to set.
+    Assert-Sandbox
+    Invoke-Checked ip link add docker0 type bridge
+    Invoke-Checked ip addr add 172.17.0.1/16 dev docker0
+    Invoke-Checked ip link set docker0 up
+    $rules = @(
+        '*nat'
+        ':DOCKER - [0:0]'
+        '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER'
+        '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER'
+        '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'
+        'COMMIT'
+        '*filter'
+        ':FORWARD DROP [0:0]'
+        ':DOCKER - [0:0]'
+        ':DOCKER-BRIDGE - [0:0]'
+        ':DOCKER-CT - [0:0]'
+        ':DOCKER-FORWARD - [0:0]'
+        ':DOCKER-INTERNAL - [0:0]'
+        ':DOCKER-USER - [0:0]'
+        '-A FORWARD -j DOCKER-USER'
+        '-A FORWARD -j DOCKER-FORWARD'
+        '-A DOCKER ! -i docker0 -o docker0 -j DROP'
+        '-A DOCKER-BRIDGE -o docker0 -j DOCKER'
+        '-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+        '-A DOCKER-FORWARD -j DOCKER-CT'
+        '-A DOCKER-FORWARD -j DOCKER-INTERNAL'
+        '-A DOCKER-FORWARD -j DOCKER-BRIDGE'
+        '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
+        'COMMIT'
+    ) -join "`n"
+    $out = ($rules + "`n") | & iptables-restore -w --noflush 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "iptables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
+    Invoke-Checked sysctl -q -w net.ipv4.ip_forward=1 | Out-Null
+    if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
 }
 
 function Get-DumpDiff {

@@ -10,13 +10,15 @@ namespace NetNsPS.Commands;
 
 /// <summary>
 /// Removes everything NetNsPS made on this host, and only that: every rule in its own firewall chains (port mappings,
-/// masquerades, the localhost rules and their guard), those chains and their jumps, the route_localnet and hairpin
-/// settings its port mappings turned on, /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and
-/// bridges New-NetNamespace and New-NetBridge created (they carry its mark, an interface alias; ones they merely
-/// found are not touched). The firewall part is one operation, rolled back whole on failure, and nothing else is
-/// removed then; each namespace and bridge is removed on its own, going on after an error. A bridge that still has
-/// ports NetNsPS did not make is left in place. net.ipv4.ip_forward is left as it is (other software may need the
-/// host to route): Disable-IpForward turns it off. -WhatIf lists every command.
+/// masquerades, the localhost rules and their guard, the bridges' forward accepts), those chains and their jumps,
+/// /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and bridges New-NetNamespace and
+/// New-NetBridge created (they carry its mark, an interface alias; ones they merely found are not touched). The
+/// firewall part is one operation, rolled back whole on failure, and nothing else is removed then; each namespace and
+/// bridge is removed on its own, going on after an error. A bridge that still has ports NetNsPS did not make is left
+/// in place. Settings NetNsPS recorded changing (route_localnet, hairpin mode, bridge-nf-call-iptables, ip_forward)
+/// are put back to what it found, unless someone changed them since; net.ipv4.ip_forward without such a record is
+/// left as it is (other software may need the host to route): Disable-IpForward turns it off. -WhatIf lists every
+/// command.
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "NetNsPS", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -54,6 +56,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
                 return;
             }
             Run(firewall);
+            _released.ForEach(SettingsRecords.Forget);
         }
         finally
         {
@@ -89,22 +92,39 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         }
     }
 
+    /// <summary>The settings whose records the firewall plan puts back (or leaves to whoever changed them since).</summary>
+    private readonly List<string> _released = new();
+
     /// <summary>All of the module's firewall state and the settings tied to its port mappings, as one operation.</summary>
     private Plan PlanFirewall(FirewallSnapshot snapshot)
     {
         var plan = new Plan();
-        // Port mappings first, as Unpublish-NsPort removes them: with route_localnet and hairpin mode turned off.
-        PortPlanner.PlanUnpublishAll(State, Firewall, snapshot, plan);
+        // Port mappings first, as Unpublish-NsPort removes them: with route_localnet put back and hairpin mode turned off.
+        _released.AddRange(PortPlanner.PlanUnpublishAll(State, Firewall, snapshot, plan));
         plan.About("NetNsPS's firewall chains and settings");
         // route_localnet of a bridge whose localhost rules outlived its mappings.
-        foreach (var bridge in NatRules.LocalnetBridges(snapshot))
+        foreach (var bridge in NatRules.LocalnetBridges(snapshot).Where(b => !_released.Contains(Sysctl.RouteLocalnet(b))))
         {
-            var key = Sysctl.RouteLocalnet(bridge);
-            if (State.Sysctl(key) == "1" && !plan.Steps.Any(s => s.Command.Equals(Sysctl.Write(key, "0"))))
+            if (PortPlanner.PutBackRouteLocalnet(State, bridge) is { } putBack)
             {
-                plan.Add(Sysctl.Write(key, "0"), Sysctl.Write(key, "1"));
+                plan.Add(putBack.Command, putBack.Undo);
             }
+            _released.Add(Sysctl.RouteLocalnet(bridge));
         }
+        // ip_forward as Enable-IpForward found it, where it recorded that and forwarding is still as it left it;
+        // without a record it stays (other software may need the host to route).
+        var forward = State.Sysctl(Sysctl.IpForward);
+        if (SettingsRecords.PutBack(State.RecordedSetting(Sysctl.IpForward), forward, null) is { } value)
+        {
+            plan.Add(Sysctl.Write(Sysctl.IpForward, value), Sysctl.Write(Sysctl.IpForward, forward ?? "1"));
+        }
+        _released.Add(Sysctl.IpForward);
+        // bridge-nf-call-iptables, where Enable-BridgeNetfilter or Publish-NsPort recorded it and no mapping took it already.
+        if (!_released.Contains(Sysctl.BridgeNfCallIptables) && SysctlPlanner.PutBackBridgeNetfilter(State) is { } bridgeNetfilter)
+        {
+            plan.Add(bridgeNetfilter.Command, bridgeNetfilter.Undo);
+        }
+        _released.Add(Sysctl.BridgeNfCallIptables);
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
         Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
         if (State.PersistFileText() is { } persisted && Sysctl.IsOurs(persisted))

@@ -6,9 +6,10 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Stops the host routing (sysctl -w net.ipv4.ip_forward=0) and removes the file Enable-IpForward -Persist
-/// wrote; any other file under /etc/sysctl.d is left alone. With -Namespace, stops a namespace routing
-/// (ip netns exec NS sysctl -w net.ipv4.ip_forward=0).
+/// Puts IP forwarding back as Enable-IpForward found it (sysctl -w net.ipv4.ip_forward=0; nothing where it was on
+/// before NetNsPS, or was changed by someone since) and removes the file Enable-IpForward -Persist wrote; any other
+/// file under /etc/sysctl.d is left alone. Without a record of Enable-IpForward's, it turns forwarding off. With
+/// -Namespace, stops a namespace routing (ip netns exec NS sysctl -w net.ipv4.ip_forward=0).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Disable, "IpForward", SupportsShouldProcess = true)]
 [OutputType(typeof(SysctlSetting))]
@@ -30,7 +31,20 @@ public sealed class DisableIpForwardCommand : NetNsCmdlet
     {
         var ns = ExistingNamespaceOrHost(item);
         var plan = SysctlPlanner.DisableIpForward(State, ns, ns is not null && !State.NamespaceExists(ns));
-        if (Apply(plan) && PassThru)
+        if (!Apply(plan))
+        {
+            return;
+        }
+        if (ns is null)
+        {
+            // Put back, or left to whoever changed it since: either way NetNsPS's record of it is done with.
+            SettingsRecords.Forget(Sysctl.IpForward);
+            if (Sysctl.Read(Sysctl.IpForward) == "1")
+            {
+                WriteVerbose($"{Sysctl.IpForward} stays 1: it was on before Enable-IpForward, or someone turned it on since (sysctl -w {Sysctl.IpForward}=0 turns it off).");
+            }
+        }
+        if (PassThru)
         {
             Emit(SysctlSettings.IpForward(ns));
         }

@@ -17,8 +17,10 @@ public sealed class EnableBridgeNetfilterCommand : NetNsCmdlet
 
     protected override void Process()
     {
+        var before = State.Sysctl(Sysctl.BridgeNfCallIptables);
         if (Apply(SysctlPlanner.BridgeNetfilter(State)))
         {
+            SysctlPlanner.RememberBridgeNetfilter(before);
             Emit(SysctlSettings.BridgeNetfilter());
         }
     }

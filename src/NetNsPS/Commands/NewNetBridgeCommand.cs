@@ -8,7 +8,8 @@ namespace NetNsPS.Commands;
 /// <summary>
 /// Creates a bridge on the host and brings it up (ip link add NAME type bridge; ip link set NAME up),
 /// optionally giving it an address so the host can reach the namespaces (ip addr add CIDR dev NAME).
-/// An existing bridge converges: it is brought up and given the address if it lacks them.
+/// An existing bridge converges: it is brought up and given the address if it lacks them. Where the host's FORWARD
+/// drops (Docker, ufw), the bridge's own traffic is accepted in the module's chain (see BridgePlanner.AcceptForward).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "NetBridge", SupportsShouldProcess = true)]
 [OutputType(typeof(NetBridge))]
@@ -43,5 +44,5 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     }
 
     /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
-    private bool Ensure(string name, IpPrefix? address) => Apply(BridgePlanner.Ensure(State, name, address));
+    private bool Ensure(string name, IpPrefix? address) => Apply(BridgePlanner.Ensure(State, Firewall, name, address));
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetNsPS.Operations;
 using System.Collections.Generic;
 using System.Management.Automation;
@@ -101,6 +102,23 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return result.Accepted;
         }
-        return Apply(result.Plan) ? result.Accepted : new List<PortPlanner.PublishTarget>();
+        // route_localnet of each bridge and hairpin mode of each port as they were, for Unpublish-NsPort and
+        // Clear-NetNsPS to put back.
+        var found = result.Accepted.Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
+        foreach (var hostEnd in result.Accepted.Select(a => a.HostEnd))
+        {
+            found[PortPlanner.HairpinKey(hostEnd.Name)] = hostEnd.Hairpin == true ? "1" : "0";
+        }
+        var bridgeNetfilter = State.Sysctl(Sysctl.BridgeNfCallIptables);
+        if (!Apply(result.Plan))
+        {
+            return new List<PortPlanner.PublishTarget>();
+        }
+        foreach (var (key, before) in found)
+        {
+            SettingsRecords.Remember(key, before, "1");
+        }
+        SysctlPlanner.RememberBridgeNetfilter(bridgeNetfilter);
+        return result.Accepted;
     }
 }

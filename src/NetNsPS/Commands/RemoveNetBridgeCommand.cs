@@ -6,7 +6,7 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Deletes a bridge (ip link delete NAME). Its ports stay, detached. A bridge that is already gone is not an error;
+/// Deletes a bridge (ip link delete NAME) and the forward accepts New-NetBridge made for it. Its ports stay, detached. A bridge that is already gone is not an error;
 /// an interface of that name that is not a bridge is left alone with an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetBridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
@@ -27,13 +27,17 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
         ForEachItem(Name, raw =>
         {
             var name = Names.Interface(raw, nameof(Name));
-            var plan = BridgePlanner.Remove(State, name);
-            if (plan.IsEmpty)
+            // Under the module's lock: the bridge's forward accepts share the module's chains with other cmdlets.
+            using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
             {
-                WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");
-                return;
+                var plan = BridgePlanner.Remove(State, Firewall, name);
+                if (plan.IsEmpty)
+                {
+                    WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");
+                    return;
+                }
+                Apply(plan);
             }
-            Apply(plan);
         });
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using NetNsPS.Operations;
 using System.Collections.Generic;
 using System.Management.Automation;
@@ -59,9 +60,9 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
         {
             WriteVerbose($"{r.Protocol.ToString().ToLowerInvariant()} port {r.ExternalPort} is not published; nothing to remove.");
         }
-        if (!result.Plan.IsEmpty)
+        if (!result.Plan.IsEmpty && Apply(result.Plan))
         {
-            Apply(result.Plan);
+            result.Released.ToList().ForEach(SettingsRecords.Forget);
         }
     }
 }

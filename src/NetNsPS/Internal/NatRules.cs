@@ -46,6 +46,33 @@ internal static class NatRules
             .Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Masquerade && r.Identity is { Kind: RuleKind.Masquerade, Role: null })
             .Select(r => new NsMasquerade { Bridge = r.Identity!.Bridge, SourcePrefix = r.Source ?? "" });
 
+    // ---- a bridge's own forwarded traffic (New-NetBridge, where the host's FORWARD drops) ----
+
+    /// <summary>
+    /// What Docker accepts for each of its bridges, scoped to this one: frames between its namespaces (which pass
+    /// FORWARD once br_netfilter is on), new connections from it to anywhere else, and the replies coming back.
+    /// </summary>
+    public static IEnumerable<FirewallRule> BridgeForward(string bridge)
+    {
+        // iptables -A FORWARD -i bridge0 -o bridge0 -j ACCEPT
+        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "within").ToString(), FirewallAction.Accept)
+        { InInterface = bridge, OutInterface = bridge };
+        // iptables -A FORWARD -i bridge0 ! -o bridge0 -j ACCEPT
+        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "out").ToString(), FirewallAction.Accept)
+        { InInterface = bridge, OutInterface = bridge, NotOutInterface = true };
+        // iptables -A FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+        yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "reply").ToString(), FirewallAction.Accept)
+        { OutInterface = bridge, EstablishedOnly = true };
+    }
+
+    /// <summary>The chains of a bridge's forward accepts.</summary>
+    public static IEnumerable<(FirewallTable, FirewallHook)> BridgeForwardHooks =>
+        BridgeForward("bridge0").Select(r => (r.Table, r.Hook)).Distinct();
+
+    /// <summary>One of a bridge's forward accepts.</summary>
+    public static bool IsBridgeTag(string tag, string bridge) =>
+        RuleTag.Parse(tag) is { Kind: RuleKind.Bridge } t && t.Bridge == bridge;
+
     // ---- port publishing ----
 
     /// <summary>The identity of a mapping's rules.</summary>

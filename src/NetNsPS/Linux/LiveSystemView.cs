@@ -65,6 +65,8 @@ public sealed class LiveSystemView : ISystemView
 
     public string? PersistFileText() => File.Exists(Linux.Sysctl.PersistFile) ? File.ReadAllText(Linux.Sysctl.PersistFile) : null;
 
+    public SettingRecord? RecordedSetting(string key) => SettingsRecords.Read(key);
+
     public string MachineId() => _machineId ??= BridgeMac.MachineId();
 
     public FirewallSnapshot Firewall() => _snapshot ??= _firewall.Read(_runner, _token);

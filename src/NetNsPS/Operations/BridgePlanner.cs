@@ -1,15 +1,25 @@
+using System.Linq;
 using System.Management.Automation;
+using NetNsPS.Internal;
 using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Operations;
 
-/// <summary>Bridges on the host: created with a MAC of their own and the ownership mark, up, optionally with an address.</summary>
+/// <summary>
+/// Bridges on the host: created with a MAC of their own and the ownership mark, up, optionally with an address, and,
+/// where the host's FORWARD drops (Docker, ufw), with accepts for the bridge's own traffic in the module's chain, as
+/// Docker makes them for each of its networks; removed with the bridge.
+/// </summary>
 public static class BridgePlanner
 {
     public static string Subject(string name) => $"bridge '{name}'";
 
-    /// <summary>What makes the bridge exist, up, with the address; an existing non-bridge of that name is an error.</summary>
-    public static Plan Ensure(ISystemView view, string name, IpPrefix? address)
+    /// <summary>
+    /// What makes the bridge exist, up, with the address, and its traffic accepted where FORWARD drops; an existing
+    /// non-bridge of that name is an error.
+    /// </summary>
+    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address)
     {
         var plan = new Plan().About(Subject(name));
         var existing = view.Link(null, name);
@@ -35,6 +45,8 @@ public static class BridgePlanner
                 plan.Add(Ip.SetUp(null, name), Ip.SetDown(null, name));
             }
         }
+        // Before the address, so -Confirm asks about the bridge once.
+        plan.Append(AcceptForward(view, driver, name));
         if (address is { } a)
         {
             plan.Append(AddressPlanner.Add(view, null, name, a, deviceIsPlanned: existing is null));
@@ -42,20 +54,53 @@ public static class BridgePlanner
         return plan;
     }
 
-    /// <summary>What deletes the bridge; nothing when it does not exist; an error when the name is not a bridge.</summary>
-    public static Plan Remove(ISystemView view, string name)
+    /// <summary>
+    /// The bridge's forward accepts (<see cref="NatRules.BridgeForward"/>: within it, out of it, and the replies) where
+    /// the host's FORWARD path drops; nothing where it does not (the firewall stays as it was) or where they are there.
+    /// </summary>
+    public static Plan AcceptForward(ISystemView view, IFirewallDriver driver, string name)
+    {
+        var plan = new Plan().About(Subject(name));
+        if (FirewallIfReadable(view) is { } snapshot && driver.ForwardPathDrops(snapshot))
+        {
+            driver.PlanEnsure(snapshot, NatRules.BridgeForward(name), plan);
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// The firewall, or null where it cannot be read: without the driver's program no FORWARD of it can drop (a bridge
+    /// needs no firewall), and without root only -WhatIf gets this far (a bridge's own commands need root too).
+    /// </summary>
+    private static FirewallSnapshot? FirewallIfReadable(ISystemView view)
+    {
+        try
+        {
+            return view.Firewall();
+        }
+        catch (NetNsException e) when (e.ErrorId is "ProgramNotFound" or "RootRequired")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What deletes the bridge and its forward accepts (those first, and also when the bridge is gone already);
+    /// nothing when neither is there; an error when the name is not a bridge.
+    /// </summary>
+    public static Plan Remove(ISystemView view, IFirewallDriver driver, string name)
     {
         var plan = new Plan().About(Subject(name));
         var link = view.Link(null, name);
-        if (link is null)
-        {
-            return plan;
-        }
-        if (!link.IsBridge)
+        if (link is { IsBridge: false })
         {
             throw new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
                 "NotABridge", ErrorCategory.InvalidArgument, name);
         }
-        return plan.Add(Ip.DeleteLink(null, name));
+        if (FirewallIfReadable(view) is { } snapshot && snapshot.Rules.Where(r => NatRules.IsBridgeTag(r.Tag, name)).ToList() is { Count: > 0 } rules)
+        {
+            driver.PlanRemove(snapshot, rules, plan, NatRules.BridgeForwardHooks);
+        }
+        return link is null ? plan : plan.Add(Ip.DeleteLink(null, name));
     }
 }

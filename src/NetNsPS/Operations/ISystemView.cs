@@ -51,6 +51,9 @@ public interface ISystemView
     /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
     string? PersistFileText();
 
+    /// <summary>What NetNsPS recorded of a setting it set (the value it found, the value it wrote), or null.</summary>
+    SettingRecord? RecordedSetting(string key);
+
     /// <summary>This machine's id (systemd's machine-id), from which a bridge's own MAC is derived.</summary>
     string MachineId();
 

@@ -28,8 +28,11 @@ internal static class PortPlanner
     /// <summary>An Unpublish-NsPort request (null: any).</summary>
     public sealed record UnpublishIntent(NsProtocol Protocol, ushort ExternalPort, string? ExternalIPAddress, string? Namespace);
 
-    /// <summary>The plan and the requests that matched no mapping.</summary>
-    public sealed record UnpublishResult(Plan Plan, IReadOnlyList<UnpublishIntent> NotPublished);
+    /// <summary>
+    /// The plan, the requests that matched no mapping, and the settings whose records it is done with (route_localnet
+    /// of each bridge that loses its last mapping: put back, or left to whoever changed it since).
+    /// </summary>
+    public sealed record UnpublishResult(Plan Plan, IReadOnlyList<UnpublishIntent> NotPublished, IReadOnlyList<string> Released);
 
     /// <summary>What -Confirm names: "port tcp/8080 -> red:80".</summary>
     public static string Describe(NsPortMapping m) =>
@@ -179,27 +182,43 @@ internal static class PortPlanner
         var notPublished = requests.Where(r => !onPorts.Any(p => Matches(p, r))).ToList();
         var gone = onPorts.Where(p => requests.Any(r => Matches(p, r))).ToList();
         var plan = new Plan();
+        var released = new List<string>();
         if (gone.Count > 0)
         {
             plan.About(Subject(gone.Select(Describe)));
-            PlanTeardown(view, driver, snapshot, gone, snapshot.PortKeys, plan);
+            released = PlanTeardown(view, driver, snapshot, gone, snapshot.PortKeys, plan);
         }
-        return new UnpublishResult(plan, notPublished);
+        return new UnpublishResult(plan, notPublished, released);
     }
 
-    /// <summary>Clear-NetNsPS: the removal of every mapping, as Unpublish-NsPort removes them.</summary>
-    public static void PlanUnpublishAll(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot, Plan plan)
+    /// <summary>Clear-NetNsPS: the removal of every mapping, as Unpublish-NsPort removes them; returns the settings released.</summary>
+    public static IReadOnlyList<string> PlanUnpublishAll(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot, Plan plan)
     {
         var all = NatRules.ReadPorts(snapshot);
         if (all.Count > 0)
         {
             plan.About(Subject(all.Select(Describe)));
         }
-        PlanTeardown(view, driver, snapshot, all, all.Select(p => p.Key).ToList(), plan);
+        return PlanTeardown(view, driver, snapshot, all, all.Select(p => p.Key).ToList(), plan);
     }
 
-    /// <summary>Plans the removal of the mappings <paramref name="gone"/> (each with all its rules), given the keys of all mappings now live.</summary>
-    private static void PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
+    /// <summary>
+    /// route_localnet of a bridge whose last mapping goes: put back to what Publish-NsPort found where it recorded
+    /// that and the setting is still as it left it; turned off where nothing was recorded.
+    /// </summary>
+    public static (CommandSpec Command, CommandSpec Undo)? PutBackRouteLocalnet(ISystemView view, string bridge)
+    {
+        var key = Sysctl.RouteLocalnet(bridge);
+        var current = view.Sysctl(key);
+        return current is not null && SettingsRecords.PutBack(view.RecordedSetting(key), current, "0") is { } value
+            ? (Sysctl.Write(key, value), Sysctl.Write(key, current)) : null;
+    }
+
+    /// <summary>
+    /// Plans the removal of the mappings <paramref name="gone"/> (each with all its rules), given the keys of all
+    /// mappings now live; returns the settings released.
+    /// </summary>
+    private static List<string> PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
         IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PortKey> all, Plan plan)
     {
         var goneKeys = gone.Select(p => p.Key).ToHashSet();
@@ -207,30 +226,48 @@ internal static class PortPlanner
         var rules = gone.SelectMany(p => p.Rules).ToList();
         var shared = new List<(CommandSpec Command, CommandSpec Undo)>();
         var hooks = NatRules.PortHooks.ToList();
+        var released = new List<string>();
         foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
         {
             rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Tag, bridge)));
             hooks.AddRange(NatRules.LocalnetHooks);
-            var key = Sysctl.RouteLocalnet(bridge);
-            if (view.Sysctl(key) == "1")
+            if (PutBackRouteLocalnet(view, bridge) is { } putBack)
             {
-                shared.Add((Sysctl.Write(key, "0"), Sysctl.Write(key, "1")));
+                shared.Add(putBack);
             }
+            released.Add(Sysctl.RouteLocalnet(bridge));
         }
         foreach (var (ns, bridge) in goneKeys.Select(p => (p.Namespace, p.Bridge)).Distinct()
                      .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
         {
-            shared.AddRange(HairpinOff(view, ns, bridge));
+            shared.AddRange(HairpinOff(view, ns, bridge, released));
+        }
+        // The last mapping of all: bridge netfilter back to what NetNsPS found (br_netfilter itself stays loaded).
+        if (remaining.Count == 0)
+        {
+            if (SysctlPlanner.PutBackBridgeNetfilter(view) is { } putBack)
+            {
+                shared.Add(putBack);
+            }
+            released.Add(Sysctl.BridgeNfCallIptables);
         }
         driver.PlanRemove(snapshot, rules, plan, hooks);
         foreach (var (command, undo) in shared)
         {
             plan.Add(command, undo);
         }
+        return released;
     }
 
-    /// <summary>Turns hairpin mode off on the namespace's port of that bridge, if the namespace is still there.</summary>
-    private static IEnumerable<(CommandSpec, CommandSpec)> HairpinOff(ISystemView view, string ns, string bridge)
+    /// <summary>The key under which hairpin mode of a bridge port is recorded (<see cref="SettingsRecords"/>).</summary>
+    public static string HairpinKey(string port) => $"bridge_slave/{port}/hairpin";
+
+    /// <summary>
+    /// Hairpin mode on the namespace's port of that bridge, if the namespace is still there, put back to what
+    /// Publish-NsPort found: left on where it was on before (or someone turned it off and on since), turned off where
+    /// NetNsPS turned it on or nothing was recorded. Adds the ports' keys to <paramref name="released"/>.
+    /// </summary>
+    private static IEnumerable<(CommandSpec, CommandSpec)> HairpinOff(ISystemView view, string ns, string bridge, List<string> released)
     {
         if (!view.NamespaceExists(ns))
         {
@@ -238,9 +275,14 @@ internal static class PortPlanner
         }
         foreach (var inside in view.Links(ns).Where(l => l.IsVeth))
         {
-            if (VethPairs.HostEnd(view, inside) is { Hairpin: true } hostEnd && hostEnd.Master == bridge)
+            if (VethPairs.HostEnd(view, inside) is { } hostEnd && hostEnd.Master == bridge)
             {
-                yield return (Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
+                var key = HairpinKey(hostEnd.Name);
+                released.Add(key);
+                if (hostEnd.Hairpin == true && SettingsRecords.PutBack(view.RecordedSetting(key), "1", "0") is not null)
+                {
+                    yield return (Ip.SetHairpin(hostEnd.Name, false), Ip.SetHairpin(hostEnd.Name, true));
+                }
             }
         }
     }

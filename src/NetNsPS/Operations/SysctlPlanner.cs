@@ -43,15 +43,21 @@ public static class SysctlPlanner
         return plan;
     }
 
-    /// <summary>What turns IP forwarding off and removes NetNsPS's persist file (never another's); in a namespace, only the former.</summary>
+    /// <summary>
+    /// What puts IP forwarding back and removes NetNsPS's persist file (never another's; in a namespace, only the
+    /// former): on the host, where Enable-IpForward recorded what it found, that value, and only while forwarding is
+    /// still as NetNsPS left it (on before NetNsPS, or turned off by someone since: left alone); where nothing was
+    /// recorded (a namespace has no record), off.
+    /// </summary>
     public static Plan DisableIpForward(ISystemView view, string? ns = null, bool namespacePlanned = false)
     {
         var plan = new Plan().About(ForwardingSubject(ns));
         // A namespace made just now forwards nothing (the kernel's default), so one announced by -WhatIf needs no change.
         var current = namespacePlanned ? "0" : view.Sysctl(ns, Sysctl.IpForward);
-        if (current != "0")
+        var record = ns is null ? view.RecordedSetting(Sysctl.IpForward) : null;
+        if (SettingsRecords.PutBack(record, current, "0") is { } value)
         {
-            plan.Add(Sysctl.Write(ns, Sysctl.IpForward, "0"), Sysctl.Write(ns, Sysctl.IpForward, current ?? "1"));
+            plan.Add(Sysctl.Write(ns, Sysctl.IpForward, value), Sysctl.Write(ns, Sysctl.IpForward, current ?? "1"));
         }
         if (ns is null && Sysctl.IsOurs(view.PersistFileText()))
         {
@@ -61,6 +67,26 @@ public static class SysctlPlanner
     }
 
     private static string ForwardingSubject(string? ns) => ns is null ? "IP forwarding" : $"IP forwarding in namespace '{ns}'";
+
+    /// <summary>
+    /// Records what bridge-nf-call-iptables was before NetNsPS set it, where it existed (br_netfilter loaded): a module
+    /// NetNsPS loaded stays loaded, it is the whole machine's.
+    /// </summary>
+    public static void RememberBridgeNetfilter(string? before)
+    {
+        if (before is not null)
+        {
+            SettingsRecords.Remember(Sysctl.BridgeNfCallIptables, before, "1");
+        }
+    }
+
+    /// <summary>bridge-nf-call-iptables put back to what NetNsPS found, where it recorded that and the value is still its own; nothing otherwise.</summary>
+    public static (CommandSpec Command, CommandSpec Undo)? PutBackBridgeNetfilter(ISystemView view)
+    {
+        var current = view.Sysctl(Sysctl.BridgeNfCallIptables);
+        return current is not null && SettingsRecords.PutBack(view.RecordedSetting(Sysctl.BridgeNfCallIptables), current, null) is { } value
+            ? (Sysctl.Write(Sysctl.BridgeNfCallIptables, value), Sysctl.Write(Sysctl.BridgeNfCallIptables, current)) : null;
+    }
 
     /// <summary>What makes bridged traffic pass the firewall (sibling namespaces reaching a published port).</summary>
     public static Plan BridgeNetfilter(ISystemView view)

@@ -49,6 +49,9 @@ internal static class Fixes
 
     public static string SetHairpin(string port) => Cmdlet("Set-BridgeHairpin", port);
 
+    /// <summary>New-NetBridge again: on an existing bridge it adds only what is missing (its forward accepts where FORWARD drops).</summary>
+    public static string NewNetBridge(string bridge) => Cmdlet("New-NetBridge", bridge);
+
     /// <summary>Publish-NsPort for a mapping, naming only what differs from the cmdlet's defaults.</summary>
     public static string Publish(NsPortMapping m, string? defaultInternalAddress) => Cmdlet("Publish-NsPort", m.Namespace,
         ("InternalPort", m.InternalPort.ToString(CultureInfo.InvariantCulture)),

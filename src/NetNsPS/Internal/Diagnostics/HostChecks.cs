@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Firewall.Iptables;
 
 namespace NetNsPS.Internal.Diagnostics;
 
@@ -17,6 +18,7 @@ internal static class HostChecks
     public const string FirewalldCheck = "firewalld";
     public const string UfwCheck = "ufw";
     public const string JumpsCheck = "NetNsPS jumps";
+    public const string OtherToolsCheck = "other firewall tools";
 
     public static string ForwardOutCheck(string bridge) => $"FORWARD out of {bridge}";
 
@@ -33,7 +35,92 @@ internal static class HostChecks
         yield return Backends(h.Backends, h.Driver);
         yield return Firewalld(h);
         yield return Ufw(h);
+        yield return OtherTools(h);
         yield return Jumps(h);
+    }
+
+    /// <summary>
+    /// The other tools found managing this host's firewall (Docker, ufw, firewalld, rules split over iptables-legacy
+    /// and iptables-nft), by what they leave: their chains, tables and interfaces.
+    /// </summary>
+    internal static IReadOnlyList<string> OtherToolsFound(HostFacts h)
+    {
+        var chains = new[] { h.Firewall.Ruleset, h.Backends.Legacy, h.Backends.Nft }.OfType<FirewallRuleset>().SelectMany(r => r.Chains).ToList();
+        var found = new List<string>();
+        var docker = chains.Select(c => c.Name).Where(n => n == "DOCKER" || n.StartsWith("DOCKER-", StringComparison.Ordinal)).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var dockerTables = chains.Select(c => c.Table).Where(t => t.EndsWith(" docker-bridges", StringComparison.Ordinal)).Distinct().ToList();
+        var dockerLink = h.Link("docker0") is not null;
+        if (docker.Count > 0 || dockerTables.Count > 0 || dockerLink)
+        {
+            var evidence = new List<string>();
+            if (docker.Count > 0) evidence.Add("chains " + string.Join(", ", docker));
+            if (dockerTables.Count > 0) evidence.Add("table " + string.Join(", ", dockerTables));
+            if (dockerLink) evidence.Add("docker0");
+            found.Add($"Docker ({string.Join("; ", evidence)})");
+        }
+        if (h.Ufw.Active || chains.Any(c => c.Name.StartsWith("ufw-", StringComparison.Ordinal)))
+        {
+            found.Add(h.Ufw.Active ? "ufw (active)" : "ufw (ufw-* chains)");
+        }
+        if (h.Firewalld.Running || chains.Any(c => c.Table == "inet firewalld"))
+        {
+            found.Add(h.Firewalld.Running ? "firewalld (running)" : "firewalld (table inet firewalld)");
+        }
+        if (h.Backends.IsSplit)
+        {
+            found.Add("rules in both iptables-legacy and iptables-nft");
+        }
+        return found;
+    }
+
+    /// <summary>Which other tools manage the firewall, and what NetNsPS did about each bridge's traffic where FORWARD drops.</summary>
+    public static NsDiagnostic OtherTools(HostFacts h)
+    {
+        var found = OtherToolsFound(h);
+        var drops = h.Driver.ForwardPathDrops(h.Firewall);
+        var chain = h.Driver.ChainName(FirewallTable.Filter, FirewallHook.Forward);
+        var accepted = new List<string>();
+        var missing = new List<string>();
+        // The module's bridges: made by New-NetBridge (marked), or served by its rules; never docker0 and the like.
+        var ours = h.AddressedBridges.Where(b => Ownership.IsMarked(b) || h.Firewall.Rules.Any(r => r.Identity?.Bridge == b.Name)).Select(b => b.Name);
+        foreach (var bridge in ours)
+        {
+            var have = h.Firewall.Rules.Where(r => NatRules.IsBridgeTag(r.Tag, bridge)).Select(r => r.Tag).Distinct().Count();
+            if (have == NatRules.BridgeForward(bridge).Count())
+            {
+                accepted.Add(bridge);
+            }
+            else if (drops)
+            {
+                missing.Add(bridge);
+            }
+        }
+        // Under nftables, iptables' FORWARD shim holds the same accepts where that FORWARD drops.
+        if (h.Firewall.Ruleset.Chain("ip filter", IptablesDriver.OwnChain(FirewallHook.Forward)) is not null)
+        {
+            chain += " and iptables' " + IptablesDriver.OwnChain(FirewallHook.Forward);
+        }
+        var did = new List<string>();
+        if (accepted.Count > 0)
+        {
+            did.Add($"NetNsPS accepts the traffic of {string.Join(", ", accepted)} in {chain} (New-NetBridge)");
+        }
+        if (missing.Count > 0)
+        {
+            did.Add($"none yet for {string.Join(", ", missing)} ({Fixes.Join(missing.Select(Fixes.NewNetBridge))} adds them)");
+        }
+        if (accepted.Count == 0 && missing.Count == 0)
+        {
+            did.Add(drops ? "no NetNsPS bridge to accept traffic for" : "FORWARD does not drop: NetNsPS added nothing for it");
+        }
+        // What this means for the traffic, and its fix, is the FORWARD checks' (this one says who and what, so Ok).
+        return new NsDiagnostic
+        {
+            Check = OtherToolsCheck,
+            Status = NsDiagnosticStatus.Ok,
+            Observed = (found.Count == 0 ? "none found" : string.Join(", ", found)) + (drops ? "; FORWARD drops" : "") + "; " + string.Join("; ", did),
+            Why = "Docker, ufw and firewalld set FORWARD to drop what they do not know; the namespaces' traffic then passes only where NetNsPS accepts it in its own chain (New-NetBridge does, as Docker does for each of its networks), and firewalld also needs the bridge in a zone that allows it.",
+        };
     }
 
     public static NsDiagnostic IpForward(HostFacts h)
@@ -63,10 +150,11 @@ internal static class HostChecks
         if (status != NsDiagnosticStatus.Ok)
         {
             // Would Enable-NsMasquerade (whose rules accept both directions in the module's FORWARD chain) repair it?
-            var simulated = h.Simulate(NatRules.Masquerade(name, subnet.ToString()));
-            var repaired = probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
-            fix = repaired
+            // Else New-NetBridge, run again now that FORWARD drops (its accepts cover the same two directions)?
+            fix = Repairs(h, probes, NatRules.Masquerade(name, subnet.ToString()))
                 ? EnableMasquerade(h, name)
+                : NewNetBridgeRepairs(h, name, probes)
+                ? Fixes.NewNetBridge(name)
                 : Fixes.Join(new[]
                 {
                     statuses[0] == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts[0], Forward() with { InInterface = name, OutInterface = name, NotOutInterface = true }),
@@ -123,11 +211,24 @@ internal static class HostChecks
             Status = status,
             Observed = $"new: {Grading.Describe(verdicts[0], Grading.Accepted, Grading.FilterVerb)}; replies: {Grading.Describe(verdicts[1], Grading.Accepted, Grading.FilterVerb)}",
             Why = why,
-            // Accept only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
-            Fix = status == NsDiagnosticStatus.Ok ? "" : RawAccept(h, verdicts.First(v => Grading.Grade(v, Grading.Accepted) != NsDiagnosticStatus.Ok),
-                Forward() with { InInterface = name, OutInterface = name }),
+            // New-NetBridge run again accepts the bridge's traffic in the module's chain where FORWARD drops; else accept
+            // only what stays on this bridge: far narrower than `iptables -P FORWARD ACCEPT`.
+            Fix = status == NsDiagnosticStatus.Ok ? ""
+                : NewNetBridgeRepairs(h, name, probes) ? Fixes.NewNetBridge(name)
+                : RawAccept(h, verdicts.First(v => Grading.Grade(v, Grading.Accepted) != NsDiagnosticStatus.Ok), Forward() with { InInterface = name, OutInterface = name }),
         };
     }
+
+    /// <summary>Whether the ruleset, once these rules were ensured, accepts every probe in FORWARD.</summary>
+    private static bool Repairs(HostFacts h, IEnumerable<Probe> probes, IEnumerable<FirewallRule> rules)
+    {
+        var simulated = h.Simulate(rules);
+        return probes.All(p => Grading.Grade(RuleWalker.Walk(simulated, "filter", "FORWARD", p), Grading.Accepted) == NsDiagnosticStatus.Ok);
+    }
+
+    /// <summary>Whether New-NetBridge, run again, would repair it: it adds the bridge's accepts (only) where FORWARD drops, and they suffice.</summary>
+    private static bool NewNetBridgeRepairs(HostFacts h, string bridge, IEnumerable<Probe> probes) =>
+        h.Driver.ForwardPathDrops(h.Firewall) && Repairs(h, probes, NatRules.BridgeForward(bridge));
 
     /// <summary>
     /// A raw accept for traffic a verdict refused: first in the built-in chain (iptables), or, where nftables base
@@ -151,7 +252,7 @@ internal static class HostChecks
             : r.TablesInUse().Count == 0 ? $"{backend}: empty"
             : $"{backend}: {r.RuleCount} rules in {string.Join(", ", r.TablesInUse())}";
         var observed = $"{Holds("nf_tables", b.Nft)}; {Holds("legacy", b.Legacy)}; iptables is {b.Active ?? "unknown"}";
-        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        var split = b.IsSplit;
         var fix = split ? driver.RepairBackendSplit(b) : "";
         return new NsDiagnostic
         {

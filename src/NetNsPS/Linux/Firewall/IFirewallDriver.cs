@@ -28,6 +28,13 @@ public interface IFirewallDriver
     /// </summary>
     void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null);
 
+    /// <summary>
+    /// Whether the host's FORWARD path drops what nothing accepts in a place the module's own accepts count (iptables'
+    /// filter FORWARD with policy DROP or a trailing DROP or REJECT, as Docker, ufw and firewalld's iptables backend
+    /// leave it): then New-NetBridge accepts its bridge's traffic in the module's chain.
+    /// </summary>
+    bool ForwardPathDrops(FirewallSnapshot snapshot);
+
     /// <summary>The whole ruleset as it would be after PlanEnsure of these rules (for the diagnostics: would re-running a cmdlet repair it?).</summary>
     FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules);
 
@@ -82,4 +89,8 @@ public interface IFirewallDriver
 /// The two backends netfilter rules may be written to (x_tables "legacy" and nf_tables): which one the driver's
 /// tools use, and what each holds (null when it cannot be read). Both hook into the same packet path, so rules in either apply.
 /// </summary>
-public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft);
+public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft)
+{
+    /// <summary>Both backends hold rules (split brain): both apply, but `iptables` shows one.</summary>
+    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse().Count > 0;
+}

@@ -7,8 +7,11 @@ using System.Text;
 
 namespace NetNsPS.Linux.Firewall;
 
-/// <summary>What a module rule belongs to: a bridge's outbound NAT, a published port, or a bridge's shared localhost rules.</summary>
-public enum RuleKind { Masquerade, Port, Localnet }
+/// <summary>
+/// What a module rule belongs to: a bridge's outbound NAT, a published port, a bridge's shared localhost rules, or a
+/// bridge's own forwarded traffic (New-NetBridge's accepts where the host's FORWARD drops).
+/// </summary>
+public enum RuleKind { Masquerade, Port, Localnet, Bridge }
 
 /// <summary>
 /// A published port as its rules name it: protocol, host address (0.0.0.0 or :: for all of them) and port, and the
@@ -26,7 +29,7 @@ public sealed record PortKey(NsProtocol Protocol, IPAddress ExternalAddress, ush
 /// <summary>
 /// The identity of a module rule, written into the rule itself (an iptables comment, an nftables comment): one format
 /// and one parser. Fields are separated by ':'; an IPv6 address is written in brackets, so its own colons survive:
-/// <c>netnsps:masq:bridge0</c>, <c>netnsps:localnet:bridge0:guard</c>,
+/// <c>netnsps:masq:bridge0</c>, <c>netnsps:localnet:bridge0:guard</c>, <c>netnsps:bridge:bridge0:within</c>,
 /// <c>netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat</c>, <c>netnsps:port:tcp:[2001:db8::1]:8080:red:bridge0:dnat</c>.
 /// </summary>
 public sealed record RuleTag
@@ -35,6 +38,7 @@ public sealed record RuleTag
     private const string MasqueradeWord = "masq";
     private const string PortWord = "port";
     private const string LocalnetWord = "localnet";
+    private const string BridgeWord = "bridge";
 
     private RuleTag(RuleKind kind, string bridge, string? role, PortKey? port)
     {
@@ -59,6 +63,9 @@ public sealed record RuleTag
 
     public static RuleTag Localnet(string bridge, string? role = null) => new(RuleKind.Localnet, bridge, role, null);
 
+    /// <summary>One of a bridge's forward accepts ("within", "out", "reply").</summary>
+    public static RuleTag ForBridge(string bridge, string role) => new(RuleKind.Bridge, bridge, role, null);
+
     public static RuleTag ForPort(PortKey port, string role) => new(RuleKind.Port, port.Bridge, role, port);
 
     /// <summary>The same object's tag with another role (null: the main rule).</summary>
@@ -81,7 +88,7 @@ public sealed record RuleTag
                 fields.Add(Role ?? "");
                 break;
             default:
-                fields.Add(Kind == RuleKind.Masquerade ? MasqueradeWord : LocalnetWord);
+                fields.Add(Kind switch { RuleKind.Masquerade => MasqueradeWord, RuleKind.Bridge => BridgeWord, _ => LocalnetWord });
                 fields.Add(Bridge);
                 if (Role is not null)
                 {
@@ -125,13 +132,19 @@ public sealed record RuleTag
         }
         switch (f[1])
         {
-            case MasqueradeWord or LocalnetWord:
+            case MasqueradeWord or LocalnetWord or BridgeWord:
                 if (!IsName(f[2]))
                 {
                     return null;
                 }
                 var role = f.Count == 3 ? null : string.Join(':', f.GetRange(3, f.Count - 3));
-                return f[1] == MasqueradeWord ? Masquerade(f[2], role) : Localnet(f[2], role);
+                return f[1] switch
+                {
+                    MasqueradeWord => Masquerade(f[2], role),
+                    LocalnetWord => Localnet(f[2], role),
+                    // A bridge's accepts always have a role.
+                    _ => role is null ? null : ForBridge(f[2], role),
+                };
             case PortWord:
                 if (f.Count != 8 || ParseProtocol(f[2]) is not { } protocol || ParseAddress(f[3]) is not { } address
                     || !ushort.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var externalPort)

@@ -546,11 +546,13 @@ public sealed class IptablesDriver : IFirewallDriver
     /// DROP or REJECT (as Docker's iptables mode, ufw and firewalld's iptables backend leave it). nftables' accept
     /// does not override that: a packet must be accepted on every base chain of the hook.
     /// </summary>
-    public static bool ForwardDrops(FirewallSnapshot snapshot)
-    {
-        var forward = Own(snapshot).Ruleset.Chain("filter", BuiltinChain(FirewallHook.Forward));
-        return forward is not null && (forward.Policy == "DROP" || forward.Rules.LastOrDefault()?.Target is "DROP" or "REJECT");
-    }
+    public static bool ForwardDrops(FirewallSnapshot snapshot) => Drops(Own(snapshot).Ruleset.Chain("filter", BuiltinChain(FirewallHook.Forward)));
+
+    /// <summary>Whether a built-in chain drops what no rule of it accepts: policy DROP, or a last rule that drops or rejects.</summary>
+    public static bool Drops(FirewallChain? chain) =>
+        chain is not null && (chain.Policy == "DROP" || chain.Rules.LastOrDefault()?.Target is "DROP" or "REJECT");
+
+    bool IFirewallDriver.ForwardPathDrops(FirewallSnapshot snapshot) => ForwardDrops(snapshot);
 
     // ---- for the diagnostics ----
 
@@ -606,7 +608,7 @@ public sealed class IptablesDriver : IFirewallDriver
     /// </summary>
     public string RepairBackendSplit(BackendFacts b)
     {
-        var split = b.Legacy is not null && b.Nft is not null && b.Legacy.TablesInUse().Count > 0 && b.Nft.TablesInUse().Count > 0;
+        var split = b.IsSplit;
         if (!split)
         {
             return "";

@@ -470,9 +470,57 @@ public sealed class NftablesDriver : IFirewallDriver
 
     public FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules)
     {
+        var list = rules.ToList();
         var copy = Own(snapshot).Clone();
-        PlanEnsure(copy, rules, new Plan());
-        return copy.BuildRuleset();
+        PlanEnsure(copy, list, new Plan());
+        var ruleset = copy.BuildRuleset();
+        if (copy.Iptables is null && copy.Host is not null)
+        {
+            SimulateShim(ruleset, list);
+        }
+        return ruleset;
+    }
+
+    /// <summary>iptables-nft's filter FORWARD, as the diagnostics' ruleset names it.</summary>
+    private const string XtablesFilter = "ip filter";
+
+    /// <summary>
+    /// Read for the diagnostics, the ruleset holds iptables-nft's chains but no iptables snapshot to plan on: the
+    /// shim PlanEnsure would add where that FORWARD drops (the forward accepts in NETNSPS-FORWARD, its jump first).
+    /// </summary>
+    private static void SimulateShim(FirewallRuleset ruleset, IReadOnlyList<FirewallRule> rules)
+    {
+        var forward = ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward));
+        var accepts = rules.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward).ToList();
+        if (!IptablesDriver.Drops(forward) || accepts.Count == 0)
+        {
+            return;
+        }
+        var name = IptablesDriver.OwnChain(FirewallHook.Forward);
+        var shim = ruleset.GetOrAdd(XtablesFilter, name, owned: true);
+        foreach (var spec in accepts.Select(IptablesDriver.Spec).Where(spec => !shim.Rules.Any(r => r.NativeSpec.Skip(2).SequenceEqual(spec))))
+        {
+            ruleset.Append(IptablesDriver.ParseChainRule(XtablesFilter, name, spec));
+        }
+        if (!forward!.Rules.Any(r => r.Target == name))
+        {
+            forward.Rules.Insert(0, IptablesDriver.ParseChainRule(XtablesFilter, forward.Name, IptablesDriver.JumpSpec(FirewallTable.Filter, FirewallHook.Forward)));
+            for (var i = 0; i < forward.Rules.Count; i++)
+            {
+                forward.Rules[i] = forward.Rules[i] with { Position = i + 1 };
+            }
+        }
+    }
+
+    /// <summary>
+    /// iptables' FORWARD drops (the shim's case): as read for a cmdlet, from the iptables snapshot beside the table;
+    /// read for the diagnostics, from iptables-nft's chain in the ruleset.
+    /// </summary>
+    public bool ForwardPathDrops(FirewallSnapshot snapshot)
+    {
+        var own = Own(snapshot);
+        return own.Iptables is { } iptables ? IptablesDriver.ForwardDrops(iptables)
+            : own.Host is not null && IptablesDriver.Drops(own.Ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)));
     }
 
     // ---- the ruleset view (for the diagnostics) ----
