@@ -26,8 +26,11 @@ public static class LibNftables
     /// <summary>Opened with the context, on the same thread, so both see the same network namespace's ruleset.</summary>
     private static NftGeneration? _generation;
 
-    /// <summary>Runs through this context that changed something and succeeded (each one kernel transaction).</summary>
+    /// <summary>Runs through this context that changed something and succeeded (each one kernel transaction): all, and the calling thread's.</summary>
     private static long _commits;
+
+    [ThreadStatic]
+    private static long _threadCommits;
 
     [DllImport(Library, EntryPoint = "nft_ctx_new")]
     private static extern IntPtr CtxNew(uint flags);
@@ -93,6 +96,7 @@ public static class LibNftables
             if (rc == 0 && !IsReadOnly(commands))
             {
                 _commits++;
+                _threadCommits++;
             }
             return new ProcessResult(rc == 0 ? 0 : 1, output, error.TrimEnd('\n'));
         }
@@ -113,11 +117,11 @@ public static class LibNftables
     }
 
     /// <summary>
-    /// The ruleset generation of the context's network namespace (<see cref="NftGeneration"/>) and the number of this
-    /// context's own committed runs, read together: a later generation that is exactly the earlier one plus the runs
-    /// committed in between means nobody else changed the ruleset. Null where the generation cannot be read.
+    /// The ruleset generation of the context's network namespace (<see cref="NftGeneration"/>) with the counts of this
+    /// context's own committed runs, read together (<see cref="NftGenerationMark.OnlyOwnSince"/>). Null where the
+    /// generation cannot be read.
     /// </summary>
-    public static (uint Generation, long Commits)? Generation()
+    internal static NftGenerationMark? Generation()
     {
         lock (Gate)
         {
@@ -128,7 +132,7 @@ public static class LibNftables
             }
             try
             {
-                return (_generation.Read(), _commits);
+                return new NftGenerationMark(_generation.Read(), _commits, _threadCommits);
             }
             catch (Netlink.NetlinkException)
             {

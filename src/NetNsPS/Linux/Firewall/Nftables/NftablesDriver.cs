@@ -46,7 +46,7 @@ public sealed class NftablesDriver : IFirewallDriver
     {
         token.ThrowIfCancellationRequested();
         ProcessResult result;
-        (uint Generation, long Commits)? at = null;
+        NftGenerationMark? at = null;
         if (NetlinkSession.Enabled)
         {
             try
@@ -87,7 +87,7 @@ public sealed class NftablesDriver : IFirewallDriver
     }
 
     /// <summary>A whole read completed with iptables' side, kept as the table at its generation where it can be.</summary>
-    private static NftablesSnapshot Known(NftablesSnapshot snapshot, (uint Generation, long Commits)? at, IProcessRunner runner, CancellationToken token)
+    private static NftablesSnapshot Known(NftablesSnapshot snapshot, NftGenerationMark? at, IProcessRunner runner, CancellationToken token)
     {
         snapshot.Iptables = ReadIptables(runner, token);
         snapshot.ReadAt = at;
@@ -99,7 +99,7 @@ public sealed class NftablesDriver : IFirewallDriver
     }
 
     /// <summary>
-    /// Once a plan that changed the table has been applied: when the generation moved by exactly this process's own
+    /// Once a plan that changed the table has been applied: when the generation moved by exactly this thread's own
     /// transactions since the read, nobody else changed the ruleset, and the snapshot (planned on) is what the kernel
     /// holds, so it is kept for the next read. A plan on it that was never applied (-WhatIf, a rollback, declined)
     /// keeps it out for good.
@@ -122,7 +122,7 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             return;
         }
-        if (LibNftables.Generation() is { } now && now.Generation == unchecked(read.Generation + (uint)(now.Commits - read.Commits)))
+        if (LibNftables.Generation() is { } now && now.OnlyOwnSince(read))
         {
             own.ReadAt = now;
             NftablesCache.Remember(now.Generation, own);

@@ -59,7 +59,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// The ruleset generation and libnftables' own committed runs when this was read (null: not known, so never cached;
     /// see <see cref="NftablesCache"/>), and the plans made on it that have not been applied yet.
     /// </summary>
-    internal (uint Generation, long Commits)? ReadAt { get; set; }
+    internal NftGenerationMark? ReadAt { get; set; }
     internal int PendingPlans { get; set; }
 
     internal bool TableExists { get; set; }
