@@ -22,7 +22,8 @@
         'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',
         'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
         'Set-BridgeHairpin', 'Clear-NetNsPS',
-        'Get-NetNsPSOption', 'Set-NetNsPSOption'
+        'Get-NetNsPSOption', 'Set-NetNsPSOption',
+        'Deploy-NsLab', 'Get-NsLab', 'Remove-NsLab'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
