@@ -79,9 +79,11 @@ public static class LabPlanner
         var masquerade = lab.Bridges.Where(b => b.Masquerade && b.Address is not null)
             .SelectMany(b => NatRules.Masquerade(b.Name, b.Address!.Value.Network.ToString())).ToList();
         var targets = lab.Ports.Select(p => Target(view, lab, p)).ToList();
-        if (targets.Count == 0 && masquerade.Count == 0)
+        if (targets.Count == 0)
         {
-            return new Plan();
+            var plan = new Plan().About(MasqueradePlanner.Subject(string.Join(", ", lab.Bridges.Where(b => b.Masquerade).Select(b => b.Name))));
+            driver.PlanEnsure(view.Firewall(), masquerade, plan);
+            return plan;
         }
         var result = PortPlanner.Publish(view, driver, targets, masquerade);
         if (result.Refused.Count > 0)

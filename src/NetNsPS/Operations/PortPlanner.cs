@@ -107,10 +107,6 @@ internal static class PortPlanner
         var plan = new Plan();
         if (accepted.Count == 0)
         {
-            if (alongside.Count > 0)
-            {
-                driver.PlanEnsure(snapshot, alongside, plan);
-            }
             return new PublishResult(plan, accepted, refused);
         }
         // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.

@@ -1,0 +1,253 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using NetNsPS.Lab;
+using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
+using Xunit;
+
+namespace NetNsPS.Tests;
+
+/// <summary>Lab files: the reader's checks (each error names its key path and value) and the deploy plans, golden.</summary>
+public class LabTests
+{
+    private const int SelfPid = 4242;
+
+    private static Hashtable T(params (string Key, object? Value)[] entries)
+    {
+        var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in entries)
+        {
+            table[k] = v;
+        }
+        return table;
+    }
+
+    private static object[] L(params object[] items) => items;
+
+    /// <summary>The triangle without links: a masqueraded bridge, two namespaces on it, a route and a port.</summary>
+    public static Hashtable Triangle() => T(
+        ("Name", "tri"),
+        ("Bridges", L(T(("Name", "br0"), ("IPAddress", "192.168.15.1/24"), ("Masquerade", true)))),
+        ("Namespaces", L(
+            T(("Name", "red"), ("Bridge", "br0"), ("IPAddress", "192.168.15.2/24"), ("DefaultRoute", "192.168.15.1")),
+            T(("Name", "blue"), ("Bridge", "br0"), ("IPAddress", "192.168.15.3/24")),
+            T(("Name", "r1"), ("Exec", L("ip link add dummy0 type dummy", "sh -c 'echo hi > /dev/null'"))))),
+        ("Routes", L(T(("Namespace", "blue"), ("DestinationPrefix", "10.0.23.0/24"), ("NextHop", "192.168.15.2")))),
+        ("Ports", L(T(("Namespace", "red"), ("InternalPort", 80), ("ExternalPort", 8080)))));
+
+    private static LabSpec Read(Hashtable data) => LabReader.Read(data, "test.psd1", out _);
+
+    private static string Error(Hashtable data) => Assert.Throws<NetNsException>(() => Read(data)).Message;
+
+    private static Hashtable With(Hashtable data, string list, int index, string key, object? value)
+    {
+        var item = (Hashtable)((object[])data[list]!)[index];
+        item[key] = value;
+        return data;
+    }
+
+    [Fact]
+    public void ReadsTheTriangle()
+    {
+        var lab = Read(Triangle());
+        Assert.Equal("tri", lab.Name);
+        Assert.Equal(new[] { "red", "blue", "r1" }, lab.Namespaces.Select(n => n.Name));
+        Assert.Equal("eth0", lab.Namespaces[0].Interface);
+        Assert.Equal("veth-red", lab.Namespaces[0].HostInterface);
+        Assert.Equal(new[] { "sh", "-c", "echo hi > /dev/null" }, lab.Namespaces[2].Exec[1]);
+        Assert.Equal("tcp/8080->red:80", lab.Ports[0].ToString());
+        Assert.Equal(2, lab.AllRoutes().Count());
+    }
+
+    [Theory]
+    [InlineData("Namespaces", 1, "IPAddress", "10.0.0.300/24", "Namespaces[1].IPAddress: '10.0.0.300/24' is not a valid IPv4 address")]
+    [InlineData("Namespaces", 1, "IPAddress", "192.168.15.0/24", "Namespaces[1].IPAddress: '192.168.15.0/24' is the network address")]
+    [InlineData("Namespaces", 1, "IPAddress", "192.168.15.3", "Namespaces[1].IPAddress: '192.168.15.3' has no prefix length")]
+    [InlineData("Namespaces", 1, "Bridge", "br9", "Namespaces[1].Bridge: 'br9' is not one of the lab's Bridges (br0)")]
+    [InlineData("Namespaces", 1, "Name", "a/b", "Namespaces[1].Name: 'a/b' is not a valid namespace name")]
+    [InlineData("Namespaces", 1, "Name", "red", "Namespaces: namespace 'red' is named more than once")]
+    [InlineData("Namespaces", 0, "DefaultRoute", "192.168.15", "Namespaces[0].DefaultRoute: '192.168.15' is not a valid IPv4 address")]
+    [InlineData("Namespaces", 0, "Forwarding", "maybe", "Namespaces[0].Forwarding: 'maybe' is not $true or $false")]
+    [InlineData("Namespaces", 0, "Interface", "eth 0", "Namespaces[0].Interface: 'eth 0' is not a valid interface name")]
+    [InlineData("Namespaces", 0, "Exec", "sh -c 'oops", "Namespaces[0].Exec[0]: 'sh -c 'oops' has an unclosed ' quote")]
+    [InlineData("Bridges", 0, "Name", "br0.with.a.long.name", "Bridges[0].Name: 'br0.with.a.long.name' is not a valid interface name")]
+    [InlineData("Bridges", 0, "Masquerade", 3, "Bridges[0].Masquerade: '3' is not $true or $false")]
+    [InlineData("Routes", 0, "Namespace", "green", "Routes[0].Namespace: 'green' is not one of the lab's Namespaces (red, blue, r1)")]
+    [InlineData("Routes", 0, "DestinationPrefix", "10.0.23.1/24", "Routes[0].DestinationPrefix: '10.0.23.1/24' has host bits set")]
+    [InlineData("Routes", 0, "NextHop", null, "Routes[0].NextHop: is missing")]
+    [InlineData("Ports", 0, "ExternalPort", 70000, "Ports[0].ExternalPort: '70000' is not a port number 1-65535")]
+    [InlineData("Ports", 0, "InternalPort", "http", "Ports[0].InternalPort: 'http' is not a port number 1-65535")]
+    [InlineData("Ports", 0, "Protocol", "sctp", "Ports[0].Protocol: 'sctp' is not Tcp or Udp")]
+    [InlineData("Ports", 0, "Namespace", "r1", "Ports[0].Namespace: 'r1' has no Bridge and IPAddress")]
+    public void AnErrorNamesItsKeyPathAndValue(string list, int index, string key, object? value, string expected)
+    {
+        var message = Error(With(Triangle(), list, index, key, value));
+        Assert.Contains(expected, message);
+        Assert.StartsWith("The lab file test.psd1 is not valid; nothing was changed:", message);
+    }
+
+    [Fact]
+    public void EveryErrorIsListedAtOnce()
+    {
+        var data = With(With(Triangle(), "Namespaces", 0, "IPAddress", "x"), "Ports", 0, "ExternalPort", 0);
+        var message = Error(data);
+        Assert.Contains("Namespaces[0].IPAddress: 'x'", message);
+        Assert.Contains("Ports[0].ExternalPort: '0'", message);
+    }
+
+    [Fact]
+    public void TheNameIsRequiredAndChecked()
+    {
+        var data = Triangle();
+        data.Remove("Name");
+        Assert.Contains("Name: is missing", Error(data));
+        data["Name"] = "../etc";
+        Assert.Contains("Name: '../etc' is not a valid namespace name", Error(data));
+    }
+
+    [Fact]
+    public void AFileThatIsNotATableIsAnError() =>
+        Assert.Contains("(file): a table (@{ ... }) is expected, not 'hello'", Assert.Throws<NetNsException>(() => LabReader.Read("hello", "x", out _)).Message);
+
+    [Fact]
+    public void AMasqueradedBridgeNeedsAnAddress()
+    {
+        var data = Triangle();
+        ((Hashtable)((object[])data["Bridges"]!)[0]).Remove("IPAddress");
+        data["Namespaces"] = L(T(("Name", "red"), ("Bridge", "br0")));
+        data.Remove("Ports");
+        data.Remove("Routes");
+        Assert.Contains("Bridges[0].Masquerade: a masqueraded bridge needs an IPAddress", Error(data));
+    }
+
+    [Fact]
+    public void AnAddressNeedsABridge() =>
+        Assert.Contains("Namespaces[2].IPAddress: '10.1.1.1/24' needs a Bridge", Error(With(Triangle(), "Namespaces", 2, "IPAddress", "10.1.1.1/24")));
+
+    [Fact]
+    public void ADefaultHostInterfaceTooLongAsksForOne() =>
+        Assert.Contains("Namespaces[0].HostInterface: the default 'veth-averylongname' is longer than 15 characters",
+            Error(With(Triangle(), "Namespaces", 0, "Name", "averylongname")));
+
+    [Fact]
+    public void UnknownKeysWarnAtEveryLevel()
+    {
+        var data = With(Triangle(), "Namespaces", 1, "Colour", "blue");
+        data["Comment"] = "x";
+        LabReader.Read(data, "test.psd1", out var warnings);
+        Assert.Contains("(file): unknown key 'Comment' was ignored (known: Name, Bridges, Namespaces, Links, Routes, Ports)", warnings);
+        Assert.Contains(warnings, w => w.StartsWith("Namespaces[1]: unknown key 'Colour' was ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KeysTheBuildCannotDeployAreErrorsNotDrops()
+    {
+        var saved = LabReader.Features;
+        try
+        {
+            LabReader.Features = new LabFeatures(false, false, false);
+            var data = Triangle();
+            data["Links"] = L(T(("Endpoints", L("red:eth1", "blue:eth1"))));
+            With(data, "Namespaces", 2, "Forwarding", true);
+            var message = Error(data);
+            Assert.Contains("Links[0]: point-to-point links are not available in this build yet", message);
+            Assert.Contains("Namespaces[2].Forwarding: per-namespace IP forwarding is not available in this build yet", message);
+        }
+        finally
+        {
+            LabReader.Features = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData("ping -c 1 10.0.0.1", new[] { "ping", "-c", "1", "10.0.0.1" })]
+    [InlineData("sh -c \"echo 'a b'\"", new[] { "sh", "-c", "echo 'a b'" })]
+    [InlineData("  a\\ b  ''  ", new[] { "a b", "" })]
+    public void ExecLinesSplitWithoutAShell(string line, string[] argv)
+    {
+        Assert.Equal(argv, LabReader.SplitCommandLine(line, "Exec[0]"));
+        Assert.Equal(argv, LabReader.SplitCommandLine(LabData.JoinCommandLine(argv), "Exec[0]"));
+    }
+
+    [Fact]
+    public void TheStateFileRoundTrips()
+    {
+        var lab = Read(Triangle());
+        var record = new LabRecord(lab, "/tmp/tri.psd1", "0");
+        var back = LabStore.Parse(LabStore.ToJson(record), "state");
+        Assert.Equal(LabStore.ToJson(record), LabStore.ToJson(back));
+        Assert.Equal("0", back.ForwardingBefore);
+        Assert.Equal(lab.AllAddresses(), back.Spec.AllAddresses());
+    }
+
+    // ---- plans ----
+
+    private static string Render(IReadOnlyList<LabStage> stages, ISystemView view)
+    {
+        var text = new StringBuilder();
+        foreach (var stage in stages)
+        {
+            text.Append("stage: ").Append(stage.Name).Append('\n').Append(GoldenPlan.Render(() => stage.Plan(view)));
+        }
+        return text.ToString();
+    }
+
+    private static FakeSystemView Deployed() => new FakeSystemView()
+        .Namespace("red", "blue", "r1")
+        .Bridge("br0", address: "192.168.15.1/24")
+        .Veth("red", "eth0", "veth-red", master: "br0", address: "192.168.15.2/24")
+        .Veth("blue", "eth0", "veth-blue", master: "br0", address: "192.168.15.3/24")
+        .Device(null, "eth0", "dummy", "10.0.2.15/24");
+
+    [Fact]
+    public void AFreshDeployBuildsEverythingInOrder()
+    {
+        var lab = Read(Triangle());
+        var view = new FakeSystemView().Device(null, "eth0", "dummy", "10.0.2.15/24");
+        view.Sysctls[Sysctl.IpForward] = "0";
+        GoldenPlan.Check("lab/deploy-fresh", Render(LabPlanner.Converge(lab, null, IptablesDriver.Instance, SelfPid, new[] { "red", "blue", "r1" }, "0"), view));
+    }
+
+    [Fact]
+    public void RemovingALabTakesDownWhatItOwned()
+    {
+        var lab = Read(Triangle());
+        GoldenPlan.Check("lab/remove", Render(LabPlanner.Converge(LabSpec.Empty("tri"), lab, IptablesDriver.Instance, SelfPid, Array.Empty<string>(), "0"), Deployed()));
+    }
+
+    [Fact]
+    public void AnEditedFileConverges()
+    {
+        var owned = Read(Triangle());
+        // blue moves to 192.168.15.4, r1 is dropped, the route goes.
+        var data = With(Triangle(), "Namespaces", 1, "IPAddress", "192.168.15.4/24");
+        data["Namespaces"] = ((object[])data["Namespaces"]!).Take(2).ToArray();
+        data.Remove("Routes");
+        data.Remove("Ports");
+        var view = Deployed().Route("blue", new RouteRecord(IpPrefix.Parse("10.0.23.0/24", "d", null), System.Net.IPAddress.Parse("192.168.15.2"), "eth0", null, "boot", null, null));
+        GoldenPlan.Check("lab/deploy-edited", Render(LabPlanner.Converge(Read(data), owned, IptablesDriver.Instance, SelfPid, Array.Empty<string>(), null), view));
+    }
+
+    [Fact]
+    public void ALabThatIsAsItsFileSaysIsDeployed()
+    {
+        var data = Triangle();
+        data.Remove("Ports");
+        data.Remove("Routes");
+        ((Hashtable)((object[])data["Bridges"]!)[0])["Masquerade"] = false;
+        var lab = Read(data);
+        var view = Deployed();
+        view.Route("red", new RouteRecord(IpPrefix.Default(System.Net.Sockets.AddressFamily.InterNetwork), System.Net.IPAddress.Parse("192.168.15.1"), "eth0", null, "boot", null, null));
+        var status = LabPlanner.Status(view, IptablesDriver.Instance, new LabRecord(lab, "/x.psd1", null), SelfPid);
+        Assert.Equal("Deployed", status.State);
+        Assert.Empty(status.Drift);
+        var drifted = LabPlanner.Status(Deployed(), IptablesDriver.Instance, new LabRecord(lab, "/x.psd1", null), SelfPid);
+        Assert.Equal("Drifted", drifted.State);
+        Assert.Contains("route to default in namespace 'red'", drifted.Drift);
+        Assert.Equal("Missing", LabPlanner.Status(new FakeSystemView(), IptablesDriver.Instance, new LabRecord(lab, "/x.psd1", null), SelfPid).State);
+    }
+}
