@@ -62,6 +62,24 @@ public sealed class FakeSystemView : ISystemView
         return this;
     }
 
+    /// <summary>A point-to-point veth pair: <paramref name="name"/> in <paramref name="ns"/>, <paramref name="peer"/> in <paramref name="peerNs"/> (null: the host).</summary>
+    public FakeSystemView NsLink(string? ns, string name, string? peerNs, string peer, bool up = true, string? address = null, string? peerAddress = null)
+    {
+        var end = Link(name, "veth", null, up, null, address);
+        var other = Link(peer, "veth", null, up, null, peerAddress);
+        AddLink(ns, end with { PeerIndex = other.Index, PeerNetnsId = 0 });
+        AddLink(peerNs, other with { PeerIndex = end.Index, PeerNetnsId = 0 });
+        return this;
+    }
+
+    /// <summary>A veth pair with both ends in one namespace (a two-step `ip link add` + `set netns` stopped half way).</summary>
+    public FakeSystemView VethWithin(string ns, string name, string peer, bool up = false)
+    {
+        AddLink(ns, Link(name, "veth", null, up, null, null) with { PeerNameSameNamespace = peer });
+        AddLink(ns, Link(peer, "veth", null, up, null, null) with { PeerNameSameNamespace = name });
+        return this;
+    }
+
     public FakeSystemView Device(string? ns, string name, string kind = "dummy", string? address = null)
     {
         AddLink(ns, Link(name, kind, null, true, null, address));
@@ -158,6 +176,19 @@ public sealed class FakeSystemView : ISystemView
     {
         Reads.Add("Sysctl:" + key);
         return Sysctls.TryGetValue(key, out var value) ? value : null;
+    }
+
+    /// <summary>Kernel parameters of named namespaces, by (namespace, key).</summary>
+    public Dictionary<(string Namespace, string Key), string> NamespaceSysctls { get; } = new();
+
+    public string? Sysctl(string? ns, string key)
+    {
+        if (ns is null)
+        {
+            return Sysctl(key);
+        }
+        Reads.Add($"Sysctl:{ns}/{key}");
+        return !_namespaces.Contains(ns) ? throw Errors.NamespaceNotFound(ns) : NamespaceSysctls.TryGetValue((ns, key), out var value) ? value : null;
     }
 
     public string? PersistFileText() => PersistFile;

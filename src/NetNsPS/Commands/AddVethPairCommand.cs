@@ -66,7 +66,8 @@ public sealed class AddVethPairCommand : NetNsCmdlet
         Emit(ModelFactory.Veth(ns, insideNow, State.Link(null, peer)));
     }
 
-    private static string DefaultName(string? given, string fallback, string parameterName)
+    /// <summary>A given name, checked; or the default, which must fit the kernel's limit (a long namespace name makes a long default).</summary>
+    internal static string DefaultName(string? given, string fallback, string parameterName)
     {
         if (given is not null)
         {

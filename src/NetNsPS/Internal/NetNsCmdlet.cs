@@ -300,4 +300,16 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
             throw Errors.NamespaceNotFound(name);
         }
     }
+
+    /// <summary>One -Namespace item: null or empty is the host; a name must exist, or have been announced by a -WhatIf run before.</summary>
+    protected string? ExistingNamespaceOrHost(string? item, string parameterName = "Namespace")
+    {
+        if (string.IsNullOrEmpty(item))
+        {
+            return null;
+        }
+        var ns = Names.Namespace(item, parameterName);
+        RequireNamespace(ns);
+        return ns;
+    }
 }

@@ -6,11 +6,13 @@ namespace NetNsPS.Internal;
 /// <summary>The kernel settings the module reports, as output objects.</summary>
 internal static class SysctlSettings
 {
-    public static SysctlSetting IpForward() => new()
+    /// <summary>net.ipv4.ip_forward of the host, or of a named namespace (never persisted there).</summary>
+    public static SysctlSetting IpForward(string? ns = null) => new()
     {
+        Namespace = ns,
         Name = Sysctl.IpForward,
-        Value = Sysctl.Read(Sysctl.IpForward),
-        PersistentPath = Sysctl.PersistFileIsOurs() ? Sysctl.PersistFile : null,
+        Value = Sysctl.Read(ns, Sysctl.IpForward),
+        PersistentPath = ns is null && Sysctl.PersistFileIsOurs() ? Sysctl.PersistFile : null,
     };
 
     public static SysctlSetting BridgeNetfilter() => new()

@@ -48,11 +48,32 @@ public static class Ip
     /// what the article's `ip link add` + `ip link set NAME netns NS` do, in one step, with no half-built state
     /// between them and without the kernel's costly move of a device between namespaces.
     /// </summary>
-    public static CommandSpec AddVethInNamespace(string name, string ns, string peer) =>
-        Link(null, "add", "name", name, "netns", ns, "type", "veth", "peer", "name", peer) with
+    public static CommandSpec AddVethInNamespace(string name, string ns, string peer) => AddVeth(name, ns, peer, null);
+
+    /// <summary>
+    /// A veth pair created in one step with each end already where it belongs: <paramref name="name"/> in
+    /// <paramref name="ns"/>, <paramref name="peer"/> in <paramref name="peerNs"/> (null: the host, for either end).
+    /// `ip link add name A netns NS1 type veth peer name B netns NS2`; natively one RTM_NEWLINK with both namespaces.
+    /// </summary>
+    public static CommandSpec AddVeth(string name, string? ns, string peer, string? peerNs)
+    {
+        var args = new List<string>();
+        if (ns is not null)
         {
-            Native = s => WithNamespaceFd(ns, fd => RtNetlink.AddLink(s.For(null), name, "veth", peer, fd)),
+            args.Add("netns");
+            args.Add(ns);
+        }
+        args.AddRange(new[] { "type", "veth", "peer", "name", peer });
+        if (peerNs is not null)
+        {
+            args.Add("netns");
+            args.Add(peerNs);
+        }
+        return Link(null, "add", "name", name, args.ToArray()) with
+        {
+            Native = s => WithNamespaceFd(ns, fd => WithNamespaceFd(peerNs, peerFd => RtNetlink.AddLink(s.For(null), name, "veth", peer, fd, peerFd))),
         };
+    }
 
     public static CommandSpec DeleteLink(string? ns, string name) =>
         Link(ns, "delete", "dev", name) with { Native = s => RtNetlink.DeleteLink(s.For(ns), name) };
@@ -78,9 +99,14 @@ public static class Ip
             },
         };
 
-    /// <summary>Runs an action with an open file descriptor of a named namespace, closing it after.</summary>
-    private static void WithNamespaceFd(string ns, Action<int> action)
+    /// <summary>Runs an action with an open file descriptor of a named namespace (null for none: the host), closing it after.</summary>
+    private static void WithNamespaceFd(string? ns, Action<int?> action)
     {
+        if (ns is null)
+        {
+            action(null);
+            return;
+        }
         var fd = Libc.Open(NetState.NamespacePath(ns), Libc.OReadOnly | Libc.OCloExec);
         if (fd < 0)
         {

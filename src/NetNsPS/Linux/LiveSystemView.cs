@@ -40,6 +40,8 @@ public sealed class LiveSystemView : ISystemView
 
     public string? Sysctl(string key) => Linux.Sysctl.Read(key);
 
+    public string? Sysctl(string? ns, string key) => Linux.Sysctl.Read(ns, key);
+
     public string? PersistFileText() => File.Exists(Linux.Sysctl.PersistFile) ? File.ReadAllText(Linux.Sysctl.PersistFile) : null;
 
     public string MachineId() => _machineId ??= BridgeMac.MachineId();

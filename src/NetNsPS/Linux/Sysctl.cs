@@ -59,6 +59,28 @@ public static class Sysctl
         }
     }
 
+    /// <summary>
+    /// The current value inside a named namespace (null: the host), or null when the parameter does not exist there. /proc/sys/net
+    /// shows the network namespace of the thread that reads it, so the read runs on a thread of its own that enters the namespace.
+    /// </summary>
+    public static string? Read(string? ns, string key) =>
+        ns is null ? Read(key) : NamedNamespaces.OnOwnThread(() => NamespaceEntry.CreateInside(ns, () => Read(key)));
+
+    /// <summary>
+    /// `sysctl -w key=value` inside a named namespace (null: the host): `ip netns exec NS sysctl -w key=value`; natively the
+    /// value is written to /proc/sys from a thread of our own inside the namespace, without starting a program.
+    /// </summary>
+    public static CommandSpec Write(string? ns, string key, string value) => ns is null
+        ? Write(key, value)
+        : new CommandSpec("ip", "netns", "exec", ns, "sysctl", "-w", $"{key}={value}")
+        {
+            Native = _ => NamedNamespaces.OnOwnThread(() => NamespaceEntry.CreateInside(ns, () =>
+            {
+                WriteProc(key, value);
+                return true;
+            })),
+        };
+
     /// <summary>`sysctl -w key=value`; natively, the value is written to /proc/sys without starting sysctl.</summary>
     public static CommandSpec Write(string key, string value) =>
         new CommandSpec("sysctl", "-w", $"{key}={value}") { Native = _ => WriteProc(key, value) };

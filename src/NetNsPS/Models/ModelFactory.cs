@@ -35,6 +35,17 @@ internal static class ModelFactory
         Hairpin = peer?.Hairpin ?? false,
     };
 
+    public static NsLink Link(string? ns, LinkRecord end, string? peerNs, LinkRecord? peer) => new()
+    {
+        Namespace = ns,
+        InterfaceName = end.Name,
+        IPAddress = end.Ipv4Addresses.Select(a => a.Cidr).ToArray(),
+        PeerNamespace = peerNs,
+        PeerInterfaceName = peer?.Name ?? "",
+        PeerIPAddress = peer?.Ipv4Addresses.Select(a => a.Cidr).ToArray() ?? System.Array.Empty<string>(),
+        State = end.OperState,
+    };
+
     public static NsIPAddress Address(string? ns, string device, AddressRecord a) => new()
     {
         Namespace = ns,

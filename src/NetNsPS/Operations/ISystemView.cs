@@ -39,6 +39,9 @@ public interface ISystemView
     /// <summary>A kernel parameter of the host's network namespace, or null where it does not exist.</summary>
     string? Sysctl(string key);
 
+    /// <summary>A kernel parameter inside a named network namespace (null: the host), or null where it does not exist.</summary>
+    string? Sysctl(string? ns, string key);
+
     /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
     string? PersistFileText();
 

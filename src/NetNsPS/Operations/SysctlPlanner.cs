@@ -6,14 +6,29 @@ namespace NetNsPS.Operations;
 /// <summary>Kernel parameters the module sets: IP forwarding (and its persist file), bridge netfilter.</summary>
 public static class SysctlPlanner
 {
-    /// <summary>What turns IP forwarding on, and with <paramref name="persist"/> writes NetNsPS's persist file.</summary>
-    public static Plan EnableIpForward(ISystemView view, bool persist)
+    /// <summary>
+    /// What turns IP forwarding on, and with <paramref name="persist"/> writes NetNsPS's persist file. In a named namespace
+    /// (<paramref name="ns"/>; null: the host) it makes the namespace a router; there is nothing to persist: the namespace
+    /// ends with the boot, so -Persist is refused. <paramref name="namespacePlanned"/>: the namespace is one a -WhatIf run
+    /// before announced, so its (default) value is not read.
+    /// </summary>
+    public static Plan EnableIpForward(ISystemView view, bool persist, string? ns = null, bool namespacePlanned = false)
     {
-        var plan = new Plan().About("IP forwarding");
-        var current = view.Sysctl(Sysctl.IpForward);
+        if (ns is not null && persist)
+        {
+            throw new NetNsException(
+                $"-Persist writes {Sysctl.PersistFile}, which the host reads at boot; a namespace does not outlive the boot, so there is nothing to persist for '{ns}'. Leave out -Persist, or -Namespace.",
+                "PersistInNamespace", ErrorCategory.InvalidArgument, ns);
+        }
+        var plan = new Plan().About(ForwardingSubject(ns));
+        var current = namespacePlanned ? null : view.Sysctl(ns, Sysctl.IpForward);
         if (current != "1")
         {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, "1"), Sysctl.Write(Sysctl.IpForward, current ?? "0"));
+            plan.Add(Sysctl.Write(ns, Sysctl.IpForward, "1"), Sysctl.Write(ns, Sysctl.IpForward, current ?? "0"));
+        }
+        if (ns is not null)
+        {
+            return plan;
         }
         var file = view.PersistFileText();
         if (persist && !Sysctl.IsOurs(file))
@@ -28,21 +43,24 @@ public static class SysctlPlanner
         return plan;
     }
 
-    /// <summary>What turns IP forwarding off and removes NetNsPS's persist file (never another's).</summary>
-    public static Plan DisableIpForward(ISystemView view)
+    /// <summary>What turns IP forwarding off and removes NetNsPS's persist file (never another's); in a namespace, only the former.</summary>
+    public static Plan DisableIpForward(ISystemView view, string? ns = null, bool namespacePlanned = false)
     {
-        var plan = new Plan().About("IP forwarding");
-        var current = view.Sysctl(Sysctl.IpForward);
+        var plan = new Plan().About(ForwardingSubject(ns));
+        // A namespace made just now forwards nothing (the kernel's default), so one announced by -WhatIf needs no change.
+        var current = namespacePlanned ? "0" : view.Sysctl(ns, Sysctl.IpForward);
         if (current != "0")
         {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, "0"), Sysctl.Write(Sysctl.IpForward, current ?? "1"));
+            plan.Add(Sysctl.Write(ns, Sysctl.IpForward, "0"), Sysctl.Write(ns, Sysctl.IpForward, current ?? "1"));
         }
-        if (Sysctl.IsOurs(view.PersistFileText()))
+        if (ns is null && Sysctl.IsOurs(view.PersistFileText()))
         {
             plan.About(Sysctl.PersistFile).Add(Sysctl.RemovePersistFile(), Sysctl.WritePersistFile());
         }
         return plan;
     }
+
+    private static string ForwardingSubject(string? ns) => ns is null ? "IP forwarding" : $"IP forwarding in namespace '{ns}'";
 
     /// <summary>What makes bridged traffic pass the firewall (sibling namespaces reaching a published port).</summary>
     public static Plan BridgeNetfilter(ISystemView view)

@@ -103,7 +103,7 @@ internal static class NamedNamespaces
     }
 
     /// <summary>Runs one piece of work on a thread of its own that ends with it (setns and unshare change only that thread).</summary>
-    private static T OnOwnThread<T>(Func<T> work)
+    internal static T OnOwnThread<T>(Func<T> work)
     {
         var result = DedicatedThreads.Run(new[] { work }, w => w(), maxParallel: 1, CancellationToken.None)[0];
         if (result.Error is not null)

@@ -18,7 +18,7 @@ internal static class RtNetlink
     private const ushort Dump = Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP;
 
     /// <summary>Creates a link; with <paramref name="namespaceFd"/> the new link (not a veth's peer) is created in that namespace.</summary>
-    public static void AddLink(NetlinkSocket socket, string name, string kind, string? peer, int? namespaceFd)
+    public static void AddLink(NetlinkSocket socket, string name, string kind, string? peer, int? namespaceFd, int? peerNamespaceFd = null)
     {
         var m = new NetlinkMessage(Uapi.RTM_NEWLINK, Create, NetlinkMessage.InterfaceInfo()).String(Uapi.IFLA_IFNAME, name);
         if (namespaceFd is { } fd)
@@ -28,7 +28,13 @@ internal static class RtNetlink
         m.BeginNested(Uapi.IFLA_LINKINFO).String(Uapi.IFLA_INFO_KIND, kind);
         if (peer is not null)
         {
-            m.BeginNested(Uapi.IFLA_INFO_DATA).BeginNested(Uapi.VETH_INFO_PEER).Raw(NetlinkMessage.InterfaceInfo()).String(Uapi.IFLA_IFNAME, peer).EndNested().EndNested();
+            var p = m.BeginNested(Uapi.IFLA_INFO_DATA).BeginNested(Uapi.VETH_INFO_PEER).Raw(NetlinkMessage.InterfaceInfo()).String(Uapi.IFLA_IFNAME, peer);
+            if (peerNamespaceFd is { } peerFd)
+            {
+                // Without it the peer is made in the socket's namespace (the kernel's src_net), not in the first end's.
+                p.U32(Uapi.IFLA_NET_NS_FD, (uint)peerFd);
+            }
+            p.EndNested().EndNested();
         }
         socket.Execute(m.EndNested());
     }
