@@ -212,6 +212,35 @@ public class LabTests
         GoldenPlan.Check("lab/deploy-fresh", Render(LabPlanner.Converge(lab, null, IptablesDriver.Instance, SelfPid, new[] { "red", "blue", "r1" }, "0"), view));
     }
 
+    /// <summary>The Pester chain lab (tests/Pester/Lab/chain.psd1) as data: routers with forwarding and links.</summary>
+    public static Hashtable Chain() => T(
+        ("Name", "chain"),
+        ("Bridges", L(T(("Name", "br1"), ("IPAddress", "10.0.1.254/24")))),
+        ("Namespaces", L(
+            T(("Name", "h1"), ("Bridge", "br1"), ("IPAddress", "10.0.1.2/24"), ("DefaultRoute", "10.0.1.1")),
+            T(("Name", "r1"), ("Bridge", "br1"), ("IPAddress", "10.0.1.1/24"), ("Forwarding", true)),
+            T(("Name", "r2"), ("Forwarding", true)))),
+        ("Links", L(T(("Endpoints", L("r1:eth-r2", "r2:eth-r1")), ("IPAddress", L("10.0.12.1/30", "10.0.12.2/30"))))),
+        ("Routes", L(T(("Namespace", "r2"), ("DestinationPrefix", "10.0.1.0/24"), ("NextHop", "10.0.12.1")))));
+
+    [Fact]
+    public void AChainOfRoutersDeploysLinksAndForwarding()
+    {
+        var view = new FakeSystemView().Device(null, "eth0", "dummy", "10.0.2.15/24");
+        GoldenPlan.Check("lab/deploy-chain", Render(LabPlanner.Converge(Read(Chain()), null, IptablesDriver.Instance, SelfPid, new[] { "h1", "r1", "r2" }, null), view));
+    }
+
+    [Theory]
+    [InlineData("Endpoints", new object[] { "r1:eth-r2" }, "Links[0].Endpoints: 'r1:eth-r2' is not two endpoints")]
+    [InlineData("Endpoints", new object[] { "r1:eth-r2", "r9:eth-r1" }, "Links[0].Endpoints[1]: 'r9' of 'r9:eth-r1' is not one of the lab's Namespaces (h1, r1, r2)")]
+    [InlineData("Endpoints", new object[] { "r1:eth-r2", "r2" }, "Links[0].Endpoints[1]: 'r2' is not 'namespace:interface'")]
+    [InlineData("Endpoints", new object[] { "r1:eth-r2", "r1:eth-x" }, "Links[0].Endpoints: both ends are in namespace 'r1'")]
+    [InlineData("Endpoints", new object[] { "r1:eth0", "r2:eth-r1" }, "Links: interface 'r1:eth0' is named more than once")]
+    [InlineData("IPAddress", new object[] { "10.0.12.1/30" }, "Links[0].IPAddress: '10.0.12.1/30' is not two addresses, one per endpoint")]
+    [InlineData("IPAddress", new object[] { "10.0.12.1/30", "10.0.12.3/30" }, "Links[0].IPAddress[1]: '10.0.12.3/30' is the broadcast address")]
+    public void ALinkErrorNamesItsKeyPathAndValue(string key, object[] value, string expected) =>
+        Assert.Contains(expected, Error(With(Chain(), "Links", 0, key, value)));
+
     [Fact]
     public void RemovingALabTakesDownWhatItOwned()
     {

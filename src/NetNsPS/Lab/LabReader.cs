@@ -551,6 +551,6 @@ public sealed class LabReader
 /// <summary>The lab keys this build deploys beyond the core ones.</summary>
 public sealed record LabFeatures(bool Links, bool Shaping, bool Forwarding)
 {
-    public static readonly LabFeatures Current = new(Links: false, Shaping: false, Forwarding: false);
+    public static readonly LabFeatures Current = new(Links: true, Shaping: false, Forwarding: true);
     public static readonly LabFeatures All = new(true, true, true);
 }

@@ -56,10 +56,20 @@ public static class LabPlanner
         {
             plan.Append(VethPlanner.Ensure(view, new VethIntent(n.Name, n.Interface, n.HostInterface, n.Bridge) { InnerNameIsLocal = true }, selfPid));
         }
-        foreach (var (ns, device, address) in lab.AllAddresses().Where(a => a.Namespace is not null))
+        foreach (var n in lab.Namespaces.Where(n => n.Bridge is not null && n.Address is not null))
         {
-            var planned = !view.NamespaceExists(ns!) || view.Link(ns, device) is null;
-            plan.Append(AddressPlanner.Add(view, ns, device, address, deviceIsPlanned: planned));
+            var planned = !view.NamespaceExists(n.Name) || view.Link(n.Name, n.Interface) is null;
+            plan.Append(AddressPlanner.Add(view, n.Name, n.Interface, n.Address!.Value, deviceIsPlanned: planned));
+        }
+        foreach (var l in lab.Links)
+        {
+            // The lab makes its namespaces in this plan: one missing now is planned, not an error.
+            plan.Append(LinkPlanner.Ensure(view, new LinkIntent(l.A.Namespace, l.A.Interface, l.B.Namespace, l.B.Interface, l.AddressA, l.AddressB),
+                selfPid, isPlanned: _ => true));
+        }
+        foreach (var n in lab.Namespaces.Where(n => n.Forwarding))
+        {
+            plan.Append(SysctlPlanner.EnableIpForward(view, persist: false, n.Name, namespacePlanned: !view.NamespaceExists(n.Name)));
         }
         foreach (var r in lab.AllRoutes())
         {
@@ -179,6 +189,18 @@ public static class LabPlanner
                 plan.Append(VethPlanner.Remove(view, n.Name, n.Interface));
             }
         }
+        foreach (var l in owned.Links.Where(l => !desired.Links.Any(d => SameEnds(d, l))))
+        {
+            var end = Stays(l.A.Namespace) ? l.A : Stays(l.B.Namespace) ? l.B : null;
+            if (end is not null)
+            {
+                plan.Append(LinkPlanner.Remove(view, end.Namespace, end.Interface));
+            }
+        }
+        foreach (var n in owned.Namespaces.Where(n => n.Forwarding && Stays(n.Name) && !desired.Namespace(n.Name)!.Forwarding))
+        {
+            plan.Append(SysctlPlanner.DisableIpForward(view, n.Name));
+        }
         // Deleting a namespace deletes its interfaces, and with them the other end of their veth pairs.
         foreach (var n in owned.Namespaces.Where(n => desired.Namespace(n.Name) is null))
         {
@@ -227,6 +249,8 @@ public static class LabPlanner
             Drift = drift.Distinct().ToArray(),
         };
     }
+
+    private static bool SameEnds(LabLink a, LabLink b) => (a.A == b.A && a.B == b.B) || (a.A == b.B && a.B == b.A);
 
     /// <summary>Masquerade and published ports need the host to forward (the lab turns it on, and back off when it goes).</summary>
     public static bool NeedsHostForwarding(LabSpec lab) => lab.Ports.Count > 0 || lab.Bridges.Any(b => b.Masquerade);
