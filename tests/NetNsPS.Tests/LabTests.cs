@@ -241,6 +241,23 @@ public class LabTests
     public void ALinkErrorNamesItsKeyPathAndValue(string key, object[] value, string expected) =>
         Assert.Contains(expected, Error(With(Chain(), "Links", 0, key, value)));
 
+    [Theory]
+    [InlineData(LabGraphFormat.Mermaid)]
+    [InlineData(LabGraphFormat.Dot)]
+    public void ShowDrawsNamespacesBridgesInterfacesAddressesAndPorts(LabGraphFormat format)
+    {
+        var data = Chain();
+        data["Ports"] = L(T(("Namespace", "h1"), ("InternalPort", 80), ("ExternalPort", 8080)));
+        ((object[])data["Bridges"]!)[0] = T(("Name", "br1"), ("IPAddress", "10.0.1.254/24"), ("Masquerade", true));
+        var text = LabGraph.Render(Read(data), format);
+        GoldenPlan.Check($"lab/graph-chain.{format.ToString().ToLowerInvariant()}", text);
+        foreach (var part in new[] { "h1", "r1 (router)", "bridge br1", "10.0.1.254/24", "masquerade", "eth0 10.0.1.2/24", "veth-h1",
+            "eth-r2 10.0.12.1/30", "eth-r1 10.0.12.2/30", "tcp/8080 on the host", "10.0.1.2:80", "10.0.1.0/24 via 10.0.12.1" })
+        {
+            Assert.Contains(part, text);
+        }
+    }
+
     [Fact]
     public void RemovingALabTakesDownWhatItOwned()
     {
