@@ -24,7 +24,7 @@
         'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
         'Set-BridgeHairpin', 'Clear-NetNsPS',
         'Get-NetNsPSOption', 'Set-NetNsPSOption',
-        'Deploy-NsLab', 'Get-NsLab', 'Remove-NsLab', 'Show-NsLab'
+        'Deploy-NsLab', 'Get-NsLab', 'Remove-NsLab', 'Export-NsLab', 'Show-NsLab'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -79,6 +79,8 @@ public class LabTests
     [InlineData("Routes", 0, "Namespace", "green", "Routes[0].Namespace: 'green' is not one of the lab's Namespaces (red, blue, r1)")]
     [InlineData("Routes", 0, "DestinationPrefix", "10.0.23.1/24", "Routes[0].DestinationPrefix: '10.0.23.1/24' has host bits set")]
     [InlineData("Routes", 0, "NextHop", null, "Routes[0].NextHop: is missing")]
+    [InlineData("Routes", 0, "NextHop", "10.9.9.9", "Routes[0].NextHop: '10.9.9.9' is not on a network of namespace 'blue' (192.168.15.3/24)")]
+    [InlineData("Namespaces", 0, "DefaultRoute", "10.9.9.9", "Namespaces[0].DefaultRoute: '10.9.9.9' is not on a network of namespace 'red' (192.168.15.2/24)")]
     [InlineData("Ports", 0, "ExternalPort", 70000, "Ports[0].ExternalPort: '70000' is not a port number 1-65535")]
     [InlineData("Ports", 0, "InternalPort", "http", "Ports[0].InternalPort: 'http' is not a port number 1-65535")]
     [InlineData("Ports", 0, "Protocol", "sctp", "Ports[0].Protocol: 'sctp' is not Tcp or Udp")]

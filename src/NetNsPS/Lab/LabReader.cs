@@ -73,9 +73,34 @@ public sealed class LabReader
         Duplicates(namespaces.Where(n => n.Bridge is not null).Select(n => $"{n.Name}:{n.Interface}")
             .Concat(links.SelectMany(l => new[] { l.A.ToString(), l.B.ToString() })), "Links", "interface");
         var routes = List(top, "Routes").Select((item, i) => ReadRoute(item, $"Routes[{i}]", namespaces)).OfType<LabRoute>().ToList();
+        var lab = new LabSpec(name, bridges, namespaces, links, routes, Array.Empty<LabPort>());
+        NextHopsOnLink(lab, List(top, "Routes").Count == routes.Count);
         var ports = List(top, "Ports").Select((item, i) => ReadPort(item, $"Ports[{i}]", namespaces)).OfType<LabPort>().ToList();
         Duplicates(ports.Select(p => $"{p.Protocol.ToString().ToLowerInvariant()} port {p.ExternalPort}"), "Ports", "published");
         return new LabSpec(name, bridges, namespaces, links, routes, ports);
+    }
+
+    /// <summary>A gateway must be on a network of its namespace (its bridge's or a link's), or the kernel refuses the route half way.</summary>
+    private void NextHopsOnLink(LabSpec lab, bool routesIndexed)
+    {
+        var addresses = lab.AllAddresses().ToList();
+        bool OnLink(string ns, IPAddress hop) => addresses.Any(a => a.Namespace == ns && a.Address.Network.Contains(hop));
+        string Networks(string ns) => List(addresses.Where(a => a.Namespace == ns).Select(a => a.Address.ToString()));
+        for (var i = 0; i < lab.Namespaces.Count; i++)
+        {
+            if (lab.Namespaces[i] is { DefaultRoute: { } gateway } n && !OnLink(n.Name, gateway))
+            {
+                Error($"Namespaces[{i}].DefaultRoute: '{gateway}' is not on a network of namespace '{n.Name}' ({Networks(n.Name)})");
+            }
+        }
+        for (var i = 0; routesIndexed && i < lab.Routes.Count; i++)
+        {
+            var r = lab.Routes[i];
+            if (!OnLink(r.Namespace, r.NextHop))
+            {
+                Error($"Routes[{i}].NextHop: '{r.NextHop}' is not on a network of namespace '{r.Namespace}' ({Networks(r.Namespace)})");
+            }
+        }
     }
 
     private LabBridge? ReadBridge(object? item, string path)
