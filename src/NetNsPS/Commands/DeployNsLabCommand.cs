@@ -41,8 +41,7 @@ public sealed class DeployNsLabCommand : NetNsCmdlet
             }
             var created = lab.Namespaces.Where(n => !State.NamespaceExists(n.Name)).Select(n => n.Name).ToList();
             // Deleting a namespace frees its interfaces a moment later: wait for them before building, and before the output.
-            var leaving = (previous?.Spec.Namespaces ?? Array.Empty<LabNamespace>()).Where(n => lab.Namespace(n.Name) is null && State.NamespaceExists(n.Name))
-                .SelectMany(n => NamespaceRemoval.HostEnds(State, n.Name)).ToList();
+            var leaving = LabPlanner.HostEnds(State, (previous?.Spec.Namespaces ?? Array.Empty<LabNamespace>()).Where(n => lab.Namespace(n.Name) is null));
             var stages = LabPlanner.Converge(lab, previous?.Spec, Firewall, Environment.ProcessId, created, forwardingBefore);
             commands = ApplyStages($"Deploy-NsLab {lab.Name}", stages, stage =>
             {

@@ -30,7 +30,7 @@ public sealed class RemoveNsLabCommand : NetNsCmdlet
         using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
         {
             State.Invalidate();
-            var leaving = record.Spec.Namespaces.Where(n => State.NamespaceExists(n.Name)).SelectMany(n => NamespaceRemoval.HostEnds(State, n.Name)).ToList();
+            var leaving = LabPlanner.HostEnds(State, record.Spec.Namespaces);
             var stages = LabPlanner.Converge(LabSpec.Empty(name), record.Spec, Firewall, Environment.ProcessId, Array.Empty<string>(), record.ForwardingBefore);
             ApplyStages($"Remove-NsLab {name}", stages);
             if (IsWhatIf)

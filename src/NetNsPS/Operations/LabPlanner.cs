@@ -250,6 +250,14 @@ public static class LabPlanner
         };
     }
 
+    /// <summary>
+    /// The host ends (interface indexes) of these namespaces' bridged veths, by their names in the lab: what deleting the
+    /// namespaces frees a moment later (NamespaceRemoval.WaitGone waits for them).
+    /// </summary>
+    public static List<int> HostEnds(ISystemView view, IEnumerable<LabNamespace> namespaces) =>
+        namespaces.Where(n => n.Bridge is not null && view.NamespaceExists(n.Name))
+            .Select(n => view.Link(null, n.HostInterface)?.Index).OfType<int>().ToList();
+
     private static bool SameEnds(LabLink a, LabLink b) => (a.A == b.A && a.B == b.B) || (a.A == b.B && a.B == b.A);
 
     /// <summary>Masquerade and published ports need the host to forward (the lab turns it on, and back off when it goes).</summary>
