@@ -261,6 +261,42 @@ public class LabTests
     }
 
     [Fact]
+    public void AContainerlabTopologyIsPlainNamespacesBridgesAndLinks()
+    {
+        const string yaml = @"
+name: clab
+mgmt: { network: x }
+topology:
+  nodes:
+    br1: { kind: bridge }
+    r1: { kind: linux, image: frr, exec: ['ip addr add 10.0.12.1/30 dev eth1', 'sysctl -w net.ipv4.ip_forward=1'] }
+    r2: { kind: linux, image: frr, binds: [/x:/y] }
+    h1: { image: alpine }
+  links:
+    - endpoints: ['r1:eth1', 'r2:eth1']
+      mtu: 9000
+    - endpoints: ['h1:eth1', 'br1:h1-port']
+";
+        var warnings = new List<string>();
+        var lab = LabReader.Read(Containerlab.ToData(yaml, "t.clab.yml", warnings), "t.clab.yml", out _);
+        Assert.Equal("clab", lab.Name);
+        Assert.Equal(new[] { "r1", "r2", "h1" }, lab.Namespaces.Select(n => n.Name));
+        Assert.Equal("br1", lab.Bridges.Single().Name);
+        Assert.Equal(("br1", "eth1", "h1-port"), (lab.Namespaces[2].Bridge, lab.Namespaces[2].Interface, lab.Namespaces[2].HostInterface));
+        Assert.Equal("r1:eth1-r2:eth1", lab.Links.Single().ToString());
+        Assert.Equal(new[] { "sysctl", "-w", "net.ipv4.ip_forward=1" }, lab.Namespaces[0].Exec[1]);
+        Assert.Single(warnings, w => w.Contains("kind and image are ignored", StringComparison.Ordinal));
+        Assert.Contains("(file): key 'mgmt' is not supported and was ignored (supported: name, topology)", warnings);
+        Assert.Contains("topology.nodes.r2: key 'binds' is not supported and was ignored (supported: kind, image, exec)", warnings);
+        Assert.Contains("topology.links[0]: key 'mtu' is not supported and was ignored (supported: endpoints)", warnings);
+        GoldenPlan.Check("lab/deploy-containerlab", Render(LabPlanner.Converge(lab, null, IptablesDriver.Instance, SelfPid, new[] { "r1", "r2", "h1" }, null), new FakeSystemView()));
+    }
+
+    [Fact]
+    public void BadYamlNamesTheLine() =>
+        Assert.Matches(@"is not valid YAML; nothing was changed: line \d+, column \d+: ", Assert.Throws<NetNsException>(() => Containerlab.ToData("name: x\ntopology:\n  nodes: [a\n", "t.yml", new List<string>())).Message);
+
+    [Fact]
     public void RemovingALabTakesDownWhatItOwned()
     {
         var lab = Read(Triangle());

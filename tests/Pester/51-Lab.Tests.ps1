@@ -149,6 +149,54 @@ Describe 'A chain of routers from a .psd1' {
     }
 }
 
+Describe 'The same chain from a containerlab topology' {
+    BeforeAll {
+        Reset-Sandbox
+        & modprobe br_netfilter 2>$null
+        & sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null
+        $script:pristine = Get-StateDump
+        $script:clab = Join-Path $PSScriptRoot 'Lab/chain.clab.yml'
+    }
+
+    It '-WhatIf prints the exec lines as ip netns exec commands' {
+        $out = Invoke-ChildPwsh "Deploy-NsLab '$script:clab' -WhatIf"
+        $out | Should -Contain 'What if: ip netns exec r2 ip route add 10.0.2.0/24 via 10.0.23.2'
+        $out | Should -Contain 'What if: ip netns exec r1 sysctl -w net.ipv4.ip_forward=1'
+        Get-StateDump | Should -Be $script:pristine
+    }
+
+    It 'deploys plain namespaces, warns once about images and about what it ignores' {
+        $warnings = $null
+        $lab = Deploy-NsLab $script:clab -WarningVariable warnings
+        $lab.Name | Should -Be 'clabchain'
+        $lab.State | Should -Be 'Deployed'
+        $lab.Bridges | Should -Be @('br1', 'br2')
+        $lab.Links | Should -Be @('r1:eth2-r2:eth1', 'r2:eth2-r3:eth1')
+        @($warnings | Where-Object { "$_" -match 'kind and image are ignored' }).Count | Should -Be 1
+        "$warnings" | Should -Match "key 'mgmt' is not supported"
+        "$warnings" | Should -Match "topology.nodes.h2: key 'ports' is not supported"
+        (& ip -br link show h1-br1) | Should -Match 'h1-br1'
+        (& ip -d -j link show h1-br1 | ConvertFrom-Json).master | Should -Be 'br1'
+    }
+
+    It 'the exec lines ran in order: the ends ping each other through the routers' {
+        (& ip -n r2 -4 -br addr show eth2) | Should -Match '10\.0\.23\.1/30'
+        & ip netns exec r2 cat /proc/sys/net/ipv4/ip_forward | Should -Be '1'
+        Test-Ping -Namespace h1 -Target 10.0.2.2 | Should -BeTrue
+        Test-Ping -Namespace h2 -Target 10.0.1.2 | Should -BeTrue
+    }
+
+    It 'redeploying runs nothing, not even the exec lines' {
+        $verbose = Deploy-NsLab $script:clab -Verbose 4>&1 3>$null | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose | Should -Be @("Lab 'clabchain': 0 commands run.")
+    }
+
+    It 'Remove-NsLab gives back the pristine state' {
+        Remove-NsLab clabchain
+        Get-StateDump | Should -Be $script:pristine
+    }
+}
+
 Describe 'A bad lab file' {
     BeforeAll {
         Reset-Sandbox
