@@ -26,6 +26,14 @@ BeforeAll {
         $parts -join "`n"
     }
 
+    function Reset-LabSandbox {
+        # An empty sandbox with br_netfilter on: publishing a port loads it, and no removal unloads it (as after
+        # Unpublish-NsPort), so the pristine dump is then the state a removed lab leaves behind.
+        Reset-Sandbox
+        & modprobe br_netfilter 2>$null
+        & sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null
+    }
+
     $script:chain = Join-Path $PSScriptRoot 'Lab/chain.psd1'
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "netnsps-lab-$PID"
     New-Item -ItemType Directory -Force -Path $script:work | Out-Null
@@ -37,13 +45,9 @@ AfterAll {
 
 Describe 'A chain of routers from a .psd1' {
     BeforeAll {
-        Reset-Sandbox
+        Reset-LabSandbox
         New-Wan
         & ip -n wan route add default via 198.51.100.2
-        # Publishing a port loads br_netfilter, which no removal unloads (as after Unpublish-NsPort): load it first,
-        # so the pristine dump is the state a lab leaves behind.
-        & modprobe br_netfilter 2>$null
-        & sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null
         $script:pristine = Get-StateDump
         $script:pristineFirewall = Get-FirewallDump
     }
@@ -151,9 +155,7 @@ Describe 'A chain of routers from a .psd1' {
 
 Describe 'The same chain from a containerlab topology' {
     BeforeAll {
-        Reset-Sandbox
-        & modprobe br_netfilter 2>$null
-        & sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null
+        Reset-LabSandbox
         $script:pristine = Get-StateDump
         $script:clab = Join-Path $PSScriptRoot 'Lab/chain.clab.yml'
     }
@@ -229,6 +231,21 @@ Describe 'A bad lab file' {
         }
         Get-StateDump | Should -Be $script:pristine
         Test-Path /run/netnsps/labs/chain.json | Should -BeFalse
+    }
+}
+
+Describe 'Clear-NetNsPS and labs' {
+    BeforeAll {
+        Reset-LabSandbox
+        $script:pristine = Get-StateDump
+    }
+
+    It 'removes the lab''s objects (marked netnsps:lab=NAME) and forgets the lab' {
+        Deploy-NsLab $script:chain | Out-Null
+        Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
+        & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null   # Clear-NetNsPS leaves the host's forwarding, by design
+        Get-NsLab | Should -BeNullOrEmpty
+        Get-StateDump | Should -Be $script:pristine
     }
 }
 

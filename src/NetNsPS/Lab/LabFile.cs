@@ -12,6 +12,7 @@ public static class LabFile
     public static bool IsYaml(string path) =>
         path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase);
 
+    // -SkipLimitCheck: without it, a data file of more than 500 keys or list items (a lab of 1,000 namespaces) is refused.
     /// <summary>The validated lab of the file at <paramref name="path"/> (a full file-system path); its warnings are written to the cmdlet.</summary>
     public static LabSpec Load(PSCmdlet cmdlet, string path)
     {
@@ -29,12 +30,14 @@ public static class LabFile
         {
             try
             {
-                data = cmdlet.InvokeCommand.InvokeScript("Import-PowerShellDataFile -LiteralPath $args[0]", path)
+                data = cmdlet.InvokeCommand.InvokeScript("Import-PowerShellDataFile -LiteralPath $args[0] -SkipLimitCheck", path)
                     .Select(o => o?.BaseObject).FirstOrDefault();
             }
             catch (RuntimeException e)
             {
-                throw new NetNsException($"The lab file {path} is not a PowerShell data file; nothing was changed: {e.Message}",
+                // The parser's message may quote the whole file: its first line says what is wrong.
+                var reason = Linux.Names.Show(e.Message.Split('\n')[0].Trim());
+                throw new NetNsException($"The lab file {path} is not a PowerShell data file; nothing was changed: {reason}",
                     "InvalidLabFile", ErrorCategory.InvalidData, path);
             }
         }

@@ -542,7 +542,7 @@ public sealed class LabReader
         }
         catch (NetNsException e)
         {
-            Error(e.Message.StartsWith(path, StringComparison.Ordinal) ? Rephrase(e.Message, path) : $"{path}: '{Names.Show(value)}': {e.Message}");
+            Report(e, path, value);
             return null;
         }
     }
@@ -555,10 +555,14 @@ public sealed class LabReader
         }
         catch (NetNsException e)
         {
-            Error(Rephrase(e.Message, path));
+            Report(e, path, value);
             return null;
         }
     }
+
+    /// <summary>A parser's error as the reader's: it names the key path, and the value when the parser did not.</summary>
+    private void Report(NetNsException e, string path, string value) =>
+        Error(e.Message.StartsWith(path, StringComparison.Ordinal) ? Rephrase(e.Message, path) : $"{path}: '{Names.Show(value)}': {e.Message}");
 
     /// <summary>"Namespaces[2].IPAddress '10.0.0.300/24' is not ..." reads "Namespaces[2].IPAddress: '10.0.0.300/24' is not ...".</summary>
     private static string Rephrase(string message, string path) =>

@@ -27,10 +27,7 @@ public static class LabStore
         return File.Exists(path) ? Parse(File.ReadAllText(path), path) : null;
     }
 
-    public static IReadOnlyList<LabRecord> ReadAll() => !System.IO.Directory.Exists(Directory)
-        ? Array.Empty<LabRecord>()
-        : System.IO.Directory.GetFiles(Directory, "*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => Parse(File.ReadAllText(f), f)).ToList();
+    public static IReadOnlyList<LabRecord> ReadAll() => Names().Select(n => Read(n)).OfType<LabRecord>().ToList();
 
     public static void Write(LabRecord record)
     {
@@ -47,6 +44,11 @@ public static class LabStore
     }
 
     public static void Delete(string name) => File.Delete(PathOf(name));
+
+    /// <summary>The names of the labs that have a state file.</summary>
+    public static IReadOnlyList<string> Names() => !System.IO.Directory.Exists(Directory)
+        ? Array.Empty<string>()
+        : System.IO.Directory.GetFiles(Directory, "*.json").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)).OrderBy(n => n, StringComparer.Ordinal).ToList();
 
     public static string ToJson(LabRecord record) => LabData.ToJson(new Hashtable
     {
