@@ -14,7 +14,7 @@
         'New-NetNamespace', 'Get-NetNamespace', 'Remove-NetNamespace',
         'New-NetBridge', 'Get-NetBridge', 'Remove-NetBridge',
         'Add-VethPair', 'Get-VethPair', 'Remove-VethPair',
-        'Add-NsLink', 'Get-NsLink', 'Remove-NsLink',
+        'Add-NsLink', 'Get-NsLink', 'Remove-NsLink', 'Set-NsLinkShaping', 'Get-NsLinkShaping', 'Remove-NsLinkShaping',
         'Add-NsIPAddress', 'Get-NsIPAddress', 'Remove-NsIPAddress',
         'Add-NsRoute', 'Get-NsRoute', 'Remove-NsRoute',
         'Invoke-NsCommand', 'Invoke-NsSandbox', 'Test-NsConnection', 'Get-NsDiagnostic',

@@ -178,6 +178,25 @@ public sealed class FakeSystemView : ISystemView
         return Sysctls.TryGetValue(key, out var value) ? value : null;
     }
 
+    /// <summary>Root qdiscs that are not the kernel's default, by (namespace or "" for the host, device).</summary>
+    public Dictionary<(string Namespace, string Device), QdiscRecord> RootQdiscs { get; } = new();
+
+    /// <summary>Sets a device's root qdisc (netem when <paramref name="netem"/> is given).</summary>
+    public FakeSystemView Qdisc(string? ns, string device, string kind = "netem", NetemSettings? netem = null, string handle = "8001:")
+    {
+        RootQdiscs[(ns ?? "", device)] = new QdiscRecord(device, kind, handle, netem);
+        return this;
+    }
+
+    public IReadOnlyList<QdiscRecord> Qdiscs(string? ns, string? device)
+    {
+        Reads.Add($"Qdiscs:{ns ?? "host"}/{device ?? "*"}");
+        // Every existing device has a root qdisc; the kernel's default one (noqueue for a veth) unless a test set another.
+        return Links(ns).Where(l => device is null || l.Name == device)
+            .Select(l => RootQdiscs.TryGetValue((ns ?? "", l.Name), out var q) ? q : new QdiscRecord(l.Name, "noqueue", "0:", null))
+            .ToList();
+    }
+
     /// <summary>Kernel parameters of named namespaces, by (namespace, key).</summary>
     public Dictionary<(string Namespace, string Key), string> NamespaceSysctls { get; } = new();
 

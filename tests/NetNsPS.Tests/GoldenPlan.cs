@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Text;
 using NetNsPS.Operations;
@@ -64,5 +66,14 @@ public static class GoldenPlan
         }
         Assert.True(File.Exists(path), $"No golden file {path}; run the tests with {UpdateVariable}=1 to write it, then review it.");
         Assert.Equal(File.ReadAllText(path), actual);
+    }
+
+    /// <summary>Golden files of these folders (under Golden/) that no case names: left over from a case renamed or removed.</summary>
+    public static void AssertEveryFileHasCase(IEnumerable<string> folders, IEnumerable<string> caseNames, [CallerFilePath] string callerFile = "")
+    {
+        var root = Path.Combine(Path.GetDirectoryName(callerFile)!, "Golden");
+        var files = folders.SelectMany(folder => Directory.GetFiles(Path.Combine(root, folder), "*.txt")
+            .Select(f => folder + "/" + Path.GetFileNameWithoutExtension(f)));
+        Assert.Empty(files.Except(caseNames));
     }
 }

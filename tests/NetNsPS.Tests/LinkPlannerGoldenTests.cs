@@ -81,14 +81,7 @@ public class LinkPlannerGoldenTests
 
     [Fact]
     public void EveryGoldenFile_OfTheseFolders_HasItsCase()
-    {
-        foreach (var group in new[] { "link", "router" })
-        {
-            var folder = System.IO.Path.Combine(SourceFolder(), "Golden", group);
-            var files = System.IO.Directory.GetFiles(folder, "*.txt").Select(f => group + "/" + System.IO.Path.GetFileNameWithoutExtension(f));
-            Assert.Empty(files.Except(Cases.Keys));
-        }
-    }
+        => GoldenPlan.AssertEveryFileHasCase(new[] { "link", "router" }, Cases.Keys);
 
     [Fact]
     public void Ensure_ReadsOnlyTheTwoNamespaces_NeverTheHost()
@@ -108,5 +101,4 @@ public class LinkPlannerGoldenTests
         Assert.All(plan.Steps.Skip(1), s => Assert.Null(s.Undo));
     }
 
-    private static string SourceFolder([System.Runtime.CompilerServices.CallerFilePath] string file = "") => System.IO.Path.GetDirectoryName(file)!;
 }

@@ -108,7 +108,7 @@ Describe 'Help for <Name>' -ForEach $cmdletCases {
     It 'lists the raw commands it runs in NOTES' {
         $code = @($doc.Notes | Where-Object Kind -EQ 'code' | ForEach-Object Lines)
         $code | Should -Not -BeNullOrEmpty
-        $code | Where-Object { $_ -match '^(ip|unshare|iptables|nft|sysctl|modprobe|mount|export|unset|echo)\b' } | Should -Not -BeNullOrEmpty
+        $code | Where-Object { $_ -match '^(ip|tc|unshare|iptables|nft|sysctl|modprobe|mount|export|unset|echo)\b' } | Should -Not -BeNullOrEmpty
     }
 
     It 'Get-Help shows the synopsis, the description and every parameter' {

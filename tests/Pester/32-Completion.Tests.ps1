@@ -54,6 +54,15 @@ Describe 'Tab completion on the article setup' {
         (Get-Completion 'Add-NsRoute blue -InterfaceName ').Texts | Should -Be @('veth-blue')
     }
 
+    It 'links and shaping: -PeerNamespace completes namespaces, -InterfaceName the interfaces of -Namespace' {
+        (Get-Completion 'Add-NsLink red -PeerNamespace b').Texts | Should -Be @('blue')
+        (Get-Completion 'Enable-IpForward -Namespace ').Texts | Should -Be @('blue', 'red')
+        (Get-Completion 'Get-IpForward r').Texts | Should -Be @('red')
+        (Get-Completion 'Set-NsLinkShaping -Namespace blue -InterfaceName ').Texts | Should -Be @('veth-blue')
+        (Get-Completion 'Remove-NsLinkShaping red -InterfaceName v').Texts | Should -Be @('veth-red')
+        (Get-Completion 'Get-NsLink -Namespace red -InterfaceName v').Texts | Should -Be @('veth-red')
+    }
+
     It '-InterfaceName without -Namespace completes the host''s interfaces' {
         (Get-Completion 'Add-NsIPAddress 192.168.15.9/24 -InterfaceName ').Texts | Should -Be @('bridge0', 'veth-blue-br', 'veth-red-br')
         (Get-Completion 'Get-NsIPAddress -InterfaceName br').Texts | Should -Be @('bridge0')

@@ -136,6 +136,10 @@ Describe 'Format views at 80 and 120 columns' {
         Add-NsRoute -Namespace red -NextHop 192.168.15.1 | Out-Null
         Add-NsRoute -Namespace frontend-eu-west-1 -NextHop 10.200.30.1 | Out-Null
         Add-NsRoute -Namespace frontend-eu-west-1 -DestinationPrefix 172.16.128.0/17 -NextHop 10.200.30.1 | Out-Null
+        # Point-to-point links: one between the long-named namespace and r1, with the longest kind of address.
+        New-NetNamespace r1, r2 | Out-Null
+        Add-NsLink frontend-eu-west-1 r1 -Name to-r1 -PeerName to-frontend -IPAddress 172.16.255.253/30 -PeerIPAddress 172.16.255.254/30 | Out-Null
+        Add-NsLink r1 r2 -IPAddress 10.0.12.1/30 -PeerIPAddress 10.0.12.2/30 | Out-Null
         & iptables -w -P FORWARD DROP   # so that the diagnostics fail with firewall fixes
         $script:samples = @{
             'NetNsPS.NetNamespace'           = @(Get-NetNamespace red, blue, frontend-eu-west-1)
@@ -143,7 +147,13 @@ Describe 'Format views at 80 and 120 columns' {
             'NetNsPS.VethPair'               = @(Get-VethPair red, blue, frontend-eu-west-1)
             'NetNsPS.NsIPAddress'            = @(Get-NsIPAddress -Namespace red, blue, frontend-eu-west-1; Get-NsIPAddress -InterfaceName br-frontend-eu1)
             'NetNsPS.NsRoute'                = @(Get-NsRoute -Namespace red, frontend-eu-west-1)
-            'NetNsPS.SysctlSetting'          = @(Get-IpForward; Get-BridgeNetfilter)
+            'NetNsPS.SysctlSetting'          = @(Get-IpForward; Get-BridgeNetfilter; Get-IpForward -Namespace frontend-eu-west-1, r1)
+            'NetNsPS.NsLink'                 = @(Get-NsLink; Get-NsLink r1)
+            # As Get-NsLinkShaping writes them, the widest values included (no kernel netem needed to format them).
+            'NetNsPS.NsLinkShaping'          = @(
+                [NetNsPS.NsLinkShaping]@{ Namespace = 'r1'; InterfaceName = 'to-r2'; Delay = '20ms'; Jitter = '5ms'; Loss = '1%'; Duplicate = '0.5%'; Rate = '100mbit' }
+                [NetNsPS.NsLinkShaping]@{ Namespace = 'frontend-eu-west-1'; InterfaceName = 'veth-frontend'; Delay = '59999999us'; Jitter = '1500us'; Loss = '99.999999%'; Duplicate = '0.000001%'; Rate = '1234567891bit' }
+                [NetNsPS.NsLinkShaping]@{ Namespace = $null; InterfaceName = 'veth-red-br'; Rate = '1500kbit' })
             'NetNsPS.NsMasquerade'           = @(Enable-NsMasquerade bridge0; Enable-NsMasquerade br-frontend-eu1 -SourcePrefix 10.200.30.0/24)
             'NetNsPS.NsPortMapping'          = @(
                 Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -WarningAction SilentlyContinue
@@ -184,7 +194,7 @@ Describe 'Format views at 80 and 120 columns' {
         $tokens.Count | Should -BeGreaterThan 3
         Find-BrokenText -Lines $lines -Token $tokens -Width $Width | Should -BeNullOrEmpty -Because ("at $Width columns:`n" + ($lines -join "`n"))
         if ($Kind -eq 'Table') {
-            $header = $lines | Where-Object { $_ -match '\S' -and $_ -notmatch '^\s*Namespace: ' } | Select-Object -First 1
+            $header = $lines | Where-Object { $_ -match '\S' -and $_ -notmatch '^\s*(Namespace|Link): ' } | Select-Object -First 1   # past the group line
             foreach ($label in $Labels) { $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "column '$label' must fit" }
         }
     }

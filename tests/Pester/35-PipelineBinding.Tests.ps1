@@ -58,6 +58,40 @@ BeforeDiscovery {
         @{ Type = 'NsMasquerade'; Cmdlet = 'Get-NsMasquerade'; Run = { $In | Get-NsMasquerade }; Check = { $Out.Bridge | Should -Be 'bridge0' } }
         # NsConnectionTestResult red -> 192.168.15.3
         @{ Type = 'NsConnectionTestResult'; Cmdlet = 'Test-NsConnection'; Run = { $In | Test-NsConnection -TimeoutSeconds 1 }; Check = { $Out.Namespace | Should -Be 'red'; $Out.RemoteAddress | Should -Be '192.168.15.3'; $Out.RemotePort | Should -Be 9 } }
+        # Router namespaces and links: NetNamespace red, VethPair veth-red, NsLink to-r2 in r1 (10.0.12.1/30) <-> to-r1 in r2
+        @{ Type = 'NetNamespace'; Cmdlet = 'Enable-IpForward'; Run = { $In | Enable-IpForward -WhatIf }; WhatIf = '^ip netns exec red sysctl -w net\.ipv4\.ip_forward=1$' }
+        @{ Type = 'NetNamespace'; Cmdlet = 'Get-IpForward'; Run = { $In | Get-IpForward }; Check = { $Out.Namespace | Should -Be 'red'; $Out.Value | Should -Be '0' } }
+        @{ Type = 'NetNamespace'; Cmdlet = 'Disable-IpForward'; Run = { $In | Disable-IpForward -WhatIf } }
+        @{ Type = 'NetNamespace'; Cmdlet = 'Add-NsLink'; Run = { $In | Add-NsLink -PeerNamespace blue -Name l-x -PeerName l-y -WhatIf }; WhatIf = '^ip link add l-x netns red type veth peer name l-y netns blue$' }
+        @{ Type = 'NetNamespace'; Cmdlet = 'Get-NsLink'; Run = { $In | Get-NsLink } }
+        @{ Type = 'VethPair'; Cmdlet = 'Enable-IpForward'; Run = { $In | Enable-IpForward -WhatIf }; WhatIf = '^ip netns exec red sysctl -w net\.ipv4\.ip_forward=1$' }
+        @{ Type = 'VethPair'; Cmdlet = 'Get-IpForward'; Run = { $In | Get-IpForward }; Check = { $Out.Namespace | Should -Be 'red' } }
+        @{ Type = 'VethPair'; Cmdlet = 'Remove-NsLink'; Run = { $In | Remove-NsLink -WhatIf }; WhatIf = '^ip -n red link delete veth-red$' }
+        @{ Type = 'VethPair'; Cmdlet = 'Set-NsLinkShaping'; Run = { $In | Set-NsLinkShaping -Delay 20ms -WhatIf }; WhatIf = '^tc -n red qdisc replace dev veth-red root netem delay 20ms$' }
+        @{ Type = 'VethPair'; Cmdlet = 'Get-NsLinkShaping'; Run = { $In | Get-NsLinkShaping } }
+        @{ Type = 'VethPair'; Cmdlet = 'Remove-NsLinkShaping'; Run = { $In | Remove-NsLinkShaping -WhatIf } }
+        @{ Type = 'NsLink'; Cmdlet = 'Get-NsLink'; Run = { $In | Get-NsLink }; Check = { $Out.InterfaceName | Should -Be 'to-r2'; $Out.PeerNamespace | Should -Be 'r2' } }
+        @{ Type = 'NsLink'; Cmdlet = 'Remove-NsLink'; Run = { $In | Remove-NsLink -WhatIf }; WhatIf = '^ip -n r1 link delete to-r2$' }
+        @{ Type = 'NsLink'; Cmdlet = 'Set-NsLinkShaping'; Run = { $In | Set-NsLinkShaping -Delay 20ms -Loss 1% -WhatIf }; WhatIf = '^tc -n r1 qdisc replace dev to-r2 root netem delay 20ms loss 1%$' }
+        @{ Type = 'NsLink'; Cmdlet = 'Get-NsLinkShaping'; Run = { $In | Get-NsLinkShaping } }
+        @{ Type = 'NsLink'; Cmdlet = 'Remove-NsLinkShaping'; Run = { $In | Remove-NsLinkShaping -WhatIf } }
+        @{ Type = 'NsLink'; Cmdlet = 'Enable-IpForward'; Run = { $In | Enable-IpForward -WhatIf }; WhatIf = '^ip netns exec r1 sysctl -w net\.ipv4\.ip_forward=1$' }
+        @{ Type = 'NsLink'; Cmdlet = 'Get-IpForward'; Run = { $In | Get-IpForward }; Check = { $Out.Namespace | Should -Be 'r1' } }
+        @{ Type = 'NsLink'; Cmdlet = 'Disable-IpForward'; Run = { $In | Disable-IpForward -WhatIf } }
+        @{ Type = 'NsLink'; Cmdlet = 'Add-NsIPAddress'; Run = { $In | Add-NsIPAddress 10.1.1.7/24 -WhatIf }; WhatIf = '^ip -n r1 addr add 10\.1\.1\.7/24 dev to-r2$' }
+        @{ Type = 'NsLink'; Cmdlet = 'Get-NsIPAddress'; Run = { $In | Get-NsIPAddress }; Check = { $Out.IPAddress | Should -Be '10.0.12.1' } }
+        @{ Type = 'NsLink'; Cmdlet = 'Add-NsRoute'; Run = { $In | Add-NsRoute -DestinationPrefix 10.9.0.0/16 -NextHop 10.0.12.2 -WhatIf }; WhatIf = '^ip -n r1 route add 10\.9\.0\.0/16 via 10\.0\.12\.2 dev to-r2$' }
+        @{ Type = 'NsLink'; Cmdlet = 'Get-NsRoute'; Run = { $In | Get-NsRoute }; Check = { $Out.Namespace | Sort-Object -Unique | Should -Be 'r1' } }
+        @{ Type = 'NsLink'; Cmdlet = 'Test-NsConnection'; Run = { $In | Test-NsConnection 10.0.12.2 -TimeoutSeconds 1 }; Check = { $Out.Namespace | Should -Be 'r1'; $Out.PingSucceeded | Should -BeTrue } }
+        @{ Type = 'NsLink'; Cmdlet = 'Invoke-NsCommand'; Run = { $In | Invoke-NsCommand -Command hostname -WhatIf }; WhatIf = '^ip netns exec r1 hostname$' }
+        @{ Type = 'NsLinkShaping'; Cmdlet = 'Remove-NsLinkShaping'; Run = { $In | Remove-NsLinkShaping -WhatIf } }
+        @{ Type = 'NsLinkShaping'; Cmdlet = 'Set-NsLinkShaping'; Run = { $In | Set-NsLinkShaping -Delay 30ms -WhatIf }; WhatIf = '^tc -n r1 qdisc replace dev to-r2 root netem delay 30ms$' }
+        @{ Type = 'NsLinkShaping'; Cmdlet = 'Get-NsLinkShaping'; Run = { $In | Get-NsLinkShaping } }
+        @{ Type = 'NsLinkShaping'; Cmdlet = 'Get-NsLink'; Run = { $In | Get-NsLink }; Check = { $Out.InterfaceName | Should -Be 'to-r2' } }
+        @{ Type = 'String'; Cmdlet = 'Enable-IpForward'; Run = { 'red', 'blue' | Enable-IpForward -WhatIf }; WhatIf = '^ip netns exec red sysctl', '^ip netns exec blue sysctl' }
+        @{ Type = 'String'; Cmdlet = 'Get-IpForward'; Run = { 'red', 'blue' | Get-IpForward }; Check = { $Out.Namespace | Should -Be 'red', 'blue' } }
+        @{ Type = 'String'; Cmdlet = 'Add-NsLink'; Run = { 'red' | Add-NsLink -PeerNamespace blue -Name l-x -PeerName l-y -WhatIf }; WhatIf = '^ip link add l-x netns red type veth peer name l-y netns blue$' }
+        @{ Type = 'String'; Cmdlet = 'Get-NsLink'; Run = { 'r1', 'r2' | Get-NsLink }; Check = { $Out.InterfaceName | Should -Be 'to-r2', 'to-r1' } }
         # Plain strings: into each cmdlet's main name parameter
         @{ Type = 'String'; Cmdlet = 'New-NetNamespace'; Run = { 'green', 'grey' | New-NetNamespace -WhatIf }; WhatIf = '^ip netns add green$', '^ip netns add grey$' }
         @{ Type = 'String'; Cmdlet = 'Get-NetNamespace'; Run = { 'red', 'blue' | Get-NetNamespace }; Check = { $Out.Name | Should -Be 'red', 'blue' } }
@@ -87,11 +121,18 @@ BeforeDiscovery {
 
     # Pairs judged not meaningful, by cmdlet: '*' for every input, else the input types, with the reason.
     $hostWide = 'acts on the host as a whole (or, for the sandbox, on a script block): no object names what it acts on'
+    $router = 'acts on the host, or on the namespaces named: only a namespace, a pair or a link names one as a router'
     $notMeaningful = [ordered]@{
         'Clear-NetNsPS'          = @{ '*' = $hostWide }
-        'Enable-IpForward'       = @{ '*' = $hostWide }
-        'Disable-IpForward'      = @{ '*' = $hostWide }
-        'Get-IpForward'          = @{ '*' = $hostWide }
+        'Enable-IpForward'       = @{ '*' = $router }
+        'Disable-IpForward'      = @{ '*' = $router }
+        'Get-IpForward'          = @{ '*' = $router }
+        'Add-NsLink'             = @{ '*' = 'joins two namespaces given by name: only a namespace, or its name, names the first end' }
+        'Get-NsLink'             = @{ '*' = 'lists the links of namespaces: only a namespace''s name, a link or a shaping names one' }
+        'Remove-NsLink'          = @{ '*' = 'deletes a veth by its end: only a pair or a link names one (Namespace and InterfaceName or Name)' }
+        'Set-NsLinkShaping'      = @{ '*' = 'shapes an interface: only a pair, a link or a shaping names one (Namespace and InterfaceName or Name)' }
+        'Get-NsLinkShaping'      = @{ '*' = 'shows an interface''s shaping: only a pair, a link or a shaping names one' }
+        'Remove-NsLinkShaping'   = @{ '*' = 'takes shaping off an interface: only a pair, a link or a shaping names one' }
         'Enable-BridgeNetfilter' = @{ '*' = $hostWide }
         'Get-BridgeNetfilter'    = @{ '*' = $hostWide }
         'Invoke-NsSandbox'       = @{ '*' = $hostWide }
@@ -110,10 +151,12 @@ BeforeDiscovery {
         'NsMasquerade'           = @{ Why = 'a masquerade names a bridge''s outbound NAT and nothing else'; Cmdlets = 'Get-NetNamespace', 'Remove-NetNamespace', 'Get-NetBridge', 'Remove-NetBridge', 'Add-VethPair', 'Get-VethPair', 'Remove-VethPair', 'Add-NsIPAddress', 'Get-NsIPAddress', 'Remove-NsIPAddress', 'Add-NsRoute', 'Get-NsRoute', 'Remove-NsRoute', 'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort', 'Set-BridgeHairpin', 'Get-NsDiagnostic', 'Test-NsConnection', 'Invoke-NsCommand' }
         'NsDiagnostic'           = @{ Why = 'a check is acted on by running its Fix (Invoke-Expression $_.Fix); its Namespace would only repeat the whole diagnosis'; Cmdlets = '*' }
         'NsConnectionTestResult' = @{ Why = 'a test result names a test: only Test-NsConnection repeats it'; Cmdlets = '*' }
-        'SysctlSetting'          = @{ Why = 'a kernel parameter of the host: Enable-/Disable-IpForward take no object'; Cmdlets = '*' }
+        'SysctlSetting'          = @{ Why = 'a kernel parameter: the namespace it belongs to is Get-NetNamespace $_.Namespace'; Cmdlets = '*' }
+        'NsLink'                 = @{ Why = 'a link names its two ends: their namespaces are Get-NetNamespace $_.Namespace, $_.PeerNamespace'; Cmdlets = '*' }
+        'NsLinkShaping'          = @{ Why = 'a shaping names an interface''s qdisc: its link is Get-NsLink $_.Namespace -InterfaceName $_.InterfaceName'; Cmdlets = '*' }
         'String'                 = @{ Why = 'a port is a number, not a name: Unpublish-NsPort 8080, or Get-NsPort | Unpublish-NsPort'; Cmdlets = @('Unpublish-NsPort') }
     }
-    $types = @('NetNamespace', 'VethPair', 'NetBridge', 'NsIPAddress', 'NsRoute', 'NsPortMapping', 'NsMasquerade', 'NsDiagnostic', 'NsConnectionTestResult', 'SysctlSetting', 'String')
+    $types = @('NetNamespace', 'VethPair', 'NetBridge', 'NsIPAddress', 'NsRoute', 'NsPortMapping', 'NsMasquerade', 'NsDiagnostic', 'NsConnectionTestResult', 'SysctlSetting', 'NsLink', 'NsLinkShaping', 'String')
     $cmdlets = @(Get-Command -Module NetNsPS -CommandType Cmdlet -ErrorAction SilentlyContinue | ForEach-Object Name)
     if (-not $cmdlets) {
         Import-Module $env:NETNSPS_TEST_MODULE
@@ -165,6 +208,8 @@ Describe 'Pipeline binding in the article''s setup' {
         Reset-Sandbox
         Invoke-ArticleSetup -WarningAction SilentlyContinue | Out-Null
         New-NetBridge br1 -IPAddress 10.50.0.1/24 | Out-Null
+        New-NetNamespace r1, r2 | Out-Null
+        Add-NsLink r1 r2 -IPAddress 10.0.12.1/30 -PeerIPAddress 10.0.12.2/30 | Out-Null
         $script:inputs = @{
             NetNamespace           = Get-NetNamespace red
             VethPair               = Get-VethPair red
@@ -174,6 +219,9 @@ Describe 'Pipeline binding in the article''s setup' {
             NsPortMapping          = Get-NsPort
             NsMasquerade           = Get-NsMasquerade bridge0
             NsConnectionTestResult = Test-NsConnection -Namespace red 192.168.15.3 -Port 9 -TimeoutSeconds 1
+            NsLink                 = Get-NsLink r1
+            # No kernel netem needed: the object as Get-NsLinkShaping writes it for to-r2 with a 20 ms delay.
+            NsLinkShaping          = [NetNsPS.NsLinkShaping]@{ Namespace = 'r1'; InterfaceName = 'to-r2'; Delay = '20ms' }
             String                 = $null
         }
         $script:before = Get-StateDump

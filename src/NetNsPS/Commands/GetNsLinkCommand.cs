@@ -16,13 +16,13 @@ namespace NetNsPS.Commands;
 public sealed class GetNsLinkCommand : NetNsCmdlet
 {
     /// <summary>Namespaces to look in; wildcards allowed. Without it, all namespaces (each link shown once).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>Names of the ends to show (in the namespaces looked in); wildcards allowed.</summary>
-    [Parameter]
+    /// <summary>Names of the ends to show (in the namespaces looked in); wildcards allowed. Binds InterfaceName from NsLink objects.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [Alias("Name")]
     [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]

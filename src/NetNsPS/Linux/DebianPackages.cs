@@ -9,6 +9,7 @@ public static class DebianPackages
     {
         ["ip"] = "iproute2",
         ["bridge"] = "iproute2",
+        ["tc"] = "iproute2",
         ["iptables"] = "iptables",
         ["iptables-save"] = "iptables",
         ["iptables-restore"] = "iptables",

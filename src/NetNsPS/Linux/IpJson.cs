@@ -130,7 +130,7 @@ public static class IpJson
     private static NetNsException Unreadable(string what, string json) =>
         new($"Could not read iproute2's JSON output: {what}", "IpJsonUnreadable", ErrorCategory.ParserError, json);
 
-    private static List<JsonElement> Array(string json)
+    internal static List<JsonElement> Array(string json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -151,12 +151,12 @@ public static class IpJson
         }
     }
 
-    private static string? Str(JsonElement e, string name) =>
+    internal static string? Str(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static int? Int(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
-    private static bool? Bool(JsonElement e, string name) =>
+    internal static bool? Bool(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || v.ValueKind == JsonValueKind.False) ? v.GetBoolean() : null;
 }

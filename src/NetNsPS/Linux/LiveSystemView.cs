@@ -15,6 +15,7 @@ public sealed class LiveSystemView : ISystemView
     private readonly CancellationToken _token;
     private FirewallSnapshot? _snapshot;
     private static string? _machineId;
+    private readonly Dictionary<(string? Namespace, string? Device), IReadOnlyList<QdiscRecord>> _qdiscs = new();
 
     public LiveSystemView(IProcessRunner runner, CancellationToken token, Netlink.NetlinkSession? session, IFirewallDriver firewall)
     {
@@ -40,6 +41,26 @@ public sealed class LiveSystemView : ISystemView
 
     public string? Sysctl(string key) => Linux.Sysctl.Read(key);
 
+    public IReadOnlyList<QdiscRecord> Qdiscs(string? ns, string? device)
+    {
+        var key = (ns, device);
+        if (_qdiscs.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        var show = Tc.Show(ns, device);
+        var result = _runner.Run(show, _token);
+        if (!result.Succeeded)
+        {
+            if (device is not null && result.ErrorText.Contains("Cannot find device", System.StringComparison.Ordinal))
+            {
+                return _qdiscs[key] = new List<QdiscRecord>();
+            }
+            throw new NetNsException($"{show.Render()}: {result.ErrorText}", "CommandFailed", KernelErrors.Categorize(result.ErrorText), show.Render());
+        }
+        return _qdiscs[key] = Tc.ParseRootQdiscs(result.StandardOutput, device);
+    }
+
     public string? Sysctl(string? ns, string key) => Linux.Sysctl.Read(ns, key);
 
     public string? PersistFileText() => File.Exists(Linux.Sysctl.PersistFile) ? File.ReadAllText(Linux.Sysctl.PersistFile) : null;
@@ -52,5 +73,6 @@ public sealed class LiveSystemView : ISystemView
     {
         _net.Invalidate(ns);
         _snapshot = null;
+        _qdiscs.Clear();
     }
 }

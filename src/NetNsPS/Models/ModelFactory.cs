@@ -46,6 +46,17 @@ internal static class ModelFactory
         State = end.OperState,
     };
 
+    public static NsLinkShaping Shaping(string? ns, string device, NetemSettings netem) => new()
+    {
+        Namespace = ns,
+        InterfaceName = device,
+        Delay = netem.DelayMicroseconds is { } d ? Netem.FormatTime(d) : null,
+        Jitter = netem.JitterMicroseconds is { } j ? Netem.FormatTime(j) : null,
+        Loss = netem.LossPercent is { } l ? Netem.FormatPercent(l) : null,
+        Duplicate = netem.DuplicatePercent is { } p ? Netem.FormatPercent(p) : null,
+        Rate = netem.RateBitsPerSecond is { } r ? Netem.FormatRate(r) : null,
+    };
+
     public static NsIPAddress Address(string? ns, string device, AddressRecord a) => new()
     {
         Namespace = ns,

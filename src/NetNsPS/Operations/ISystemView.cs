@@ -36,6 +36,12 @@ public interface ISystemView
     /// <summary>The main routing table of a namespace (null: the host).</summary>
     IReadOnlyList<RouteRecord> Routes(string? ns);
 
+    /// <summary>
+    /// The root qdiscs of a namespace (null: the host), of one device or (null) of all: what `tc -j qdisc show` reports.
+    /// A device that does not exist has none.
+    /// </summary>
+    IReadOnlyList<QdiscRecord> Qdiscs(string? ns, string? device);
+
     /// <summary>A kernel parameter of the host's network namespace, or null where it does not exist.</summary>
     string? Sysctl(string key);
 
