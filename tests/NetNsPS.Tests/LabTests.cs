@@ -222,7 +222,7 @@ public class LabTests
             T(("Name", "h1"), ("Bridge", "br1"), ("IPAddress", "10.0.1.2/24"), ("DefaultRoute", "10.0.1.1")),
             T(("Name", "r1"), ("Bridge", "br1"), ("IPAddress", "10.0.1.1/24"), ("Forwarding", true)),
             T(("Name", "r2"), ("Forwarding", true)))),
-        ("Links", L(T(("Endpoints", L("r1:eth-r2", "r2:eth-r1")), ("IPAddress", L("10.0.12.1/30", "10.0.12.2/30"))))),
+        ("Links", L(T(("Endpoints", L("r1:eth-r2", "r2:eth-r1")), ("IPAddress", L("10.0.12.1/30", "10.0.12.2/30")), ("Delay", "20ms"), ("Jitter", "5ms"), ("Loss", "1%")))),
         ("Routes", L(T(("Namespace", "r2"), ("DestinationPrefix", "10.0.1.0/24"), ("NextHop", "10.0.12.1")))));
 
     [Fact]
@@ -295,6 +295,37 @@ topology:
     [Fact]
     public void BadYamlNamesTheLine() =>
         Assert.Matches(@"is not valid YAML; nothing was changed: line \d+, column \d+: ", Assert.Throws<NetNsException>(() => Containerlab.ToData("name: x\ntopology:\n  nodes: [a\n", "t.yml", new List<string>())).Message);
+
+    [Theory]
+    [InlineData("Delay", "fast", "Links[0].Delay: 'fast' is not valid: give a time with its unit")]
+    [InlineData("Loss", "200%", "Links[0].Loss: '200%' is not valid: give a percentage more than 0% and at most 100%")]
+    [InlineData("Rate", "100", "Links[0].Rate: '100' is not valid: give a rate with its unit")]
+    [InlineData("Duplicate", "x", "Links[0].Duplicate: 'x' is not valid")]
+    public void AShapingErrorNamesItsKeyPathAndValue(string key, string value, string expected) =>
+        Assert.Contains(expected, Error(With(Chain(), "Links", 0, key, value)));
+
+    [Fact]
+    public void JitterNeedsADelay()
+    {
+        var data = Chain();
+        ((Hashtable)((object[])data["Links"]!)[0]).Remove("Delay");
+        Assert.Contains("Links[0].Jitter: '5ms' varies a delay; give Delay too", Error(data));
+    }
+
+    [Fact]
+    public void DroppedShapingIsTakenOff()
+    {
+        var data = Chain();
+        var owned = Read(data);
+        ((Hashtable)((object[])data["Links"]!)[0]).Remove("Delay");
+        ((Hashtable)((object[])data["Links"]!)[0]).Remove("Jitter");
+        ((Hashtable)((object[])data["Links"]!)[0]).Remove("Loss");
+        var view = new FakeSystemView().Namespace("h1", "r1", "r2").Device("r1", "eth-r2", "veth").Device("r2", "eth-r1", "veth")
+            .Qdisc("r1", "eth-r2", "netem", owned.Links[0].Shaping!.Settings).Qdisc("r2", "eth-r1", "netem", owned.Links[0].Shaping!.Settings);
+        var teardown = GoldenPlan.Render(() => LabPlanner.Converge(Read(data), owned, IptablesDriver.Instance, SelfPid, Array.Empty<string>(), null)[2].Plan(view));
+        Assert.Contains("step: tc -n r1 qdisc del dev eth-r2 root", teardown);
+        Assert.Contains("step: tc -n r2 qdisc del dev eth-r1 root", teardown);
+    }
 
     [Fact]
     public void RemovingALabTakesDownWhatItOwned()

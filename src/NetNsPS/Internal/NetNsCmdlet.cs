@@ -223,6 +223,11 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
                     throw;
                 }
                 commands += plan.Steps.Count;
+                if (plan.IsEmpty)
+                {
+                    // Nothing changed: what the view read stays true for the next stage (a converged lab reads each object once).
+                    continue;
+                }
                 if (IsWhatIf)
                 {
                     foreach (var step in plan.Steps)

@@ -36,7 +36,7 @@ public static class LabData
         {
             top["Links"] = spec.Links.Select(l => Table(("Endpoints", new List<string> { l.A.ToString(), l.B.ToString() }),
                 ("IPAddress", l.AddressA is { } a && l.AddressB is { } b ? new List<string> { a.ToString(), b.ToString() } : null),
-                ("Delay", l.Shaping?.Delay), ("Jitter", l.Shaping?.Jitter), ("Loss", l.Shaping?.Loss), ("Rate", l.Shaping?.Rate))).ToList();
+                ("Delay", l.Shaping?.Delay), ("Jitter", l.Shaping?.Jitter), ("Loss", l.Shaping?.Loss), ("Duplicate", l.Shaping?.Duplicate), ("Rate", l.Shaping?.Rate))).ToList();
         }
         if (spec.Routes.Count > 0)
         {

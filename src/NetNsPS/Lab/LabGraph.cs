@@ -95,7 +95,7 @@ public static class LabGraph
 
     private static string Shaping(LabLink l, string newline) => l.Shaping is not { } s ? ""
         : newline + string.Join(" ", new[] { s.Delay is null ? null : $"delay {s.Delay}" + (s.Jitter is null ? "" : $"±{s.Jitter}"),
-            s.Loss is null ? null : $"loss {s.Loss}", s.Rate is null ? null : $"rate {s.Rate}" }.OfType<string>());
+            s.Loss is null ? null : $"loss {s.Loss}", s.Duplicate is null ? null : $"duplicate {s.Duplicate}", s.Rate is null ? null : $"rate {s.Rate}" }.OfType<string>());
 
     /// <summary>Mermaid ids: b0, n0, p0 in file order (names may hold '.', '@', '+', '-', which ids may not).</summary>
     private static Dictionary<string, string> Ids(LabSpec lab)

@@ -28,7 +28,12 @@ public static class LabObserver
         var present = namespaces.Select(n => n.Name).ToHashSet();
         var links = owned.Links.Where(l => present.Contains(l.A.Namespace) && present.Contains(l.B.Namespace)
                 && view.Link(l.A.Namespace, l.A.Interface) is { IsVeth: true } && view.Link(l.B.Namespace, l.B.Interface) is { IsVeth: true })
-            .Select(l => l with { AddressA = FirstAddress(view, l.A.Namespace, l.A.Interface), AddressB = FirstAddress(view, l.B.Namespace, l.B.Interface) })
+            .Select(l => l with
+            {
+                AddressA = FirstAddress(view, l.A.Namespace, l.A.Interface),
+                AddressB = FirstAddress(view, l.B.Namespace, l.B.Interface),
+                Shaping = view.Qdiscs(l.A.Namespace, l.A.Interface).FirstOrDefault() is { IsNetem: true, Netem: { } netem } ? LabShaping.From(netem) : null,
+            })
             .ToList();
         var routes = namespaces.SelectMany(n => view.Routes(n.Name)
                 .Where(r => r.Gateway is not null && !r.IsDefault && r.Destination.IsIpv4)

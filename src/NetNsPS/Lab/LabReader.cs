@@ -30,7 +30,7 @@ public sealed class LabReader
     private static readonly string[] TopKeys = { "Name", "Bridges", "Namespaces", "Links", "Routes", "Ports" };
     private static readonly string[] BridgeKeys = { "Name", "IPAddress", "Masquerade" };
     private static readonly string[] NamespaceKeys = { "Name", "Bridge", "IPAddress", "DefaultRoute", "Forwarding", "Interface", "HostInterface", "Exec" };
-    private static readonly string[] LinkKeys = { "Endpoints", "IPAddress", "Delay", "Jitter", "Loss", "Rate" };
+    private static readonly string[] LinkKeys = { "Endpoints", "IPAddress", "Delay", "Jitter", "Loss", "Duplicate", "Rate" };
     private static readonly string[] RouteKeys = { "Namespace", "DestinationPrefix", "NextHop" };
     private static readonly string[] PortKeys = { "Namespace", "InternalPort", "ExternalPort", "Protocol" };
 
@@ -204,36 +204,48 @@ public sealed class LabReader
         return new LabLink(parsed[0]!, parsed[1]!, a, b, shaping);
     }
 
-    private static readonly Regex TimePattern = new(@"^\d+(\.\d+)?(us|ms|s)\z", RegexOptions.CultureInvariant);
-    private static readonly Regex LossPattern = new(@"^\d+(\.\d+)?%\z", RegexOptions.CultureInvariant);
-    private static readonly Regex RatePattern = new(@"^\d+(\.\d+)?(bit|kbit|mbit|gbit|bps|kbps|mbps|gbps)\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-
+    /// <summary>Delay, Jitter, Loss, Duplicate and Rate, each checked as Set-NsLinkShaping checks it; null when none is set.</summary>
     private LabShaping? Shaping(IDictionary map, string path)
     {
-        string? Value(string key, Regex pattern, string example)
+        string? Value(string key, Action<string, string> parse)
         {
             var text = String(map, key, path);
-            if (text is not null && !pattern.IsMatch(text))
+            if (text is not null && CheckValue(() => parse(text, $"{path}.{key}"), $"{path}.{key}", text))
             {
-                Error($"{path}.{key}: '{Names.Show(text)}' is not valid: write it as {example}");
+                return text;
             }
-            return text;
+            return null;
         }
-        var shaping = new LabShaping(Value("Delay", TimePattern, "20ms"), Value("Jitter", TimePattern, "5ms"),
-            Value("Loss", LossPattern, "1%"), Value("Rate", RatePattern, "100mbit"));
-        if (shaping == new LabShaping(null, null, null, null))
+        var shaping = new LabShaping(Value("Delay", (t, p) => Netem.ParseTime(t, p)), Value("Jitter", (t, p) => Netem.ParseTime(t, p)),
+            Value("Loss", (t, p) => Netem.ParsePercent(t, p)), Value("Duplicate", (t, p) => Netem.ParsePercent(t, p)),
+            Value("Rate", (t, p) => Netem.ParseRate(t, p)));
+        if (shaping == new LabShaping(null, null, null, null, null))
         {
             return null;
         }
         if (!Features.Shaping)
         {
-            Error($"{path}: link impairment (Delay, Jitter, Loss, Rate) is not available in this build yet (Set-NsLinkShaping)");
+            Error($"{path}: link impairment (Delay, Jitter, Loss, Duplicate, Rate) is not available in this build yet (Set-NsLinkShaping)");
         }
         if (shaping.Jitter is not null && shaping.Delay is null)
         {
-            Error($"{path}.Jitter: '{shaping.Jitter}' needs a Delay");
+            Error($"{path}.Jitter: '{shaping.Jitter}' varies a delay; give Delay too");
         }
-        return shaping;
+        return shaping is { Delay: null, Loss: null, Duplicate: null, Rate: null } ? null : shaping;
+    }
+
+    private bool CheckValue(Action parse, string path, string value)
+    {
+        try
+        {
+            parse();
+            return true;
+        }
+        catch (NetNsException e)
+        {
+            Report(e, path, value);
+            return false;
+        }
     }
 
     private LabEndpoint? Endpoint(string text, string path, IReadOnlyList<LabNamespace> namespaces)
@@ -580,6 +592,6 @@ public sealed class LabReader
 /// <summary>The lab keys this build deploys beyond the core ones.</summary>
 public sealed record LabFeatures(bool Links, bool Shaping, bool Forwarding)
 {
-    public static readonly LabFeatures Current = new(Links: true, Shaping: false, Forwarding: true);
+    public static readonly LabFeatures Current = new(Links: true, Shaping: true, Forwarding: true);
     public static readonly LabFeatures All = new(true, true, true);
 }

@@ -28,8 +28,18 @@ public sealed record LabLink(LabEndpoint A, LabEndpoint B, IpPrefix? AddressA, I
     public override string ToString() => $"{A}-{B}";
 }
 
-/// <summary>tc netem settings of a link, as written in the file ("20ms", "1%", "100mbit"); null: not set.</summary>
-public sealed record LabShaping(string? Delay, string? Jitter, string? Loss, string? Rate);
+/// <summary>tc netem settings of a link, as written in the file ("20ms", "1%", "100mbit"; null: not set), and as netem takes them.</summary>
+public sealed record LabShaping(string? Delay, string? Jitter, string? Loss, string? Duplicate, string? Rate)
+{
+    /// <summary>The settings each end of the link sends with (checked when the file was read).</summary>
+    public NetemSettings Settings => Netem.FromParameters(Delay, Jitter, Loss, Duplicate, Rate);
+
+    /// <summary>Live netem settings in the file's words.</summary>
+    public static LabShaping From(NetemSettings s) => new(
+        s.DelayMicroseconds is { } d ? Netem.FormatTime(d) : null, s.JitterMicroseconds is { } j ? Netem.FormatTime(j) : null,
+        s.LossPercent is { } l ? Netem.FormatPercent(l) : null, s.DuplicatePercent is { } u ? Netem.FormatPercent(u) : null,
+        s.RateBitsPerSecond is { } r ? Netem.FormatRate(r) : null);
+}
 
 /// <summary>A route of a namespace's main table.</summary>
 public sealed record LabRoute(string Namespace, IpPrefix Destination, IPAddress NextHop);

@@ -67,6 +67,15 @@ public static class LabPlanner
             plan.Append(LinkPlanner.Ensure(view, new LinkIntent(l.A.Namespace, l.A.Interface, l.B.Namespace, l.B.Interface, l.AddressA, l.AddressB),
                 selfPid, isPlanned: _ => true));
         }
+        foreach (var l in lab.Links.Where(l => l.Shaping is not null))
+        {
+            // A link's impairment is the link's, both ways: each end sends with it (as Mininet's TCLink).
+            foreach (var end in new[] { l.A, l.B })
+            {
+                var planned = !view.NamespaceExists(end.Namespace) || view.Link(end.Namespace, end.Interface) is null;
+                plan.Append(ShapingPlanner.Set(view, end.Namespace, end.Interface, l.Shaping!.Settings, devicePlanned: planned));
+            }
+        }
         foreach (var n in lab.Namespaces.Where(n => n.Forwarding))
         {
             plan.Append(SysctlPlanner.EnableIpForward(view, persist: false, n.Name, namespacePlanned: !view.NamespaceExists(n.Name)));
@@ -195,6 +204,13 @@ public static class LabPlanner
             if (end is not null)
             {
                 plan.Append(LinkPlanner.Remove(view, end.Namespace, end.Interface));
+            }
+        }
+        foreach (var l in owned.Links.Where(l => l.Shaping is not null && desired.Links.Any(d => SameEnds(d, l) && d.Shaping is null)))
+        {
+            foreach (var end in new[] { l.A, l.B }.Where(e => Stays(e.Namespace)))
+            {
+                plan.Append(ShapingPlanner.Remove(view, end.Namespace, end.Interface));
             }
         }
         foreach (var n in owned.Namespaces.Where(n => n.Forwarding && Stays(n.Name) && !desired.Namespace(n.Name)!.Forwarding))
