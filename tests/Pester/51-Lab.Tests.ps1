@@ -1,5 +1,13 @@
 # Network labs from a file: Deploy-NsLab, Get-NsLab, Remove-NsLab, Export-NsLab, Show-NsLab, with real traffic.
 # The chain lab (Lab/chain.psd1): h1 - br1 - r1 - r2 - r3 - br2 - h2, routers forwarding; web on br1 publishes 80 as 8080.
+BeforeDiscovery {
+    # Whether this kernel has netem (CONFIG_NET_SCH_NETEM): tried on lo of a namespace of our own, then removed.
+    & ip netns add netem-probe
+    & tc -n netem-probe qdisc add dev lo root netem delay 1ms *> $null
+    $hasNetem = $LASTEXITCODE -eq 0
+    & ip netns delete netem-probe
+}
+
 BeforeAll {
     Import-Module $env:NETNSPS_TEST_MODULE
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -133,6 +141,39 @@ Describe 'A chain of routers from a .psd1' {
         # And back to the original file.
         Deploy-NsLab $script:chain | ForEach-Object State | Should -Be 'Deployed'
         Test-Ping -Namespace h1 -Target 10.0.2.2 | Should -BeTrue
+    }
+
+    It 'a 20 ms Delay on the link r1-r2 makes the round trip at least 20 ms; dropping it brings it back' -Skip:(-not $hasNetem) {
+        function Get-Rtt([string] $Namespace, [string] $Target) {
+            # The smallest round trip of a few pings, in ms (iputils: "rtt min/avg/max/mdev = 0.041/0.052/0.067/0.009 ms").
+            $line = (& ip netns exec $Namespace ping -c 4 -i 0.2 -W 2 $Target 2>&1) -match '^rtt min/avg/max/mdev = '
+            [double]::Parse((($line -split '= ')[1] -split '/')[0], [cultureinfo]::InvariantCulture)
+        }
+        Get-Rtt h1 10.0.2.2 | Should -BeLessThan 10
+        $delayed = Join-Path $script:work 'delayed.psd1'
+        Deploy-NsLab $delayed | ForEach-Object State | Should -Be 'Deployed'
+        (& tc -j -n r1 qdisc show dev eth-r2 | ConvertFrom-Json).kind | Should -Be 'netem'
+        Get-Rtt h1 10.0.2.2 | Should -BeGreaterOrEqual 20
+        Export-NsLab chain | Should -Match "Delay = '20ms'"
+        Deploy-NsLab $script:chain | ForEach-Object State | Should -Be 'Deployed'
+        (& tc -j -n r1 qdisc show dev eth-r2 | ConvertFrom-Json).kind | Should -Not -Be 'netem'
+        Get-Rtt h1 10.0.2.2 | Should -BeLessThan 10
+    }
+
+    It '-WhatIf prints the tc line of a Delay on both ends of the link' {
+        $delayed = Join-Path $script:work 'delayed.psd1'
+        (Get-Content $script:chain -Raw) -replace "IPAddress = '10\.0\.12\.1/30', '10\.0\.12\.2/30'", "`$0; Delay = '20ms'; Loss = '1%'" | Set-Content $delayed
+        $whatIf = @(Invoke-ChildPwsh "Deploy-NsLab '$delayed' -WhatIf" | Where-Object { $_ -like 'What if: *' })
+        $whatIf | Should -Be @('What if: tc -n r1 qdisc replace dev eth-r2 root netem delay 20ms loss 1%', 'What if: tc -n r2 qdisc replace dev eth-r1 root netem delay 20ms loss 1%')
+    }
+
+    It 'without netem in the kernel, a Delay fails the deploy and it is rolled back whole' -Skip:$hasNetem {
+        $before = Get-StateDump
+        $delayed = Join-Path $script:work 'delayed.psd1'
+        $e = { Deploy-NsLab $delayed -ErrorAction Stop } | Should -Throw -PassThru
+        $e.Exception.Message | Should -Match 'tc -n r1 qdisc replace dev eth-r2 root netem'
+        Get-StateDump | Should -Be $before
+        (Get-NsLab chain).State | Should -Be 'Deployed'
     }
 
     It 'Remove-NsLab (piped from Get-NsLab) gives back the pristine state' {
