@@ -263,6 +263,18 @@ Describe 'A bad lab file' {
         "$warnings" | Should -Match "unknown key 'Colour' was ignored"
     }
 
+    It 'refuses a second lab that names the first one''s namespaces' {
+        $odd = Join-Path $script:work 'odd.psd1'
+        $other = Join-Path $script:work 'other.psd1'
+        "@{ Name = 'other'; Namespaces = @( @{ Name = 'o1' } ) }" | Set-Content $other
+        Deploy-NsLab $odd -WarningAction SilentlyContinue | Out-Null
+        $e = { Deploy-NsLab $other -ErrorAction Stop } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'LabConflict,*'
+        $e.Exception.Message | Should -Match "Lab 'odd' owns o1 already"
+        Remove-NsLab odd
+        Get-StateDump | Should -Be $script:pristine
+    }
+
     It 'a failure half way rolls the whole deploy back' {
         $env:NETNSPS_TEST_FAIL_STEP = '3'
         try {

@@ -29,6 +29,7 @@ public sealed class DeployNsLabCommand : NetNsCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         var lab = LabFile.Load(this, path);
         var previous = LabStore.Read(lab.Name);
+        RefuseSharedObjects(lab);
         int commands;
         string? forwardingBefore;
         using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
@@ -62,5 +63,21 @@ public sealed class DeployNsLabCommand : NetNsCmdlet
         }
         WriteVerbose($"Lab '{lab.Name}': {commands} command{(commands == 1 ? "" : "s")} run.");
         Emit(LabPlanner.Status(State, Firewall, new LabRecord(lab, path, forwardingBefore), Environment.ProcessId));
+    }
+
+    /// <summary>A namespace or bridge is one lab's: removing the other lab would delete it from under this one.</summary>
+    private static void RefuseSharedObjects(LabSpec lab)
+    {
+        foreach (var other in LabStore.ReadAll().Where(r => r.Spec.Name != lab.Name))
+        {
+            var shared = other.Spec.Namespaces.Select(n => n.Name).Intersect(lab.Namespaces.Select(n => n.Name))
+                .Concat(other.Spec.Bridges.Select(b => b.Name).Intersect(lab.Bridges.Select(b => b.Name))).ToList();
+            if (shared.Count > 0)
+            {
+                throw new NetNsException(
+                    $"Lab '{other.Spec.Name}' owns {string.Join(", ", shared)} already; give lab '{lab.Name}' other names, or remove the other lab first (Remove-NsLab {other.Spec.Name}).",
+                    "LabConflict", ErrorCategory.ResourceExists, lab.Name);
+            }
+        }
     }
 }
