@@ -338,12 +338,14 @@ topology:
     public void AnEditedFileConverges()
     {
         var owned = Read(Triangle());
-        // blue moves to 192.168.15.4, r1 is dropped, the route goes.
-        var data = With(Triangle(), "Namespaces", 1, "IPAddress", "192.168.15.4/24");
+        // blue moves to 192.168.15.4, r1 is dropped, the route goes, red's default route moves to blue.
+        var data = With(With(Triangle(), "Namespaces", 1, "IPAddress", "192.168.15.4/24"), "Namespaces", 0, "DefaultRoute", "192.168.15.4");
         data["Namespaces"] = ((object[])data["Namespaces"]!).Take(2).ToArray();
         data.Remove("Routes");
         data.Remove("Ports");
-        var view = Deployed().Route("blue", new RouteRecord(IpPrefix.Parse("10.0.23.0/24", "d", null), System.Net.IPAddress.Parse("192.168.15.2"), "eth0", null, "boot", null, null));
+        var view = Deployed().Route("blue", new RouteRecord(IpPrefix.Parse("10.0.23.0/24", "d", null), System.Net.IPAddress.Parse("192.168.15.2"), "eth0", null, "boot", null, null))
+            .Route("red", new RouteRecord(IpPrefix.Default(System.Net.Sockets.AddressFamily.InterNetwork), System.Net.IPAddress.Parse("192.168.15.1"), "eth0", null, "boot", null, null));
+        // Every stage planned against the view before any ran: what -WhatIf prints.
         GoldenPlan.Check("lab/deploy-edited", Render(LabPlanner.Converge(Read(data), owned, IptablesDriver.Instance, SelfPid, Array.Empty<string>(), null), view));
     }
 

@@ -34,14 +34,14 @@ public static class LabPlanner
             new LabStage("ports", view => UnpublishGone(view, driver, desired, owned)),
             new LabStage("masquerade", view => MasqueradeGone(view, driver, desired, owned)),
             new LabStage("teardown", view => Teardown(view, desired, owned, forwardingBefore)),
-            new LabStage("build", view => Build(view, desired, selfPid)),
+            new LabStage("build", view => Build(view, desired, selfPid, Replaced(desired, owned))),
             new LabStage("firewall", view => Firewall(view, driver, desired)),
             new LabStage("exec", _ => Exec(desired, created)),
         };
     }
 
     /// <summary>The namespaces, bridges, interfaces, addresses and routes the lab has; nothing when they are all as its file says.</summary>
-    public static Plan Build(ISystemView view, LabSpec lab, int selfPid)
+    public static Plan Build(ISystemView view, LabSpec lab, int selfPid, IReadOnlySet<(string, IpPrefix)>? replacedRoutes = null)
     {
         var plan = new Plan();
         foreach (var n in lab.Namespaces)
@@ -82,8 +82,11 @@ public static class LabPlanner
         }
         foreach (var r in lab.AllRoutes())
         {
+            // A route the teardown replaces is still there only under -WhatIf (nothing ran): announced as added, as it will be.
+            var replaced = replacedRoutes?.Contains((r.Namespace, r.Destination)) == true && view.NamespaceExists(r.Namespace)
+                && view.Routes(r.Namespace).Any(x => x.Destination == r.Destination && !r.NextHop.Equals(x.Gateway));
             plan.Append(RoutePlanner.Add(view, r.Namespace, r.Destination, r.NextHop, null,
-                nsPlanned: !view.NamespaceExists(r.Namespace), devicePlanned: false, out _));
+                nsPlanned: replaced || !view.NamespaceExists(r.Namespace), devicePlanned: false, out _));
         }
         if (NeedsHostForwarding(lab))
         {
@@ -273,6 +276,14 @@ public static class LabPlanner
     public static List<int> HostEnds(ISystemView view, IEnumerable<LabNamespace> namespaces) =>
         namespaces.Where(n => n.Bridge is not null && view.NamespaceExists(n.Name))
             .Select(n => view.Link(null, n.HostInterface)?.Index).OfType<int>().ToList();
+
+    /// <summary>The routes the file gives another next hop: the teardown deletes the old one, the build adds the new.</summary>
+    private static IReadOnlySet<(string, IpPrefix)> Replaced(LabSpec desired, LabSpec owned)
+    {
+        var old = owned.AllRoutes().ToList();
+        return desired.AllRoutes().Where(r => old.Any(o => o.Namespace == r.Namespace && o.Destination == r.Destination && !o.NextHop.Equals(r.NextHop)))
+            .Select(r => (r.Namespace, r.Destination)).ToHashSet();
+    }
 
     private static bool SameEnds(LabLink a, LabLink b) => (a.A == b.A && a.B == b.B) || (a.A == b.B && a.B == b.A);
 
