@@ -23,7 +23,8 @@
         'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade',
         'Publish-NsPort', 'Get-NsPort', 'Unpublish-NsPort',
         'Set-BridgeHairpin', 'Clear-NetNsPS',
-        'Get-NetNsPSOption', 'Set-NetNsPSOption'
+        'Get-NetNsPSOption', 'Set-NetNsPSOption',
+        'Deploy-NsLab', 'Get-NsLab', 'Remove-NsLab', 'Export-NsLab', 'Show-NsLab'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

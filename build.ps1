@@ -79,7 +79,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Format.ps1xml') $staged
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Types.ps1xml') $staged
     Copy-Item (Join-Path $root 'LICENSE') $staged
-    foreach ($file in 'NetNsPS.dll', 'CliWrap.dll') { Copy-Item (Join-Path $bin $file) $staged }
+    foreach ($file in 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll') { Copy-Item (Join-Path $bin $file) $staged }
     # Help: MAML for the cmdlets and text for the about topics, from docs/ (syntax and parameters from the
     # staged module's metadata, read in a child pwsh so this process never loads the module it builds).
     Import-Module (Join-Path $root 'src/build/MarkdownHelp.psm1') -Force

@@ -67,8 +67,8 @@ Describe 'The package' {
         $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $repo "NetNsPS.$version.nupkg"))
         try {
             $entries = @($zip.Entries.FullName)
-            foreach ($file in 'NetNsPS.psd1', 'NetNsPS.dll', 'CliWrap.dll', 'NetNsPS.Format.ps1xml', 'NetNsPS.Types.ps1xml', 'LICENSE',
-                'en-US/NetNsPS.dll-Help.xml', 'en-US/about_NetNsPS.help.txt', 'en-US/about_NetNsPS_Sandbox.help.txt') {
+            foreach ($file in 'NetNsPS.psd1', 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll', 'NetNsPS.Format.ps1xml', 'NetNsPS.Types.ps1xml', 'LICENSE',
+                'en-US/NetNsPS.dll-Help.xml', 'en-US/about_NetNsPS.help.txt', 'en-US/about_NetNsPS_Sandbox.help.txt', 'en-US/about_NetNsPS_Lab.help.txt') {
                 $entries | Should -Contain $file
             }
             $entries | Where-Object { $_ -match '\.pdb$|\.deps\.json$|^NetNsPS\.xml$' } | Should -BeNullOrEmpty -Because 'build leftovers (symbols, deps, XML doc comments) do not ship'

@@ -163,6 +163,15 @@ Describe 'Format views at 80 and 120 columns' {
                 Test-NsConnection -Namespace red 192.168.15.3, 192.168.15.1 -Port 9 -TimeoutSeconds 1
                 Test-NsConnection -Namespace frontend-eu-west-1 10.200.30.1, 192.168.15.3 -TimeoutSeconds 1)
             'NetNsPS.NsDiagnostic'           = @(Get-NsDiagnostic red; Get-NsDiagnostic frontend-eu-west-1; New-LongDiagnostic)
+            'NetNsPS.NsLab'                  = @(
+                # The chain lab, its port moved off red's 8080.
+                $labFile = Join-Path ([IO.Path]::GetTempPath()) "netnsps-format-lab-$PID.psd1"
+                (Get-Content (Join-Path $PSScriptRoot 'Lab/chain.psd1') -Raw) -replace 'ExternalPort = 8080', 'ExternalPort = 18080' | Set-Content $labFile
+                Deploy-NsLab $labFile -WarningAction SilentlyContinue
+                [NetNsPS.NsLab]@{ Name = 'frontend-eu-west-1'; State = 'Drifted'; Path = '/srv/labs/frontend-eu-west-1.psd1'
+                    Namespaces = 'frontend-eu-west-1', 'backend-eu-west-1', 'db-eu-west-1', 'cache-eu-west-1'; Bridges = 'br-frontend-eu1'
+                    Links = 'frontend-eu-west-1:eth-backend-backend-eu-west-1:eth-frontend'; Ports = 'tcp/18443->frontend-eu-west-1:8443'
+                    Drift = "route to 172.16.128.0/17 in namespace 'frontend-eu-west-1'", "address 10.200.30.2/24 on 'eth0' in namespace 'frontend-eu-west-1'" })
         }
     }
     AfterAll { & iptables -w -P FORWARD ACCEPT }

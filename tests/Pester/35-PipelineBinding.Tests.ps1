@@ -117,6 +117,14 @@ BeforeDiscovery {
         @{ Type = 'String'; Cmdlet = 'Get-NsDiagnostic'; Run = { 'red', 'blue' | Get-NsDiagnostic }; Check = { $Out.Namespace | Sort-Object -Unique | Where-Object { $_ } | Should -Be 'blue', 'red' } }
         @{ Type = 'String'; Cmdlet = 'Test-NsConnection'; Run = { '192.168.15.3', '192.168.15.1' | Test-NsConnection -Namespace red -TimeoutSeconds 1 }; Check = { $Out.RemoteAddress | Should -Be '192.168.15.3', '192.168.15.1' } }
         @{ Type = 'String'; Cmdlet = 'Invoke-NsCommand'; Run = { 'red', 'blue' | Invoke-NsCommand -Command hostname -WhatIf }; WhatIf = '^ip netns exec red hostname$', '^ip netns exec blue hostname$' }
+        @{ Type = 'String'; Cmdlet = 'Deploy-NsLab'; Run = { $script:labFile | Deploy-NsLab }; Check = { $Out.Name | Should -Be 'pl' } }
+        @{ Type = 'String'; Cmdlet = 'Remove-NsLab'; Run = { 'pl' | Remove-NsLab -WhatIf }; WhatIf = '^ip netns del(ete)? pl1$' }
+        # NsLab pl (namespace pl1 on bridge brpl)
+        @{ Type = 'NsLab'; Cmdlet = 'Get-NsLab'; Run = { $In | Get-NsLab }; Check = { $Out.Name | Should -Be 'pl'; $Out.State | Should -Be 'Deployed' } }
+        @{ Type = 'NsLab'; Cmdlet = 'Deploy-NsLab'; Run = { $In | Deploy-NsLab }; Check = { $Out.Name | Should -Be 'pl'; $Out.State | Should -Be 'Deployed' } }
+        @{ Type = 'NsLab'; Cmdlet = 'Remove-NsLab'; Run = { $In | Remove-NsLab -WhatIf }; WhatIf = '^ip netns del(ete)? pl1$', '^ip link del(ete)? (dev )?brpl$' }
+        @{ Type = 'NsLab'; Cmdlet = 'Export-NsLab'; Run = { $In | Export-NsLab }; Check = { $Out | Should -Match "Name = 'pl1'" } }
+        @{ Type = 'NsLab'; Cmdlet = 'Show-NsLab'; Run = { $In | Show-NsLab }; Check = { $Out | Should -Match 'bridge brpl' } }
     )
 
     # Pairs judged not meaningful, by cmdlet: '*' for every input, else the input types, with the reason.
@@ -140,6 +148,11 @@ BeforeDiscovery {
         'Set-NetNsPSOption'      = @{ '*' = 'sets the module-wide settings: no object names what it acts on' }
         'New-NetNamespace'       = @{ '*' = 'creates from names only: an object piped in already exists' }
         'New-NetBridge'          = @{ '*' = 'creates from names only: an object piped in already exists' }
+        'Deploy-NsLab'           = @{ '*' = 'reads a lab file: only a lab (its Path) or a path names one' }
+        'Get-NsLab'              = @{ '*' = 'lists deployed labs: only a lab names one' }
+        'Remove-NsLab'           = @{ '*' = 'removes a deployed lab: only a lab or its name names one' }
+        'Export-NsLab'           = @{ '*' = 'exports a deployed lab: only a lab names one' }
+        'Show-NsLab'             = @{ '*' = 'draws a lab: only a lab names one (a file is given with -Path)' }
     }
     $rest = @{
         'NetNamespace'           = @{ Why = 'a namespace names no bridge, address, route to remove, port or hairpin port'; Cmdlets = 'Get-NetBridge', 'Remove-NetBridge', 'Remove-NsIPAddress', 'Unpublish-NsPort', 'Enable-NsMasquerade', 'Disable-NsMasquerade', 'Get-NsMasquerade', 'Set-BridgeHairpin' }
@@ -154,9 +167,10 @@ BeforeDiscovery {
         'SysctlSetting'          = @{ Why = 'a kernel parameter: the namespace it belongs to is Get-NetNamespace $_.Namespace'; Cmdlets = '*' }
         'NsLink'                 = @{ Why = 'a link names its two ends: their namespaces are Get-NetNamespace $_.Namespace, $_.PeerNamespace'; Cmdlets = '*' }
         'NsLinkShaping'          = @{ Why = 'a shaping names an interface''s qdisc: its link is Get-NsLink $_.Namespace -InterfaceName $_.InterfaceName'; Cmdlets = '*' }
+        'NsLab'                  = @{ Why = 'a lab names a lab: its namespaces are Get-NetNamespace $_.Namespaces'; Cmdlets = '*' }
         'String'                 = @{ Why = 'a port is a number, not a name: Unpublish-NsPort 8080, or Get-NsPort | Unpublish-NsPort'; Cmdlets = @('Unpublish-NsPort') }
     }
-    $types = @('NetNamespace', 'VethPair', 'NetBridge', 'NsIPAddress', 'NsRoute', 'NsPortMapping', 'NsMasquerade', 'NsDiagnostic', 'NsConnectionTestResult', 'SysctlSetting', 'NsLink', 'NsLinkShaping', 'String')
+    $types = @('NetNamespace', 'VethPair', 'NetBridge', 'NsIPAddress', 'NsRoute', 'NsPortMapping', 'NsMasquerade', 'NsDiagnostic', 'NsConnectionTestResult', 'SysctlSetting', 'NsLink', 'NsLinkShaping', 'NsLab', 'String')
     $cmdlets = @(Get-Command -Module NetNsPS -CommandType Cmdlet -ErrorAction SilentlyContinue | ForEach-Object Name)
     if (-not $cmdlets) {
         Import-Module $env:NETNSPS_TEST_MODULE
@@ -210,7 +224,11 @@ Describe 'Pipeline binding in the article''s setup' {
         New-NetBridge br1 -IPAddress 10.50.0.1/24 | Out-Null
         New-NetNamespace r1, r2 | Out-Null
         Add-NsLink r1 r2 -IPAddress 10.0.12.1/30 -PeerIPAddress 10.0.12.2/30 | Out-Null
+        $script:labFile = Join-Path ([IO.Path]::GetTempPath()) "netnsps-binding-lab-$PID.psd1"
+        "@{ Name = 'pl'; Bridges = @( @{ Name = 'brpl'; IPAddress = '10.60.0.1/24' } ); Namespaces = @( @{ Name = 'pl1'; Bridge = 'brpl'; IPAddress = '10.60.0.2/24' } ) }" |
+            Set-Content $script:labFile
         $script:inputs = @{
+            NsLab                  = Deploy-NsLab $script:labFile
             NetNamespace           = Get-NetNamespace red
             VethPair               = Get-VethPair red
             NetBridge              = Get-NetBridge bridge0

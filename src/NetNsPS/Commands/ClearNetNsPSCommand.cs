@@ -38,7 +38,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
             firewall = PlanFirewall(snapshot);
             namespaces = State.NamespaceNames().Where(IsMarkedNamespace).ToList();
             bridges = State.Links(null).Where(l => l.IsBridge && Ownership.IsMarked(l)).Select(l => l.Name).ToList();
-            if (firewall.IsEmpty && namespaces.Count == 0 && bridges.Count == 0)
+            if (firewall.IsEmpty && namespaces.Count == 0 && bridges.Count == 0 && NetNsPS.Lab.LabStore.Names().Count == 0)
             {
                 WriteVerbose("NetNsPS has made nothing here that is still there; nothing to remove.");
                 return;
@@ -85,6 +85,12 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
                 }
                 Run(new Plan().Add(Ip.DeleteLink(null, bridge)));
             });
+        }
+        // The labs' objects went with the rest: their state files would only describe what is gone.
+        foreach (var lab in NetNsPS.Lab.LabStore.Names())
+        {
+            WriteVerbose($"Forgetting lab '{lab}' ({NetNsPS.Lab.LabStore.PathOf(lab)}).");
+            NetNsPS.Lab.LabStore.Delete(lab);
         }
         if (Sysctl.Read(Sysctl.IpForward) == "1")
         {

@@ -54,7 +54,7 @@ public sealed class InvokeNsCommandCommand : NetNsCmdlet
                 $"Command '{Names.Show(Command)}' is not a program on PATH nor an executable file: give the program's name, such as ping, or its full path, and its arguments after it (Invoke-NsCommand {ns} ping -c 1 192.168.15.1); no shell is involved.",
                 "CommandNotFound", ErrorCategory.ObjectNotFound, Command);
         }
-        var command = new CommandSpec("ip", new[] { "netns", "exec", ns, Command }.Concat(ArgumentList));
+        var command = Ip.Exec(ns, new[] { Command }.Concat(ArgumentList));
         var line = command.Render();
         if (!ShouldProcess(line, line, MyInvocation.MyCommand.Name))
         {

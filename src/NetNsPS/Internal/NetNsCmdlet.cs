@@ -1,5 +1,6 @@
 using NetNsPS.Operations;
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -180,14 +181,83 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
             }
             return false;
         }
-        Run(plan, o =>
-        {
-            var subject = o.Subject ?? MyInvocation.MyCommand.Name;
-            var commands = string.Concat(o.Steps.Select(s => "\n  " + s.Command.Render()));
-            return ShouldProcess($"{subject} ({o.Steps.Count} command{(o.Steps.Count == 1 ? "" : "s")})",
-                $"{subject}, with these commands:{commands}", MyInvocation.MyCommand.Name);
-        });
+        Run(plan, Confirm);
         return true;
+    }
+
+    /// <summary>-Confirm's question for one object of a plan, naming it and listing its commands.</summary>
+    private bool Confirm(PlanObject o)
+    {
+        var subject = o.Subject ?? MyInvocation.MyCommand.Name;
+        var commands = string.Concat(o.Steps.Select(s => "\n  " + s.Command.Render()));
+        return ShouldProcess($"{subject} ({o.Steps.Count} command{(o.Steps.Count == 1 ? "" : "s")})",
+            $"{subject}, with these commands:{commands}", MyInvocation.MyCommand.Name);
+    }
+
+    /// <summary>
+    /// Runs the stages of one operation in order, each planned against the system as the ones before left it (under
+    /// -WhatIf: each printed, planned against the system as it is). A failure anywhere rolls back every stage. Shows
+    /// a progress bar of the objects made; returns how many commands ran (under -WhatIf: would run).
+    /// <paramref name="after"/> runs after each stage (to wait for the kernel, say).
+    /// </summary>
+    protected int ApplyStages(string activity, IReadOnlyList<LabStage> stages, Action<LabStage>? after = null)
+    {
+        var executor = new PlanExecutor(CommandRunner, WriteVerbose, _cancel.Token);
+        var journal = new List<PlanStep>();
+        var commands = 0;
+        try
+        {
+            for (var k = 0; k < stages.Count; k++)
+            {
+                Plan plan;
+                try
+                {
+                    plan = stages[k].Plan(State);
+                }
+                catch (NetNsException)
+                {
+                    if (!IsWhatIf)
+                    {
+                        executor.Rollback(journal);
+                    }
+                    throw;
+                }
+                commands += plan.Steps.Count;
+                if (plan.IsEmpty)
+                {
+                    // Nothing changed: what the view read stays true for the next stage (a converged lab reads each object once).
+                    continue;
+                }
+                if (IsWhatIf)
+                {
+                    foreach (var step in plan.Steps)
+                    {
+                        var line = step.Command.Render();
+                        ShouldProcess(line, line, MyInvocation.MyCommand.Name);
+                    }
+                    continue;
+                }
+                var objects = plan.Objects().Count;
+                var done = 0;
+                var stage = stages[k];
+                executor.Execute(plan, o =>
+                {
+                    WriteProgress(new ProgressRecord(ProgressId + 1, activity, $"{stage.Name}: {o.Subject ?? "..."}")
+                    {
+                        PercentComplete = (int)(100.0 * (k + (double)done++ / Math.Max(objects, 1)) / stages.Count),
+                    });
+                    return Confirm(o);
+                }, journal);
+                State.Invalidate();
+                after?.Invoke(stage);
+            }
+        }
+        finally
+        {
+            State.Invalidate();
+            WriteProgress(new ProgressRecord(ProgressId + 1, activity, "done") { RecordType = ProgressRecordType.Completed });
+        }
+        return commands;
     }
 
     /// <summary>

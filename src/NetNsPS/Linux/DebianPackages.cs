@@ -20,6 +20,7 @@ public static class DebianPackages
         ["mount"] = "mount",
         ["ping"] = "iputils-ping",
         ["curl"] = "curl",
+        ["dot"] = "graphviz",
     };
 
     public static string For(string program) => Map.TryGetValue(program, out var package) ? package : program;

@@ -31,6 +31,9 @@ public static class Ip
     private static CommandSpec Link(string? ns, string verb, string keyword, string name, params string[] rest) =>
         Command(ns, new[] { "link", verb }.Concat(Device(keyword, name)).Concat(rest).ToArray());
 
+    /// <summary>A program run inside a namespace: `ip netns exec NS ARGV...` (an argument array, no shell).</summary>
+    public static CommandSpec Exec(string ns, IEnumerable<string> argv) => new("ip", new[] { "netns", "exec", ns }.Concat(argv));
+
     public static CommandSpec AddNamespace(string name) =>
         new("ip", "netns", "add", name) { Native = s => s.AddNamespace(name) };
 

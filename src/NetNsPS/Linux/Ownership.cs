@@ -11,9 +11,16 @@ public static class Ownership
 {
     public const string Mark = "netnsps";
 
-    public static CommandSpec MarkNamespace(string ns) => Ip.SetAlias(ns, "lo", Mark);
+    /// <summary>A lab's objects carry its name too ("netnsps:lab=NAME"), and are NetNsPS's all the same.</summary>
+    public static string For(string? lab) => lab is null ? Mark : $"{Mark}:lab={lab}";
 
-    public static CommandSpec MarkBridge(string bridge) => Ip.SetAlias(null, bridge, Mark);
+    public static CommandSpec MarkNamespace(string ns, string? lab = null) => Ip.SetAlias(ns, "lo", For(lab));
 
-    public static bool IsMarked(LinkRecord? link) => link?.Alias == Mark;
+    public static CommandSpec MarkBridge(string bridge, string? lab = null) => Ip.SetAlias(null, bridge, For(lab));
+
+    public static bool IsMarked(LinkRecord? link) => link?.Alias is { } alias && (alias == Mark || alias.StartsWith(Mark + ":lab=", System.StringComparison.Ordinal));
+
+    /// <summary>The lab whose mark the object carries, or null.</summary>
+    public static string? LabOf(LinkRecord? link) =>
+        link?.Alias is { } alias && alias.StartsWith(Mark + ":lab=", System.StringComparison.Ordinal) ? alias[(Mark.Length + 5)..] : null;
 }

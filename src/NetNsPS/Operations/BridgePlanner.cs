@@ -17,9 +17,9 @@ public static class BridgePlanner
 
     /// <summary>
     /// What makes the bridge exist, up, with the address, and its traffic accepted where FORWARD drops; an existing
-    /// non-bridge of that name is an error.
+    /// non-bridge of that name is an error. <paramref name="lab"/>: the lab whose mark the bridge gets (null: the module's).
     /// </summary>
-    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address)
+    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address, string? lab = null)
     {
         var plan = new Plan().About(Subject(name));
         var existing = view.Link(null, name);
@@ -29,7 +29,7 @@ public static class BridgePlanner
             // A MAC of its own, so the bridge's address does not follow its ports (see BridgeMac).
             plan.Add(Ip.SetMacAddress(name, BridgeMac.For(name, view.MachineId())));
             // Only a bridge this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
-            plan.Add(Ownership.MarkBridge(name));
+            plan.Add(Ownership.MarkBridge(name, lab));
             plan.Add(Ip.SetUp(null, name));
         }
         else

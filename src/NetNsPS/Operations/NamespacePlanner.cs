@@ -8,7 +8,7 @@ public static class NamespacePlanner
     public static string Subject(string name) => $"namespace '{name}'";
 
     /// <summary>What makes the namespace exist with lo up; nothing when it already is so.</summary>
-    public static Plan Ensure(ISystemView view, string name)
+    public static Plan Ensure(ISystemView view, string name, string? lab = null)
     {
         var plan = new Plan().About(Subject(name));
         if (!view.NamespaceExists(name))
@@ -21,7 +21,7 @@ public static class NamespacePlanner
             plan.Add(Ip.AddNamespace(name), Ip.DeleteNamespace(name));
             plan.Add(Ip.SetUp(name, "lo"));
             // Only a namespace this call creates is marked as NetNsPS's (Clear-NetNsPS removes it); never one it found.
-            plan.Add(Ownership.MarkNamespace(name));
+            plan.Add(Ownership.MarkNamespace(name, lab));
         }
         else if (view.Link(name, "lo") is { IsUp: false })
         {

@@ -31,7 +31,13 @@ public sealed class PlanExecutor
     /// Runs every step; on failure rolls back and throws the first step's error with the kernel's words.
     /// <paramref name="confirm"/> is asked once per object (<see cref="Plan.Objects"/>), before its first step runs.
     /// </summary>
-    public void Execute(Plan plan, Func<PlanObject, bool> confirm)
+    public void Execute(Plan plan, Func<PlanObject, bool> confirm) => Execute(plan, confirm, new List<PlanStep>());
+
+    /// <summary>
+    /// The same as one part of a larger operation: the steps done go to <paramref name="journal"/>, which holds the
+    /// earlier parts' steps, and a failure rolls back all of it (Deploy-NsLab's stages: one rollback for the deploy).
+    /// </summary>
+    public void Execute(Plan plan, Func<PlanObject, bool> confirm, List<PlanStep> journal)
     {
         var failAt = FaultInjectionStep();
         var objects = plan.Objects();
@@ -42,7 +48,7 @@ public sealed class PlanExecutor
             firstStepOf[index] = o;
             index += o.Steps.Count;
         }
-        var done = new List<PlanStep>();
+        var done = journal;
         var i = 0;
         while (i < plan.Steps.Count)
         {
@@ -130,7 +136,8 @@ public sealed class PlanExecutor
         return _runner.Run(command, grace.Token);
     }
 
-    private void Rollback(List<PlanStep> done)
+    /// <summary>Undoes the steps done, newest first (what a failure does; public for a journal of several plans).</summary>
+    public void Rollback(List<PlanStep> done)
     {
         for (var i = done.Count - 1; i >= 0; i--)
         {

@@ -82,7 +82,14 @@ internal static class PortPlanner
     /// One plan for every mapping of a pipeline (the driver batches it per table), refusing a mapping whose host
     /// port is published to another target; the same mapping again plans nothing.
     /// </summary>
-    public static PublishResult Publish(ISystemView view, IFirewallDriver driver, IReadOnlyList<PublishTarget> targets)
+    public static PublishResult Publish(ISystemView view, IFirewallDriver driver, IReadOnlyList<PublishTarget> targets) =>
+        Publish(view, driver, targets, Array.Empty<FirewallRule>());
+
+    /// <summary>
+    /// The same, with other rules of the module ensured in the same driver call (a lab's masquerade): one call plans
+    /// each chain once, where two calls on one snapshot would both create it.
+    /// </summary>
+    public static PublishResult Publish(ISystemView view, IFirewallDriver driver, IReadOnlyList<PublishTarget> targets, IReadOnlyCollection<FirewallRule> alongside)
     {
         var snapshot = view.Firewall();
         var accepted = new List<PublishTarget>();
@@ -110,7 +117,7 @@ internal static class PortPlanner
         // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
         var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
-        driver.PlanEnsure(snapshot, accepted.SelectMany(a => NatRules.Port(a.Mapping)).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
+        driver.PlanEnsure(snapshot, alongside.Concat(accepted.SelectMany(a => NatRules.Port(a.Mapping))).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
         foreach (var bridge in bridges)
         {
             var routeLocalnet = Sysctl.RouteLocalnet(bridge);

@@ -5,7 +5,14 @@ using NetNsPS.Linux;
 namespace NetNsPS.Operations;
 
 /// <summary>What Add-VethPair asks for: the namespace, both ends' names and the bridge of the host end (null: none).</summary>
-public sealed record VethIntent(string Namespace, string Name, string PeerName, string? Bridge);
+public sealed record VethIntent(string Namespace, string Name, string PeerName, string? Bridge)
+{
+    /// <summary>
+    /// The inner name is only the namespace's (a lab's eth0): a host interface of that name that is not a veth paired
+    /// with PeerName is somebody else's and no obstacle, as the pair is created with its inner end in the namespace.
+    /// </summary>
+    public bool InnerNameIsLocal { get; init; }
+}
 
 /// <summary>Veth pairs between a namespace and the host: created, completed when half-built, attached, up; and removed.</summary>
 public static class VethPlanner
@@ -22,8 +29,12 @@ public static class VethPlanner
         var (ns, name, peer, bridge) = (intent.Namespace, intent.Name, intent.PeerName, intent.Bridge);
         var nsPlanned = !view.NamespaceExists(ns);
         var inside = nsPlanned ? null : view.Link(ns, name);
-        var hostSame = view.Link(null, name);
         var hostPeer = view.Link(null, peer);
+        var hostSame = view.Link(null, name);
+        if (intent.InnerNameIsLocal && hostSame is not null && (hostPeer is null || !hostSame.IsPairedWith(hostPeer, acrossNamespaces: false)))
+        {
+            hostSame = null;
+        }
         var plan = new Plan().About(Subject(ns, name));
         var preexisting = true;
 
