@@ -20,7 +20,7 @@ public sealed class EnableBridgeNetfilterCommand : NetNsCmdlet
         var before = State.Sysctl(Sysctl.BridgeNfCallIptables);
         if (Apply(SysctlPlanner.BridgeNetfilter(State)))
         {
-            SysctlPlanner.RememberBridgeNetfilter(before);
+            SettingsRecords.Remember(SettingsRecords.BridgeNetfilterFound(before));
             Emit(SysctlSettings.BridgeNetfilter());
         }
     }

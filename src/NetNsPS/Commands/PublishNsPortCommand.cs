@@ -114,11 +114,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return new List<PortPlanner.PublishTarget>();
         }
-        foreach (var (key, before) in found)
-        {
-            SettingsRecords.Remember(key, before, "1");
-        }
-        SysctlPlanner.RememberBridgeNetfilter(bridgeNetfilter);
+        SettingsRecords.Remember(found.Select(f => new SettingRecord(f.Key, f.Value, "1")).Concat(SettingsRecords.BridgeNetfilterFound(bridgeNetfilter)));
         return result.Accepted;
     }
 }

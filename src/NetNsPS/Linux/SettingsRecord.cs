@@ -44,17 +44,35 @@ public static class SettingsRecords
     /// kept while the value found is still the one it recorded setting (a re-run); one whose value someone changed
     /// since, or that belongs to an object gone and made again, is replaced.
     /// </summary>
-    public static void Remember(string key, string before, string set)
+    public static void Remember(string key, string before, string set) => Remember(new[] { new SettingRecord(key, before, set) });
+
+    /// <summary>The same for several settings at once: one read of the file, and one write where anything changed.</summary>
+    public static void Remember(IEnumerable<SettingRecord> found)
     {
         var all = ReadAll();
-        if (all.Any(r => r.Key == key && r.Set == before))
+        var changed = false;
+        foreach (var record in found)
         {
-            return;
+            if (all.Any(r => r.Key == record.Key && r.Set == record.Before))
+            {
+                continue;
+            }
+            all.RemoveAll(r => r.Key == record.Key);
+            all.Add(record);
+            changed = true;
         }
-        all.RemoveAll(r => r.Key == key);
-        all.Add(new SettingRecord(key, before, set));
-        Write(all);
+        if (changed)
+        {
+            Write(all);
+        }
     }
+
+    /// <summary>
+    /// What bridge-nf-call-iptables was before NetNsPS set it, to record where it existed (br_netfilter loaded): a
+    /// module NetNsPS loaded stays loaded, it is the whole machine's. Nothing when it did not exist.
+    /// </summary>
+    public static IEnumerable<SettingRecord> BridgeNetfilterFound(string? before) =>
+        before is null ? Enumerable.Empty<SettingRecord>() : new[] { new SettingRecord(Sysctl.BridgeNfCallIptables, before, "1") };
 
     /// <summary>Forgets a setting's record (teardown has put it back, or found it changed by someone else).</summary>
     public static void Forget(string key)

@@ -68,18 +68,6 @@ public static class SysctlPlanner
 
     private static string ForwardingSubject(string? ns) => ns is null ? "IP forwarding" : $"IP forwarding in namespace '{ns}'";
 
-    /// <summary>
-    /// Records what bridge-nf-call-iptables was before NetNsPS set it, where it existed (br_netfilter loaded): a module
-    /// NetNsPS loaded stays loaded, it is the whole machine's.
-    /// </summary>
-    public static void RememberBridgeNetfilter(string? before)
-    {
-        if (before is not null)
-        {
-            SettingsRecords.Remember(Sysctl.BridgeNfCallIptables, before, "1");
-        }
-    }
-
     /// <summary>bridge-nf-call-iptables put back to what NetNsPS found, where it recorded that and the value is still its own; nothing otherwise.</summary>
     public static (CommandSpec Command, CommandSpec Undo)? PutBackBridgeNetfilter(ISystemView view)
     {
