@@ -29,6 +29,9 @@ Describe 'JSON for every output type' {
         Reset-Sandbox
         New-ArticleSetup
         Add-NsRoute -Namespace red -NextHop 192.168.15.1 | Out-Null
+        New-NetNamespace json1 | Out-Null
+        $labFile = Join-Path $TestDrive 'json.psd1'
+        Set-Content $labFile "@{ Name = 'json'; Namespaces = @( @{ Name = 'json2'; Forwarding = `$true } ) }"
         $script:samples = [ordered]@{
             'NetNsPS.NetNamespace'           = Get-NetNamespace red
             'NetNsPS.NetBridge'              = Get-NetBridge bridge0
@@ -41,6 +44,10 @@ Describe 'JSON for every output type' {
             'NetNsPS.NsPortMapping'          = Publish-NsPort red -Protocol Udp -InternalPort 53 -ExternalPort 5353 -WarningAction SilentlyContinue
             'NetNsPS.NsConnectionTestResult' = Test-NsConnection -Namespace red 192.168.15.3 -Port 9 -TimeoutSeconds 1
             'NetNsPS.NsDiagnostic'           = Get-NsDiagnostic red | Where-Object Status -EQ Failed | Select-Object -First 1
+            'NetNsPS.NsLink'                 = Add-NsLink -Namespace json1 -PeerNamespace red -IPAddress 10.0.99.1/30 -PeerIPAddress 10.0.99.2/30
+            'NetNsPS.NsLab'                  = Deploy-NsLab -Path $labFile
+            # Made by hand: Set-NsLinkShaping needs netem (sch_netem), which not every kernel has.
+            'NetNsPS.NsLinkShaping'          = [NetNsPS.NsLinkShaping]@{ Namespace = 'json1'; InterfaceName = 'to-red'; Delay = '20ms'; Jitter = '5ms'; Loss = '1%'; Duplicate = '0.5%'; Rate = '100mbit' }
         }
         $script:cases = @($script:samples.Keys | ForEach-Object { @{ Type = $_ } })
     }
@@ -56,7 +63,8 @@ Describe 'JSON for every output type' {
 
     It 'a <_> comes back from JSON with every field' -ForEach @(
         'NetNsPS.NetNamespace', 'NetNsPS.NetBridge', 'NetNsPS.VethPair', 'NetNsPS.NsIPAddress', 'NetNsPS.NsRoute', 'NetNsPS.SysctlSetting',
-        'NetNsPS.NsMasquerade', 'NetNsPS.NsPortMapping', 'NetNsPS.NsConnectionTestResult', 'NetNsPS.NsDiagnostic', 'NetNsPS.NetNsPSOption') {
+        'NetNsPS.NsMasquerade', 'NetNsPS.NsPortMapping', 'NetNsPS.NsConnectionTestResult', 'NetNsPS.NsDiagnostic', 'NetNsPS.NetNsPSOption',
+        'NetNsPS.NsLink', 'NetNsPS.NsLab', 'NetNsPS.NsLinkShaping') {
         $object = $script:samples[$_]
         $back = ConvertTo-JsonChecked $object -EnumsAsStrings | ConvertFrom-Json
         $names = @($object.GetType().GetProperties().Name)
