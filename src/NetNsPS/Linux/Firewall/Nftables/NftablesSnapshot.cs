@@ -84,9 +84,6 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     private static readonly ImmutableSortedDictionary<string, (NftElement, FirewallRule)> NoElements =
         ImmutableSortedDictionary.Create<string, (NftElement, FirewallRule)>(System.StringComparer.Ordinal);
 
-    /// <summary>Every element, set by set.</summary>
-    internal IEnumerable<NftElement> Elements => _elements.Values.SelectMany(set => set.Values.Select(v => v.Element));
-
     /// <summary>The elements of one map or set, in the order nft lists them.</summary>
     internal IEnumerable<NftElement> ElementsOf(string set) =>
         _elements.TryGetValue(set, out var elements) ? elements.Values.Select(v => v.Element) : Enumerable.Empty<NftElement>();
