@@ -95,8 +95,8 @@ internal static class PortPlanner
         var accepted = new List<PublishTarget>();
         var refused = new List<NetNsException>();
         // Only a mapping of the same protocol and host port can clash: the others are not even built.
-        var ports = targets.Select(t => (t.Mapping.Protocol, t.Mapping.ExternalPort)).Distinct();
-        var published = NatRules.ReadPorts(ports.SelectMany(p => snapshot.RulesOfPort(p.Protocol, p.ExternalPort))).Select(p => p.Listed).OfType<NsPortMapping>().ToList();
+        var ports = targets.Select(t => (t.Mapping.Protocol, t.Mapping.ExternalPort)).ToHashSet();
+        var published = NatRules.ReadPorts(snapshot.RulesOfPorts(ports)).Select(p => p.Listed).OfType<NsPortMapping>().ToList();
         foreach (var item in targets)
         {
             var clash = published.Concat(accepted.Select(a => a.Mapping)).FirstOrDefault(p => Overlaps(p, item.Mapping) && !SameMapping(p, item.Mapping));
@@ -181,8 +181,7 @@ internal static class PortPlanner
     {
         var snapshot = view.Firewall();
         // Only the mappings on the requests' host ports are built; the others are only counted, by key.
-        var onPorts = NatRules.ReadPorts(requests.Select(r => (r.Protocol, r.ExternalPort)).Distinct()
-            .SelectMany(p => snapshot.RulesOfPort(p.Protocol, p.ExternalPort)));
+        var onPorts = NatRules.ReadPorts(snapshot.RulesOfPorts(requests.Select(r => (r.Protocol, r.ExternalPort)).ToHashSet()));
         bool Matches(PublishedPort p, UnpublishIntent r) =>
             p.Key.Protocol == r.Protocol && p.Key.ExternalPort == r.ExternalPort
             && (r.ExternalIPAddress is null || p.Key.ExternalText == r.ExternalIPAddress) && (r.Namespace is null || p.Key.Namespace == r.Namespace);

@@ -14,11 +14,12 @@ public abstract class FirewallSnapshot
     public abstract IReadOnlyList<FirewallRule> Rules { get; }
 
     /// <summary>
-    /// The rules of the port mappings on that protocol and host port (any host address), each the instance
-    /// <see cref="Rules"/> gives out. A driver may index them; by default, a filter of <see cref="Rules"/>.
+    /// The rules of the port mappings on those protocols and host ports (any host address), each the instance
+    /// <see cref="Rules"/> gives out. A driver may index them; by default, one pass over <see cref="Rules"/>, whatever
+    /// the number of ports asked for.
     /// </summary>
-    public virtual IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort) =>
-        Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && key.Protocol == protocol && key.ExternalPort == externalPort);
+    public virtual IEnumerable<FirewallRule> RulesOfPorts(IReadOnlySet<(NsProtocol Protocol, ushort ExternalPort)> ports) =>
+        Rules.Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && ports.Contains((key.Protocol, key.ExternalPort)));
 
     /// <summary>The keys of every port mapping that has a rule here. A driver may index them; by default, read from <see cref="Rules"/>.</summary>
     public virtual IReadOnlyCollection<PortKey> PortKeys =>

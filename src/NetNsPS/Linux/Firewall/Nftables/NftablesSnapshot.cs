@@ -77,7 +77,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// <summary>The elements of each tag (one, as a rule; more after a hand edit), to find a mapping's stale ones by its identity.</summary>
     private ImmutableDictionary<string, ImmutableList<NftElement>> _byTag = ImmutableDictionary<string, ImmutableList<NftElement>>.Empty.WithComparers(System.StringComparer.Ordinal);
 
-    /// <summary>The elements of each mapping's protocol and host port, from their tags, for <see cref="RulesOfPort"/>.</summary>
+    /// <summary>The elements of each mapping's protocol and host port, from their tags, for <see cref="RulesOfPorts"/>.</summary>
     private ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement Element, PortKey Key)>> _byPort =
         ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement, PortKey)>>.Empty;
 
@@ -230,23 +230,23 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     public override IReadOnlyList<FirewallRule> Rules =>
         Entries().Select(e => e.Rule).Concat(Iptables?.Rules ?? System.Array.Empty<FirewallRule>()).ToList();
 
-    /// <summary>The mapping rules of one protocol and host port: indexed elements of chains that are there, the chains' tagged rules, iptables' own.</summary>
-    public override IEnumerable<FirewallRule> RulesOfPort(NsProtocol protocol, ushort externalPort)
+    /// <summary>The mapping rules of those protocols and host ports: indexed elements of chains that are there, the chains' tagged rules, iptables' own.</summary>
+    public override IEnumerable<FirewallRule> RulesOfPorts(IReadOnlySet<(NsProtocol Protocol, ushort ExternalPort)> ports)
     {
         var live = LiveSets();
-        foreach (var (e, _) in _byPort.GetValueOrDefault((protocol, externalPort), NoPortElements))
+        foreach (var port in ports)
         {
-            if (live.Contains(e.Set))
+            foreach (var (e, _) in _byPort.GetValueOrDefault(port, NoPortElements).Where(x => live.Contains(x.Item1.Set)))
             {
                 yield return Element(e.Set, e.Key)!.Value.Rule;
             }
         }
         foreach (var rule in OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule).OfType<FirewallRule>()
-                     .Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && key.Protocol == protocol && key.ExternalPort == externalPort))
+                     .Where(r => r.Identity is { Kind: RuleKind.Port, Port: { } key } && ports.Contains((key.Protocol, key.ExternalPort))))
         {
             yield return rule;
         }
-        foreach (var rule in Iptables?.RulesOfPort(protocol, externalPort) ?? Enumerable.Empty<FirewallRule>())
+        foreach (var rule in Iptables?.RulesOfPorts(ports) ?? Enumerable.Empty<FirewallRule>())
         {
             yield return rule;
         }
