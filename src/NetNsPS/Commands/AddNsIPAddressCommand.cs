@@ -1,4 +1,5 @@
 using NetNsPS.Operations;
+using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -6,8 +7,10 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Adds an IPv4 address to an interface in a namespace, or on the host without -Namespace
+/// Adds an IPv4 or IPv6 address to an interface in a namespace, or on the host without -Namespace
 /// (ip [-n NS] addr add CIDR dev IFACE). The kernel then adds the subnet's scope-link route.
+/// An IPv6 address is added without duplicate address detection (`nodad`), so the next command can use it at once;
+/// -DuplicateAddressDetection asks for it and waits until the kernel has checked.
 /// An address that is already there converges; one on another interface is an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "NsIPAddress", SupportsShouldProcess = true, DefaultParameterSetName = ByPropertySet)]
@@ -19,10 +22,23 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
     [AllowEmptyString]
     public string IPAddress { get; set; } = "";
 
-    /// <summary>The prefix length when IPAddress has none; without either, 32 (as `ip addr add` does).</summary>
+    /// <summary>The prefix length when IPAddress has none; without either, 32 for IPv4 and 128 for IPv6 (as `ip addr add` does).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 32)]
+    [ValidateRange(0, 128)]
     public byte? PrefixLength { get; set; }
+
+    /// <summary>
+    /// IPv6 only: let the kernel run duplicate address detection, and wait (up to DadTimeoutSeconds) until it has:
+    /// an address another host already has on the link is then removed again and reported (DuplicateAddress).
+    /// Without it an IPv6 address is added with `nodad`, usable at once, as Docker and netavark add theirs.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DuplicateAddressDetection { get; set; }
+
+    /// <summary>How long -DuplicateAddressDetection waits for the kernel's verdict.</summary>
+    [Parameter]
+    [ValidateRange(1, 60)]
+    public int DadTimeoutSeconds { get; set; } = 5;
 
     private const string ByPropertySet = "ByProperty";
     private const string NetNamespaceSet = "NetNamespace";
@@ -86,12 +102,45 @@ public sealed class AddNsIPAddressCommand : NetNsCmdlet
         var applied = false;
         Converge.OnRace(State, () =>
         {
-            applied = Apply(AddressPlanner.Add(State, ns, device, address, deviceIsPlanned: planned));
+            applied = Apply(AddressPlanner.Add(State, ns, device, address, deviceIsPlanned: planned, detectDuplicates: DuplicateAddressDetection));
         }, IsWhatIf, CancellationToken);
         if (!applied)
         {
             return;
         }
-        Emit(new NsIPAddress { Namespace = ns, InterfaceName = device, IPAddress = address.AddressText, PrefixLength = address.PrefixLength });
+        if (DuplicateAddressDetection && !address.IsIpv4)
+        {
+            WaitForDad(ns, device, address);
+        }
+        Emit(ModelFactory.Address(ns, device, new AddressRecord(address.Family, address.Address, address.PrefixLength, "global")));
+    }
+
+    /// <summary>Waits until duplicate address detection has finished; a duplicate is removed again and reported.</summary>
+    private void WaitForDad(string? ns, string device, IpPrefix address)
+    {
+        var deadline = System.DateTime.UtcNow.AddSeconds(DadTimeoutSeconds);
+        while (true)
+        {
+            State.Invalidate(ns);
+            var record = State.Link(ns, device)?.Addresses.FirstOrDefault(a => a.Address.Equals(address.Address));
+            if (record is null || !record.Tentative && !record.DadFailed)
+            {
+                return;
+            }
+            if (record.DadFailed)
+            {
+                Run(AddressPlanner.Remove(State, ns, device, address), _ => true);
+                throw new NetNsException(
+                    $"Duplicate address detection found {address.AddressText} already in use on the link of '{device}' in {Errors.Where(ns)}; it was removed again. Pick another address.",
+                    "DuplicateAddress", ErrorCategory.ResourceExists, address.ToString());
+            }
+            if (System.DateTime.UtcNow >= deadline)
+            {
+                throw new NetNsException(
+                    $"Duplicate address detection of {address.AddressText} on '{device}' in {Errors.Where(ns)} had not finished after {DadTimeoutSeconds} s (is the link down?); the address stays, tentative.",
+                    "DadTimeout", ErrorCategory.OperationTimeout, address.ToString());
+            }
+            CancellationToken.WaitHandle.WaitOne(50);
+        }
     }
 }

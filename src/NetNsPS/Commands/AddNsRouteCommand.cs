@@ -8,7 +8,7 @@ namespace NetNsPS.Commands;
 
 /// <summary>
 /// Adds a route via a next hop (ip [-n NS] route add PREFIX via NEXTHOP [dev IFACE]); the default route
-/// when no prefix is given, as the article's `ip -n red route add default via 192.168.15.1`.
+/// when no prefix is given, as the article's `ip -n red route add default via 192.168.15.1` (or IPv6's ::/0 for an IPv6 next hop).
 /// The same route again converges; a different route to the same prefix is an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "NsRoute", SupportsShouldProcess = true)]
@@ -21,9 +21,9 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>The destination network in CIDR form; 'default' or 0.0.0.0/0 (the default) for everything.</summary>
+    /// <summary>The destination network in CIDR form; without it, or 'default', the default route of NextHop's family (0.0.0.0/0 or ::/0).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string DestinationPrefix { get; set; } = "0.0.0.0/0";
+    public string? DestinationPrefix { get; set; }
 
     /// <summary>The gateway address, such as the bridge's 192.168.15.1.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -44,8 +44,8 @@ public sealed class AddNsRouteCommand : NetNsCmdlet
     private void AddTo(string? item)
     {
         var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
-        var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         var nextHop = IpPrefix.ParseAddress(NextHop, nameof(NextHop));
+        var destination = IpPrefix.ParseNetwork(DestinationPrefix ?? "default", nameof(DestinationPrefix), defaultFamily: nextHop.AddressFamily);
         IpPrefix.RequireSameFamily(destination, nameof(DestinationPrefix), nextHop, nameof(NextHop));
         var device = InterfaceName is null ? null : Names.Interface(InterfaceName, nameof(InterfaceName));
         if (ns is not null)

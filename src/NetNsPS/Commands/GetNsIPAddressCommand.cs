@@ -4,7 +4,7 @@ using NetNsPS.Internal;
 
 namespace NetNsPS.Commands;
 
-/// <summary>Lists IPv4 addresses of the host or of namespaces (ip [-n NS] addr show).</summary>
+/// <summary>Lists the IPv4 and IPv6 addresses of the host or of namespaces (ip [-n NS] addr show); IPv6 link-local ones only with -IncludeLinkLocal.</summary>
 [Cmdlet(VerbsCommon.Get, "NsIPAddress")]
 [OutputType(typeof(NsIPAddress))]
 public sealed class GetNsIPAddressCommand : NetNsCmdlet
@@ -28,6 +28,15 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.InterfaceCompleter))]
     public string? InterfaceName { get; set; }
 
+    /// <summary>Only addresses of this family: IPv4 or IPv6.</summary>
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6")]
+    public string? AddressFamily { get; set; }
+
+    /// <summary>Also the IPv6 link-local addresses (fe80::/10) the kernel gives every interface by itself.</summary>
+    [Parameter]
+    public SwitchParameter IncludeLinkLocal { get; set; }
+
     protected override void Process()
     {
         var addressFilter = Patterns.Wildcard(IPAddress ?? "*", nameof(IPAddress));
@@ -36,7 +45,8 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
         {
             foreach (var link in State.Links(ns).Where(l => interfaceFilter.IsMatch(l.Name)))
             {
-                foreach (var address in link.Ipv4Addresses.Where(a => addressFilter.IsMatch(a.Address.ToString())))
+                foreach (var address in (IncludeLinkLocal ? link.Addresses : link.GlobalAddresses).Where(a => addressFilter.IsMatch(a.Address.ToString())
+                    && (AddressFamily is null || string.Equals(Linux.IpPrefix.FamilyName(a.Family), AddressFamily, System.StringComparison.OrdinalIgnoreCase))))
                 {
                     Emit(ModelFactory.Address(ns, link.Name, address));
                 }

@@ -17,16 +17,22 @@ public sealed class GetNsRouteCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>Only the route to this prefix ('default' for 0.0.0.0/0).</summary>
+    /// <summary>Only the route to this prefix ('default' for the default routes of both families, 0.0.0.0/0 and ::/0).</summary>
     [Parameter]
     public string? DestinationPrefix { get; set; }
 
+    /// <summary>Also the IPv6 link-local routes (fe80::/64) the kernel adds on every interface by itself.</summary>
+    [Parameter]
+    public SwitchParameter IncludeLinkLocal { get; set; }
+
     protected override void Process()
     {
-        IpPrefix? wanted = DestinationPrefix is null ? null : IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
+        var anyDefault = IpPrefix.IsDefaultText(DestinationPrefix);
+        IpPrefix? wanted = DestinationPrefix is null || anyDefault ? null : IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
         {
-            foreach (var route in State.Routes(ns).Where(r => wanted is null || r.Destination == wanted))
+            foreach (var route in State.Routes(ns).Where(r => (anyDefault ? r.IsDefault : wanted is null || r.Destination == wanted)
+                && (IncludeLinkLocal || !r.IsLinkLocal)))
             {
                 Emit(ModelFactory.Route(ns, route));
             }

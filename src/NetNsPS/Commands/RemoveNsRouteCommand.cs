@@ -17,9 +17,9 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>The destination network; 'default' or 0.0.0.0/0 (the default).</summary>
+    /// <summary>The destination network; without it, or 'default', the default route: of NextHop's family when it is given, else of both families.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string DestinationPrefix { get; set; } = "0.0.0.0/0";
+    public string? DestinationPrefix { get; set; }
 
     /// <summary>Only the route via this gateway.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -38,8 +38,9 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
     private void RemoveFrom(string? item)
     {
         var ns = string.IsNullOrEmpty(item) ? null : Names.Namespace(item, nameof(Namespace));
-        var destination = IpPrefix.ParseNetwork(DestinationPrefix, nameof(DestinationPrefix));
         var nextHop = NextHop is null ? null : IpPrefix.ParseAddress(NextHop, nameof(NextHop));
+        var bothDefaults = nextHop is null && (DestinationPrefix is null || IpPrefix.IsDefaultText(DestinationPrefix));
+        var destination = IpPrefix.ParseNetwork(DestinationPrefix ?? "default", nameof(DestinationPrefix), defaultFamily: nextHop?.AddressFamily ?? System.Net.Sockets.AddressFamily.InterNetwork);
         if (nextHop is not null)
         {
             IpPrefix.RequireSameFamily(destination, nameof(DestinationPrefix), nextHop, nameof(NextHop));
@@ -51,6 +52,10 @@ public sealed class RemoveNsRouteCommand : NetNsCmdlet
             return;
         }
         var plan = RoutePlanner.Remove(State, ns, destination, nextHop, device);
+        if (bothDefaults)
+        {
+            plan.Append(RoutePlanner.Remove(State, ns, IpPrefix.Default(System.Net.Sockets.AddressFamily.InterNetworkV6), null, device));
+        }
         if (plan.IsEmpty)
         {
             WriteVerbose($"No route to {destination} matches in {Errors.Where(ns)}; nothing to remove.");

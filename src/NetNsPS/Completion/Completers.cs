@@ -97,7 +97,7 @@ public sealed class IPAddressCompleter : LiveCompleter
             var where = ns is null ? "on the host" : $"in namespace {ns}";
             foreach (var link in state.Links(ns).Where(l => devices.Count == 0 || devices.Contains(l.Name)))
             {
-                result.AddRange(link.Ipv4Addresses.Select(a => new Candidate(a.Address.ToString(), $"{a.Cidr} on {link.Name} {where}")));
+                result.AddRange(link.GlobalAddresses.Select(a => new Candidate(a.Address.ToString(), $"{a.Cidr} on {link.Name} {where}")));
             }
         }
         return result;

@@ -101,7 +101,7 @@ internal sealed class LiveState : IDisposable
             parts.Add(kind);
         }
         parts.Add(link.OperState);
-        parts.AddRange(link.Ipv4Addresses.Select(a => a.Cidr));
+        parts.AddRange(link.GlobalAddresses.Select(a => a.Cidr));
         return string.Join(", ", parts);
     }
 }

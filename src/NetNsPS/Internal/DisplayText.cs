@@ -26,6 +26,29 @@ public static class DisplayText
     public const int FixWidth = 66;
 
     /// <summary>
+    /// A table's interface column beside <see cref="AddressColumn"/>: each interface once, then a blank line for each
+    /// further address it has, so every address stands beside its own interface.
+    /// </summary>
+    public static string[] InterfaceColumn(string[]? interfaces, string[]? addressInterfaces) =>
+        (interfaces ?? System.Array.Empty<string>()).SelectMany(i =>
+            new[] { i }.Concat(Enumerable.Repeat("", System.Math.Max(0, CountOf(addressInterfaces, i) - 1)))).ToArray();
+
+    /// <summary>The addresses of each interface in turn (a blank line for an interface without any); see <see cref="InterfaceColumn"/>.</summary>
+    public static string[] AddressColumn(string[]? interfaces, string[]? addressInterfaces, string[]? addresses)
+    {
+        var lines = new List<string>();
+        foreach (var i in interfaces ?? System.Array.Empty<string>())
+        {
+            var mine = Enumerable.Range(0, System.Math.Min(addressInterfaces?.Length ?? 0, addresses?.Length ?? 0))
+                .Where(k => addressInterfaces![k] == i).Select(k => addresses![k]).ToList();
+            lines.AddRange(mine.Count == 0 ? new[] { "" } : mine);
+        }
+        return lines.ToArray();
+    }
+
+    private static int CountOf(string[]? names, string name) => names?.Count(n => n == name) ?? 0;
+
+    /// <summary>
     /// The words of <paramref name="text"/> as lines of at most <paramref name="width"/> characters, joined by
     /// newlines. Only a single word longer than the width is split, at the width.
     /// </summary>

@@ -7,7 +7,7 @@ using System.Threading;
 
 namespace NetNsPS.Linux;
 
-/// <summary>What to test: from a namespace (null: the host) to an address (IPv4 for now: the sockets are AF_INET), and a TCP port when one is given.</summary>
+/// <summary>What to test: from a namespace (null: the host) to an IPv4 or IPv6 address (the sockets are of its family), and a TCP port when one is given.</summary>
 public sealed record ConnectionProbeRequest(string? Namespace, IPAddress Address, ushort? Port, TimeSpan Timeout);
 
 /// <summary>How the ICMP echo went out: a ping socket needs no privilege but must be allowed by net.ipv4.ping_group_range.</summary>
@@ -106,24 +106,22 @@ internal static class ConnectionProbe
     }
 
     /// <summary>The address the kernel would send from: connect() a UDP socket, then getsockname(). No packet leaves.</summary>
-    private static IPAddress? SourceAddressTowards(FileDescriptor udp, IPAddress address)
-    {
-        var target = Libc.SockAddrIn.For(address, RouteLookupPort);
-        return Libc.Connect(udp.Value, ref target, Libc.SockAddrInSize) == 0 ? LocalAddress(udp) : null;
-    }
+    private static IPAddress? SourceAddressTowards(FileDescriptor udp, IPAddress address) =>
+        Connect(udp, address, RouteLookupPort) ? LocalAddress(udp) : null;
 
-    private static IPAddress? LocalAddress(FileDescriptor socket) => LocalEndpoint(socket)?.Address;
+    private static IPAddress? LocalAddress(FileDescriptor socket) => LocalEndpoint(socket) is { } local ? Libc.SockAddr.Address(local) : null;
 
-    private static Libc.SockAddrIn? LocalEndpoint(FileDescriptor socket)
+    private static byte[]? LocalEndpoint(FileDescriptor socket)
     {
-        var length = Libc.SockAddrInSize;
-        return Libc.GetSockName(socket.Value, out var local, ref length) == 0 ? local : null;
+        var local = Libc.SockAddr.Buffer();
+        var length = (uint)local.Length;
+        return Libc.GetSockName(socket.Value, local, ref length) == 0 ? local : null;
     }
 
     private static bool Connect(FileDescriptor socket, IPAddress address, ushort port)
     {
-        var target = Libc.SockAddrIn.For(address, port);
-        return Libc.Connect(socket.Value, ref target, Libc.SockAddrInSize) == 0;
+        var target = Libc.SockAddr.For(address, port);
+        return Libc.Connect(socket.Value, target, (uint)target.Length) == 0;
     }
 
     /// <summary>The sockets of one probe, all created inside the namespace (a socket keeps the namespace it was made in).</summary>
@@ -141,13 +139,14 @@ internal static class ConnectionProbe
 
         public static ProbeSockets Create(ConnectionProbeRequest request)
         {
-            var sockets = new ProbeSockets(Open(Libc.SockDgram, 0, "UDP"));
+            var family = request.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Libc.AfInet6 : Libc.AfInet;
+            var sockets = new ProbeSockets(Open(family, Libc.SockDgram, 0, "UDP"));
             try
             {
-                sockets.OpenIcmp(request.Namespace);
+                sockets.OpenIcmp(request.Namespace, family);
                 if (request.Port is not null)
                 {
-                    sockets.Tcp = Open(Libc.SockStream, 0, "TCP");
+                    sockets.Tcp = Open(family, Libc.SockStream, 0, "TCP");
                 }
                 return sockets;
             }
@@ -165,16 +164,20 @@ internal static class ConnectionProbe
             Tcp?.Dispose();
         }
 
-        /// <summary>A ping socket when net.ipv4.ping_group_range (per namespace, "1 0" = off in a new one) allows it, else a raw socket.</summary>
-        private void OpenIcmp(string? ns)
+        /// <summary>
+        /// A ping socket when net.ipv4.ping_group_range (per namespace, "1 0" = off in a new one; it rules ICMPv6 ping
+        /// sockets too) allows it, else a raw socket. ICMPv6 for an IPv6 address.
+        /// </summary>
+        private void OpenIcmp(string? ns, int family)
         {
-            var fd = Libc.Socket(Libc.AfInet, Libc.SockDgram | Flags, Libc.IpProtoIcmp);
+            var protocol = family == Libc.AfInet6 ? Libc.IpProtoIcmpV6 : Libc.IpProtoIcmp;
+            var fd = Libc.Socket(family, Libc.SockDgram | Flags, protocol);
             if (fd >= 0)
             {
                 (Icmp, IcmpKind) = (new FileDescriptor(fd), IcmpSocketKind.PingSocket);
                 return;
             }
-            fd = Libc.Socket(Libc.AfInet, Libc.SockRaw | Flags, Libc.IpProtoIcmp);
+            fd = Libc.Socket(family, Libc.SockRaw | Flags, protocol);
             if (fd >= 0)
             {
                 (Icmp, IcmpKind) = (new FileDescriptor(fd), IcmpSocketKind.RawSocket);
@@ -184,9 +187,9 @@ internal static class ConnectionProbe
                 $"No ICMP echo was sent from {Errors.Where(ns)}: ping sockets are off there (net.ipv4.ping_group_range) and a raw socket needs CAP_NET_RAW ({Libc.ErrorText(Libc.LastError)}). PingSucceeded is False without a test.";
         }
 
-        private static FileDescriptor Open(int type, int protocol, string what)
+        private static FileDescriptor Open(int family, int type, int protocol, string what)
         {
-            var fd = Libc.Socket(Libc.AfInet, type | Flags, protocol);
+            var fd = Libc.Socket(family, type | Flags, protocol);
             if (fd < 0)
             {
                 throw new NetNsException($"Cannot create a {what} socket: {Libc.ErrorText(Libc.LastError)}.", "SocketFailed",
@@ -201,6 +204,7 @@ internal static class ConnectionProbe
     {
         private readonly FileDescriptor? _socket;
         private readonly bool _repliesStartWithIpHeader;
+        private readonly bool _ipv6;
         private readonly ushort _identifier;
         private readonly byte[] _buffer = new byte[2048];
         private long _sentAt;
@@ -212,12 +216,17 @@ internal static class ConnectionProbe
             {
                 return;
             }
-            _repliesStartWithIpHeader = kind == IcmpSocketKind.RawSocket;
+            _ipv6 = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+            // An ICMPv6 raw socket delivers the message alone, as a ping socket does; an ICMP one, the IPv4 header first.
+            _repliesStartWithIpHeader = kind == IcmpSocketKind.RawSocket && !_ipv6;
             // A ping socket writes its own identifier (its "port") into every request; a raw socket sends ours.
             _identifier = kind == IcmpSocketKind.PingSocket
-                ? LocalEndpoint(socket)?.Port ?? 0
+                ? LocalEndpoint(socket) is { } local ? Libc.SockAddr.Port(local) : (ushort)0
                 : (ushort)Interlocked.Increment(ref s_lastIdentifier);
-            var request = IcmpEcho.BuildRequest(_identifier, EchoSequence, IcmpEcho.DefaultPayload);
+            // The kernel fills in an ICMPv6 checksum itself (it covers a pseudo-header of both addresses).
+            var request = _ipv6
+                ? IcmpEcho.BuildV6Request(_identifier, EchoSequence, IcmpEcho.DefaultPayload)
+                : IcmpEcho.BuildRequest(_identifier, EchoSequence, IcmpEcho.DefaultPayload);
             _sentAt = Stopwatch.GetTimestamp();
             Pending = Libc.Send(socket.Value, request, (nuint)request.Length, 0) == request.Length;
         }
@@ -238,7 +247,8 @@ internal static class ConnectionProbe
                     Pending = errno is Libc.EAgain or Libc.EIntr;
                     return;
                 }
-                if (IcmpEcho.IsReplyTo(_buffer.AsSpan(0, (int)received), _repliesStartWithIpHeader, _identifier, EchoSequence))
+                var packet = _buffer.AsSpan(0, (int)received);
+                if (_ipv6 ? IcmpEcho.IsV6ReplyTo(packet, _identifier, EchoSequence) : IcmpEcho.IsReplyTo(packet, _repliesStartWithIpHeader, _identifier, EchoSequence))
                 {
                     RoundTripMilliseconds = Math.Round(Stopwatch.GetElapsedTime(_sentAt).TotalMilliseconds, 3);
                     Succeeded = true;

@@ -8,6 +8,8 @@ public static class IcmpEcho
 {
     public const byte EchoReplyType = 0;
     public const byte EchoRequestType = 8;
+    public const byte V6EchoRequestType = 128;
+    public const byte V6EchoReplyType = 129;
     public const int HeaderLength = 8;
 
     private const byte IcmpProtocol = 1;
@@ -26,6 +28,32 @@ public static class IcmpEcho
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), Checksum(packet));
         return packet;
     }
+
+    /// <summary>
+    /// An ICMPv6 echo request (RFC 4443): type 128, code 0, identifier, sequence number, payload. The checksum is left
+    /// 0: it covers the IPv6 pseudo-header, and the kernel computes it for ping and raw ICMPv6 sockets alike.
+    /// </summary>
+    public static byte[] BuildV6Request(ushort identifier, ushort sequence, ReadOnlySpan<byte> payload)
+    {
+        var packet = new byte[HeaderLength + payload.Length];
+        packet[0] = V6EchoRequestType;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), identifier);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
+        payload.CopyTo(packet.AsSpan(HeaderLength));
+        return packet;
+    }
+
+    /// <summary>
+    /// True when <paramref name="packet"/> (an ICMPv6 message, as both socket kinds deliver it) is the echo reply to
+    /// our request: type 129, code 0, the same identifier and sequence. The kernel has checked its checksum already.
+    /// A raw ICMPv6 socket also sees neighbour discovery and others' replies; those are not.
+    /// </summary>
+    public static bool IsV6ReplyTo(ReadOnlySpan<byte> packet, ushort identifier, ushort sequence) =>
+        packet.Length >= HeaderLength
+        && packet[0] == V6EchoReplyType
+        && packet[1] == 0
+        && BinaryPrimitives.ReadUInt16BigEndian(packet[4..]) == identifier
+        && BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) == sequence;
 
     /// <summary>
     /// The Internet checksum (RFC 1071): one's complement of the one's complement sum of 16-bit words,

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Net.Sockets;
 using System.Linq;
 using NetNsPS.Linux.Netlink;
 
@@ -131,23 +132,38 @@ public static class Ip
     public static CommandSpec SetHairpin(string port, bool on) =>
         Link(null, "set", "dev", port, "type", "bridge_slave", "hairpin", on ? "on" : "off") with { Native = s => RtNetlink.SetHairpin(s.For(null), port, on) };
 
-    public static CommandSpec AddAddress(string? ns, IpPrefix address, string device) =>
-        Command(ns, "addr", "add", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), true, address, device) };
+    /// <summary>
+    /// `ip addr add`. An IPv6 address is added with `nodad` (usable at once, as Docker and netavark add theirs) unless
+    /// <paramref name="detectDuplicates"/> asks for duplicate address detection.
+    /// </summary>
+    public static CommandSpec AddAddress(string? ns, IpPrefix address, string device, bool detectDuplicates = false)
+    {
+        var noDad = !address.IsIpv4 && !detectDuplicates;
+        var spec = noDad
+            ? Command(ns, "addr", "add", address.ToString(), "dev", device, "nodad")
+            : Command(ns, "addr", "add", address.ToString(), "dev", device);
+        return spec with { Native = s => RtNetlink.Address(s.For(ns), true, address, device, noDad) };
+    }
 
     public static CommandSpec DeleteAddress(string? ns, IpPrefix address, string device) =>
         Command(ns, "addr", "del", address.ToString(), "dev", device) with { Native = s => RtNetlink.Address(s.For(ns), false, address, device) };
 
     public static CommandSpec AddRoute(string? ns, IpPrefix destination, IPAddress nextHop, string? device)
     {
-        var spec = device is null
-            ? Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop.ToString())
-            : Command(ns, "route", "add", destination.ToRouteDestination(), "via", nextHop.ToString(), "dev", device);
-        return spec with { Native = s => RtNetlink.Route(s.For(ns), true, destination, nextHop, device) };
+        var args = RouteArgs("add", destination);
+        args.Add("via");
+        args.Add(nextHop.ToString());
+        if (device is not null)
+        {
+            args.Add("dev");
+            args.Add(device);
+        }
+        return Command(ns, args.ToArray()) with { Native = s => RtNetlink.Route(s.For(ns), true, destination, nextHop, device) };
     }
 
     public static CommandSpec DeleteRoute(string? ns, IpPrefix destination, IPAddress? nextHop, string? device)
     {
-        var args = new List<string> { "route", "del", destination.ToRouteDestination() };
+        var args = RouteArgs("del", destination);
         if (nextHop is not null)
         {
             args.Add("via");
@@ -161,6 +177,14 @@ public static class Ip
         return Command(ns, args.ToArray()) with { Native = s => RtNetlink.Route(s.For(ns), false, destination, nextHop, device) };
     }
 
+    /// <summary>"route VERB DEST", with `-6` first for IPv6: `ip route` takes a bare "default" as IPv4's.</summary>
+    private static List<string> RouteArgs(string verb, IpPrefix destination) => destination.IsIpv4
+        ? new List<string> { "route", verb, destination.ToRouteDestination() }
+        : new List<string> { "-6", "route", verb, destination.ToRouteDestination() };
+
     public static CommandSpec ShowLinks(string? ns) => Command(ns, "-d", "-j", "addr", "show");
-    public static CommandSpec ShowRoutes(string? ns) => Command(ns, "-j", "route", "show", "table", "main");
+    /// <summary>The main table's routes of one family: `ip route` alone shows only IPv4's.</summary>
+    public static CommandSpec ShowRoutes(string? ns, AddressFamily family = AddressFamily.InterNetwork) => family == AddressFamily.InterNetworkV6
+        ? Command(ns, "-6", "-j", "route", "show", "table", "main")
+        : Command(ns, "-j", "route", "show", "table", "main");
 }

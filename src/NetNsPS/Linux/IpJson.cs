@@ -29,7 +29,11 @@ public static class IpJson
                     {
                         continue;
                     }
-                    addresses.Add(new AddressRecord(family.Value, Address(local, family.Value, json), (byte)(Int(a, "prefixlen") ?? 0), Str(a, "scope")));
+                    addresses.Add(new AddressRecord(family.Value, Address(local, family.Value, json), (byte)(Int(a, "prefixlen") ?? 0), Str(a, "scope"))
+                    {
+                        Tentative = Bool(a, "tentative") == true,
+                        DadFailed = Bool(a, "dadfailed") == true,
+                    });
                 }
             }
             links.Add(new LinkRecord(

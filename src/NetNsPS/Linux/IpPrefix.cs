@@ -27,7 +27,7 @@ public readonly record struct IpPrefix
     /// What the cmdlets accept: the one place that decides it. IPv6 text is parsed strictly either way, but refused
     /// with IPv6NotSupported unless this includes <see cref="IpFamilies.Ipv6"/>.
     /// </summary>
-    public const IpFamilies Supported = IpFamilies.Ipv4;
+    public const IpFamilies Supported = IpFamilies.Any;
 
     /// <summary>As a default prefix length: the address family's full length (32 or 128), a single host.</summary>
     public const byte HostLength = byte.MaxValue;
@@ -269,12 +269,18 @@ public readonly record struct IpPrefix
         return new IpPrefix(address, prefix);
     }
 
-    /// <summary>A network prefix: "default" means 0.0.0.0/0, host bits must be zero, a bare address means the full length.</summary>
-    public static IpPrefix ParseNetwork(string? text, string parameterName, IpFamilies families = Supported)
+    /// <summary>True for "default" (any case): the default route of a family the caller picks.</summary>
+    public static bool IsDefaultText(string? text) => string.Equals(text, "default", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A network prefix: "default" means 0.0.0.0/0, or ::/0 when <paramref name="defaultFamily"/> says so; host bits
+    /// must be zero; a bare address means the full length.
+    /// </summary>
+    public static IpPrefix ParseNetwork(string? text, string parameterName, IpFamilies families = Supported, AddressFamily defaultFamily = AddressFamily.InterNetwork)
     {
-        if (string.Equals(text, "default", StringComparison.OrdinalIgnoreCase))
+        if (IsDefaultText(text))
         {
-            return Default(AddressFamily.InterNetwork);
+            return Default(defaultFamily);
         }
         var prefix = Parse(text, parameterName, HostLength, families);
         if (prefix.HasHostBits)

@@ -38,6 +38,18 @@ public sealed record LinkRecord(
 
     /// <summary>The IPv4 addresses only: how callers keep to IPv4.</summary>
     public IEnumerable<AddressRecord> Ipv4Addresses => Addresses.Where(a => a.Family == AddressFamily.InterNetwork);
+
+    /// <summary>The IPv6 addresses that are not link-local (fe80::/10): the ones a user gave.</summary>
+    public IEnumerable<AddressRecord> Ipv6Addresses => Addresses.Where(a => a.Family == AddressFamily.InterNetworkV6 && !a.IsLinkLocal);
+
+    /// <summary>
+    /// Every address but the IPv6 link-local ones the kernel gives each interface itself: what views show and what
+    /// convergence compares.
+    /// </summary>
+    public IEnumerable<AddressRecord> GlobalAddresses => Addresses.Where(a => !a.IsLinkLocal);
+
+    /// <summary>The addresses of one family, link-local ones left out.</summary>
+    public IEnumerable<AddressRecord> AddressesOf(AddressFamily family) => family == AddressFamily.InterNetwork ? Ipv4Addresses : Ipv6Addresses;
 }
 
 /// <summary>
@@ -77,6 +89,15 @@ public sealed record AddressRecord(AddressFamily Family, IPAddress Address, byte
 
     /// <summary>"address/len", as `ip addr` shows it.</summary>
     public string Cidr => Prefix.ToString();
+
+    /// <summary>An IPv6 link-local address (fe80::/10), which the kernel adds to every interface by itself.</summary>
+    public bool IsLinkLocal => Family == AddressFamily.InterNetworkV6 && Address.IsIPv6LinkLocal;
+
+    /// <summary>IPv6 duplicate address detection has not finished (IFA_F_TENTATIVE): the address cannot be used yet.</summary>
+    public bool Tentative { get; init; }
+
+    /// <summary>IPv6 duplicate address detection found the address in use on the link (IFA_F_DADFAILED).</summary>
+    public bool DadFailed { get; init; }
 }
 
 /// <summary>One route of the main table as `ip -j route show` reports it.</summary>
@@ -87,4 +108,7 @@ public sealed record RouteRecord(IpPrefix Destination, IPAddress? Gateway, strin
 
     /// <summary>The route to everywhere of its family (`ip route`'s "default").</summary>
     public bool IsDefault => Destination.PrefixLength == 0;
+
+    /// <summary>An IPv6 route within fe80::/10, such as the fe80::/64 the kernel adds on every interface.</summary>
+    public bool IsLinkLocal => !Destination.IsIpv4 && Destination.PrefixLength >= 10 && Destination.Address.IsIPv6LinkLocal;
 }

@@ -16,12 +16,14 @@ internal static class Libc
     public const int CloneNewNet = 0x40000000;
 
     public const int AfInet = Netlink.Uapi.AF_INET;
+    public const int AfInet6 = Netlink.Uapi.AF_INET6;
     public const int SockStream = 1;
     public const int SockDgram = 2;
     public const int SockRaw = 3;
     public const int SockNonBlock = 0x800;
     public const int SockCloExec = 0x80000;
     public const int IpProtoIcmp = 1;
+    public const int IpProtoIcmpV6 = 58;
 
     public const int OReadOnly = 0;
     public const int OCloExec = 0x80000;
@@ -41,33 +43,40 @@ internal static class Libc
     public const int EAcces = 13;
     public const int EInProgress = 115;
 
-    /// <summary>struct sockaddr_in: port and address in network byte order.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct SockAddrIn
+    /// <summary>
+    /// struct sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes) as raw bytes: family (host order), port (network
+    /// order), then the IPv4 address, or flowinfo, the IPv6 address and scope id. The family is the address's own.
+    /// </summary>
+    public static class SockAddr
     {
-        public ushort Family;
-        public ushort PortNetworkOrder;
-        public uint AddressNetworkOrder;
-        public ulong Zero;
+        public const int Ipv4Length = 16;
+        public const int Ipv6Length = 28;
 
-        /// <summary>An IPv4 endpoint; an IPv6 address needs a sockaddr_in6, which this is not.</summary>
-        public static SockAddrIn For(IPAddress address, ushort port)
+        public static byte[] For(IPAddress address, ushort port)
         {
-            if (address.AddressFamily != AddressFamily.InterNetwork)
+            var v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+            if (!v6 && address.AddressFamily != AddressFamily.InterNetwork)
             {
-                throw new ArgumentException($"{address} is not an IPv4 address: a sockaddr_in holds only IPv4", nameof(address));
+                throw new ArgumentException($"{address} is neither IPv4 nor IPv6", nameof(address));
             }
-            return new()
-            {
-                Family = AfInet,
-                PortNetworkOrder = ToNetworkOrder(port),
-                // Network order in memory is the address's bytes as they stand.
-                AddressNetworkOrder = BitConverter.ToUInt32(address.GetAddressBytes()),
-            };
+            var b = new byte[v6 ? Ipv6Length : Ipv4Length];
+            BitConverter.TryWriteBytes(b.AsSpan(0, 2), (ushort)(v6 ? AfInet6 : AfInet));
+            BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), port);
+            address.GetAddressBytes().CopyTo(b, v6 ? 8 : 4);
+            return b;
         }
 
-        public readonly IPAddress Address => new(BitConverter.GetBytes(AddressNetworkOrder));
-        public readonly ushort Port => ToNetworkOrder(PortNetworkOrder);
+        /// <summary>A buffer getsockname(2) can fill for either family.</summary>
+        public static byte[] Buffer() => new byte[Ipv6Length];
+
+        public static ushort Port(ReadOnlySpan<byte> sockaddr) => BinaryPrimitives.ReadUInt16BigEndian(sockaddr[2..]);
+
+        public static IPAddress? Address(ReadOnlySpan<byte> sockaddr) => BitConverter.ToUInt16(sockaddr) switch
+        {
+            AfInet => new IPAddress(sockaddr.Slice(4, 4)),
+            AfInet6 => new IPAddress(sockaddr.Slice(8, 16)),
+            _ => null,
+        };
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -77,8 +86,6 @@ internal static class Libc
         public short Events;
         public short ReturnedEvents;
     }
-
-    public static uint SockAddrInSize => (uint)Marshal.SizeOf<SockAddrIn>();
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     public static extern int Open(string path, int flags);
@@ -93,10 +100,10 @@ internal static class Libc
     public static extern int Socket(int domain, int type, int protocol);
 
     [DllImport("libc", EntryPoint = "connect", SetLastError = true)]
-    public static extern int Connect(int fd, ref SockAddrIn address, uint addressLength);
+    public static extern int Connect(int fd, byte[] address, uint addressLength);
 
     [DllImport("libc", EntryPoint = "getsockname", SetLastError = true)]
-    public static extern int GetSockName(int fd, out SockAddrIn address, ref uint addressLength);
+    public static extern int GetSockName(int fd, [Out] byte[] address, ref uint addressLength);
 
     [DllImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
     public static extern int GetSockOpt(int fd, int level, int name, out int value, ref uint valueLength);
@@ -113,9 +120,6 @@ internal static class Libc
     public static int LastError => Marshal.GetLastPInvokeError();
 
     public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
-
-    // Swapping is its own inverse, so the same helper converts both ways.
-    private static ushort ToNetworkOrder(ushort value) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
 }
 
 /// <summary>Owns one file descriptor and closes it exactly once, also when a probe fails half-way.</summary>

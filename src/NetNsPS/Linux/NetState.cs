@@ -1,4 +1,5 @@
 using System;
+using System.Net.Sockets;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -153,7 +154,9 @@ public sealed class NetState
     }
 
     public IReadOnlyList<RouteRecord> Routes(string? ns) =>
-        _session is null ? IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns), ns)) : Native(ns, Netlink.RtNetlink.Routes);
+        _session is null
+            ? IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns), ns)).Concat(IpJson.ParseRoutes(Query(Ip.ShowRoutes(ns, AddressFamily.InterNetworkV6), ns), AddressFamily.InterNetworkV6)).ToList()
+            : Native(ns, Netlink.RtNetlink.Routes);
 
     private T Native<T>(string? ns, Func<Netlink.NetlinkSocket, T> read)
     {

@@ -12,7 +12,8 @@ internal static class ModelFactory
         Name = name,
         Path = NetState.NamespacePath(name),
         Interfaces = links.Select(l => l.Name).ToArray(),
-        IPAddresses = links.SelectMany(l => l.Ipv4Addresses).Select(a => a.Cidr).ToArray(),
+        IPAddresses = links.SelectMany(l => l.GlobalAddresses).Select(a => a.Cidr).ToArray(),
+        Addresses = links.SelectMany(l => l.GlobalAddresses.Select(a => Address(name, l.Name, a))).ToArray(),
     };
 
     public static NetBridge Bridge(LinkRecord bridge, IReadOnlyList<LinkRecord> hostLinks) => new()
@@ -21,7 +22,7 @@ internal static class ModelFactory
         State = bridge.OperState,
         MacAddress = bridge.MacAddress,
         Mtu = bridge.Mtu,
-        IPAddresses = bridge.Ipv4Addresses.Select(a => a.Cidr).ToArray(),
+        IPAddresses = bridge.GlobalAddresses.Select(a => a.Cidr).ToArray(),
         Ports = hostLinks.Where(l => l.Master == bridge.Name).Select(l => l.Name).ToArray(),
     };
 
@@ -39,10 +40,10 @@ internal static class ModelFactory
     {
         Namespace = ns,
         InterfaceName = end.Name,
-        IPAddress = end.Ipv4Addresses.Select(a => a.Cidr).ToArray(),
+        IPAddress = end.GlobalAddresses.Select(a => a.Cidr).ToArray(),
         PeerNamespace = peerNs,
         PeerInterfaceName = peer?.Name ?? "",
-        PeerIPAddress = peer?.Ipv4Addresses.Select(a => a.Cidr).ToArray() ?? System.Array.Empty<string>(),
+        PeerIPAddress = peer?.GlobalAddresses.Select(a => a.Cidr).ToArray() ?? System.Array.Empty<string>(),
         State = end.OperState,
     };
 
@@ -63,6 +64,8 @@ internal static class ModelFactory
         InterfaceName = device,
         IPAddress = a.Address.ToString(),
         PrefixLength = a.PrefixLength,
+        AddressFamily = Linux.IpPrefix.FamilyName(a.Family),
+        Scope = a.Scope ?? "global",
     };
 
     public static NsRoute Route(string? ns, RouteRecord r) => new()

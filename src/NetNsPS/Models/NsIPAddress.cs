@@ -8,5 +8,11 @@ public sealed class NsIPAddress
     public string IPAddress { get; init; } = "";
     public byte PrefixLength { get; init; }
 
+    /// <summary>"IPv4" or "IPv6", as Get-NetIPAddress names them.</summary>
+    public string AddressFamily { get; init; } = "IPv4";
+
+    /// <summary>The kernel's scope: "global", "link" (IPv6 link-local, shown with -IncludeLinkLocal) or "host" (loopback).</summary>
+    public string Scope { get; init; } = "global";
+
     public override string ToString() => $"{IPAddress}/{PrefixLength}";
 }

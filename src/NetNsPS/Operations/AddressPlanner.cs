@@ -11,7 +11,7 @@ public static class AddressPlanner
     public static string Subject(string? ns, string device, string address) => $"address {address} on '{device}' in {Errors.Where(ns)}";
 
     /// <summary>Validates the address and plans `ip addr add` unless it is already there.</summary>
-    public static Plan Add(ISystemView view, string? ns, string device, IpPrefix address, bool deviceIsPlanned)
+    public static Plan Add(ISystemView view, string? ns, string device, IpPrefix address, bool deviceIsPlanned, bool detectDuplicates = false)
     {
         var plan = new Plan().About(Subject(ns, device, address.ToString()));
         if (address.ReservedAddressKind is { } what)
@@ -22,7 +22,7 @@ public static class AddressPlanner
         }
         if (deviceIsPlanned)
         {
-            return plan.Add(Ip.AddAddress(ns, address, device), Ip.DeleteAddress(ns, address, device));
+            return plan.Add(Ip.AddAddress(ns, address, device, detectDuplicates), Ip.DeleteAddress(ns, address, device));
         }
         var text = address.AddressText;
         foreach (var link in view.Links(ns))
@@ -44,7 +44,7 @@ public static class AddressPlanner
                 return plan;
             }
         }
-        return plan.Add(Ip.AddAddress(ns, address, device), Ip.DeleteAddress(ns, address, device));
+        return plan.Add(Ip.AddAddress(ns, address, device, detectDuplicates), Ip.DeleteAddress(ns, address, device));
     }
 
     /// <summary>What removes the address (whatever its prefix length) from the interface, or from every interface that has it.</summary>

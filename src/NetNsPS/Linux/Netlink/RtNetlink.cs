@@ -69,15 +69,22 @@ internal static class RtNetlink
         socket.Execute(new NetlinkMessage(Uapi.RTM_NEWLINK, Change, NetlinkMessage.InterfaceInfo()).String(Uapi.IFLA_IFNAME, port)
             .BeginNested(Uapi.IFLA_LINKINFO).String(Uapi.IFLA_INFO_SLAVE_KIND, "bridge").BeginNested(Uapi.IFLA_INFO_SLAVE_DATA).U8(Uapi.IFLA_BRPORT_MODE, on ? (byte)1 : (byte)0).EndNested().EndNested());
 
-    public static void Address(NetlinkSocket socket, bool add, IpPrefix address, string device) =>
-        Address(socket, add, address.Address, address.PrefixLength, device);
+    public static void Address(NetlinkSocket socket, bool add, IpPrefix address, string device, bool noDad = false) =>
+        Address(socket, add, address.Address, address.PrefixLength, device, noDad);
 
-    /// <summary>Adds or deletes an IPv4 or IPv6 address (the family is the address's own).</summary>
-    public static void Address(NetlinkSocket socket, bool add, IPAddress address, byte prefixLength, string device)
+    /// <summary>
+    /// Adds or deletes an IPv4 or IPv6 address (the family is the address's own). <paramref name="noDad"/> adds an
+    /// IPv6 address without duplicate address detection (IFA_F_NODAD, iproute2's `nodad`): usable at once.
+    /// </summary>
+    public static void Address(NetlinkSocket socket, bool add, IPAddress address, byte prefixLength, string device, bool noDad = false)
     {
         var index = IndexOf(socket, device);
         var m = new NetlinkMessage((ushort)(add ? Uapi.RTM_NEWADDR : Uapi.RTM_DELADDR), add ? Create : Change, NetlinkMessage.AddressInfo(Family(address), prefixLength, index))
             .Address(Uapi.IFA_LOCAL, address).Address(Uapi.IFA_ADDRESS, address);
+        if (add && noDad)
+        {
+            m.U32(Uapi.IFA_FLAGS, Uapi.IFA_F_NODAD);
+        }
         socket.Execute(m);
     }
 
@@ -253,13 +260,19 @@ internal static class RtNetlink
             return null;
         }
         var index = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(4));
-        return new ParsedAddress(index, new AddressRecord(addressFamily, local, payload[1], ScopeName(payload[3]) ?? "global"));
+        // ifa_flags holds the low 8 bits; IFA_FLAGS, when present, all 32.
+        var flags = attributes.U32(Uapi.IFA_FLAGS) ?? payload[2];
+        return new ParsedAddress(index, new AddressRecord(addressFamily, local, payload[1], ScopeName(payload[3]) ?? "global")
+        {
+            Tentative = (flags & Uapi.IFA_F_TENTATIVE) != 0,
+            DadFailed = (flags & Uapi.IFA_F_DADFAILED) != 0,
+        });
     }
 
     internal sealed record ParsedAddress(int Index, AddressRecord Record);
 
-    /// <summary>The main table's IPv4 routes, as `ip -j route show table main` reports them.</summary>
-    public static List<RouteRecord> Routes(NetlinkSocket socket) => Routes(socket, Uapi.AF_INET);
+    /// <summary>The main table's IPv4 and IPv6 routes, as `ip -j route show table main` and `ip -6 -j route show table main` report them.</summary>
+    public static List<RouteRecord> Routes(NetlinkSocket socket) => Routes(socket, Uapi.AF_UNSPEC);
 
     /// <summary>
     /// The main table's routes of one family (AF_INET, AF_INET6, or AF_UNSPEC for both), as `ip [-6] -j route show table main`

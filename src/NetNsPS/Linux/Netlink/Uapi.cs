@@ -108,6 +108,10 @@ internal static class Uapi
     // <linux/if_addr.h>: address attributes
     public const int IFA_ADDRESS = 1;
     public const int IFA_LOCAL = 2;
+    public const int IFA_FLAGS = 8;
+    public const uint IFA_F_NODAD = 0x02;
+    public const uint IFA_F_DADFAILED = 0x08;
+    public const uint IFA_F_TENTATIVE = 0x40;
 
     // <linux/rtnetlink.h>: enum rtattr_type_t
     public const int RTA_DST = 1;
