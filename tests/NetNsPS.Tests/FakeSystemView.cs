@@ -210,7 +210,11 @@ public sealed class FakeSystemView : ISystemView
         return !_namespaces.Contains(ns) ? throw Errors.NamespaceNotFound(ns) : NamespaceSysctls.TryGetValue((ns, key), out var value) ? value : null;
     }
 
-    public string? PersistFileText() => PersistFile;
+    public string? PersistFileText(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6PersistFile : PersistFile;
+
+    /// <summary>The text of the IPv6 persist file, or null for none.</summary>
+    public string? Ipv6PersistFile { get; set; }
 
     /// <summary>What NetNsPS recorded of the settings it set, by key.</summary>
     public Dictionary<string, SettingRecord> Records { get; } = new();

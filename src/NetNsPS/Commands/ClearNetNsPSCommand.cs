@@ -119,12 +119,13 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         }
         // ip_forward as Enable-IpForward found it, where it recorded that and forwarding is still as it left it;
         // without a record it stays (other software may need the host to route).
-        var forward = State.Sysctl(Sysctl.IpForward);
-        if (SettingsRecords.PutBack(State.RecordedSetting(Sysctl.IpForward), forward, null) is { } value)
-        {
-            plan.Add(Sysctl.Write(Sysctl.IpForward, value), Sysctl.Write(Sysctl.IpForward, forward ?? "1"));
-        }
+        // The same for IPv6 forwarding and the accept_ra values it raised; and each family's persist file, where it is ours.
+        plan.Append(SysctlPlanner.DisableIpForward(State, unrecorded: null));
+        plan.Append(SysctlPlanner.DisableIpForward(State, family: System.Net.Sockets.AddressFamily.InterNetworkV6, unrecorded: null));
         _released.Add(Sysctl.IpForward);
+        _released.Add(Sysctl.Ipv6Forward);
+        _released.AddRange(State.Links(null).Select(l => Sysctl.AcceptRa(l.Name)));
+        plan.About("NetNsPS's firewall chains and settings");
         // bridge-nf-call-iptables, where Enable-BridgeNetfilter or Publish-NsPort recorded it and no mapping took it already.
         if (!_released.Contains(Sysctl.BridgeNfCallIptables) && SysctlPlanner.PutBackBridgeNetfilter(State) is { } bridgeNetfilter)
         {
@@ -133,10 +134,6 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         _released.Add(Sysctl.BridgeNfCallIptables);
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
         Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
-        if (State.PersistFileText() is { } persisted && Sysctl.IsOurs(persisted))
-        {
-            plan.Add(Sysctl.RemovePersistFile(), new CommandSpec("tee", new[] { Sysctl.PersistFile }, persisted));
-        }
         return plan;
     }
 

@@ -25,28 +25,44 @@ public sealed class DisableIpForwardCommand : NetNsCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The address families: IPv4 (net.ipv4.ip_forward, the default), IPv6 (net.ipv6.conf.all.forwarding), or both.</summary>
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6")]
+    public string[]? AddressFamily { get; set; }
+
     protected override bool ChangesState => true;
 
     protected override void Process() => ForEachItemOrNone(Namespace, item =>
     {
         var ns = ExistingNamespaceOrHost(item);
-        var plan = SysctlPlanner.DisableIpForward(State, ns, ns is not null && !State.NamespaceExists(ns));
-        if (!Apply(plan))
+        foreach (var family in SysctlSettings.Families(AddressFamily))
         {
-            return;
-        }
-        if (ns is null)
-        {
-            // Put back, or left to whoever changed it since: either way NetNsPS's record of it is done with.
-            SettingsRecords.Forget(Sysctl.IpForward);
-            if (Sysctl.Read(Sysctl.IpForward) == "1")
+            var key = Sysctl.ForwardKey(family);
+            var plan = SysctlPlanner.DisableIpForward(State, ns, ns is not null && !State.NamespaceExists(ns), family);
+            if (!Apply(plan))
             {
-                WriteVerbose($"{Sysctl.IpForward} stays 1: it was on before Enable-IpForward, or someone turned it on since (sysctl -w {Sysctl.IpForward}=0 turns it off).");
+                continue;
             }
-        }
-        if (PassThru)
-        {
-            Emit(SysctlSettings.IpForward(ns));
+            if (ns is null)
+            {
+                // Put back, or left to whoever changed it since: either way NetNsPS's records of it are done with.
+                SettingsRecords.Forget(key);
+                if (family == System.Net.Sockets.AddressFamily.InterNetworkV6)
+                {
+                    foreach (var link in State.Links(null))
+                    {
+                        SettingsRecords.Forget(Sysctl.AcceptRa(link.Name));
+                    }
+                }
+                if (Sysctl.Read(key) == "1")
+                {
+                    WriteVerbose($"{key} stays 1: it was on before Enable-IpForward, or someone turned it on since (sysctl -w {key}=0 turns it off).");
+                }
+            }
+            if (PassThru)
+            {
+                Emit(SysctlSettings.IpForward(ns, family));
+            }
         }
     });
 }

@@ -1,4 +1,5 @@
 using NetNsPS.Operations;
+using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -6,8 +7,8 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Lets the host route for its namespaces (sysctl -w net.ipv4.ip_forward=1), or with -Namespace makes a namespace a
-/// router (ip netns exec NS sysctl -w net.ipv4.ip_forward=1). With -Persist, also writes
+/// Lets the host route for its namespaces (sysctl -w net.ipv4.ip_forward=1; with -AddressFamily IPv6,
+/// net.ipv6.conf.all.forwarding=1), or with -Namespace makes a namespace a router (ip netns exec NS sysctl -w ...). With -Persist, also writes
 /// /etc/sysctl.d/99-netnsps.conf so the host's setting survives a reboot. On the host it records what it found under
 /// /run/netnsps, so Disable-IpForward and Clear-NetNsPS put back exactly that.
 /// </summary>
@@ -25,22 +26,38 @@ public sealed class EnableIpForwardCommand : NetNsCmdlet
     [Parameter]
     public SwitchParameter Persist { get; set; }
 
+    /// <summary>The address families: IPv4 (net.ipv4.ip_forward, the default), IPv6 (net.ipv6.conf.all.forwarding), or both.</summary>
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6")]
+    public string[]? AddressFamily { get; set; }
+
     protected override bool ChangesState => true;
 
     protected override void Process() => ForEachItemOrNone(Namespace, item =>
     {
         var ns = ExistingNamespaceOrHost(item);
-        // Where NetNsPS's own persist file turned it on at boot, what it was before NetNsPS is off.
-        var before = ns is null ? (Sysctl.IsOurs(State.PersistFileText()) ? "0" : State.Sysctl(Sysctl.IpForward)) : null;
-        var plan = SysctlPlanner.EnableIpForward(State, Persist, ns, ns is not null && !State.NamespaceExists(ns));
-        if (Apply(plan))
+        foreach (var family in SysctlSettings.Families(AddressFamily))
         {
-            if (ns is null)
+            var key = Sysctl.ForwardKey(family);
+            // Where NetNsPS's own persist file turned it on at boot, what it was before NetNsPS is off.
+            var before = ns is null ? (Sysctl.IsOurs(State.PersistFileText(family)) ? "0" : State.Sysctl(key)) : null;
+            var acceptRa = ns is null && family == System.Net.Sockets.AddressFamily.InterNetworkV6 && before != "1"
+                ? SysctlPlanner.RouterAdvertisementsKept(State) : new System.Collections.Generic.List<string>();
+            var plan = SysctlPlanner.EnableIpForward(State, Persist, ns, ns is not null && !State.NamespaceExists(ns), family);
+            if (Apply(plan))
             {
-                // What it was before NetNsPS (1 already, say, on a Docker host), for Disable-IpForward and Clear-NetNsPS to put back.
-                SettingsRecords.Remember(Sysctl.IpForward, before ?? "0", "1");
+                if (ns is null)
+                {
+                    // What it was before NetNsPS (1 already, say, on a Docker host), for Disable-IpForward and Clear-NetNsPS to put back.
+                    SettingsRecords.Remember(acceptRa.Select(d => new SettingRecord(Sysctl.AcceptRa(d), "1", "2"))
+                        .Append(new SettingRecord(key, before ?? "0", "1")));
+                    foreach (var device in acceptRa)
+                    {
+                        WriteWarning($"{Sysctl.AcceptRa(device)} is now 2: '{device}' takes its IPv6 default route from router advertisements, which a forwarding host ignores at accept_ra 1. Disable-IpForward -AddressFamily IPv6 puts it back.");
+                    }
+                }
+                Emit(SysctlSettings.IpForward(ns, family));
             }
-            Emit(SysctlSettings.IpForward(ns));
         }
     });
 }

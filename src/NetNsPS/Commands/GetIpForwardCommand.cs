@@ -18,11 +18,19 @@ public sealed class GetIpForwardCommand : NetNsCmdlet
     [AllowEmptyString]
     public string[]? Namespace { get; set; }
 
+    /// <summary>Which families to show: IPv4 (net.ipv4.ip_forward, the default), IPv6 (net.ipv6.conf.all.forwarding), or both.</summary>
+    [Parameter]
+    [ValidateSet("IPv4", "IPv6")]
+    public string[]? AddressFamily { get; set; }
+
     protected override void Process()
     {
         foreach (var ns in NamespaceScope.Expand(Namespace, WriteError))
         {
-            Emit(SysctlSettings.IpForward(ns));
+            foreach (var family in SysctlSettings.Families(AddressFamily))
+            {
+                Emit(SysctlSettings.IpForward(ns, family));
+            }
         }
     }
 }

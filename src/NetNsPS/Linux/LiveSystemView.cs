@@ -63,7 +63,8 @@ public sealed class LiveSystemView : ISystemView
 
     public string? Sysctl(string? ns, string key) => Linux.Sysctl.Read(ns, key);
 
-    public string? PersistFileText() => File.Exists(Linux.Sysctl.PersistFile) ? File.ReadAllText(Linux.Sysctl.PersistFile) : null;
+    public string? PersistFileText(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork) =>
+        File.Exists(Linux.Sysctl.PersistFileOf(family)) ? File.ReadAllText(Linux.Sysctl.PersistFileOf(family)) : null;
 
     public SettingRecord? RecordedSetting(string key) => SettingsRecords.Read(key);
 

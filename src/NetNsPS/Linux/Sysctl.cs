@@ -12,6 +12,8 @@ namespace NetNsPS.Linux;
 public static class Sysctl
 {
     public const string IpForward = "net.ipv4.ip_forward";
+    public const string Ipv6Forward = "net.ipv6.conf.all.forwarding";
+    public const string Ipv6PersistFile = "/etc/sysctl.d/99-netnsps-ipv6.conf";
     public const string BridgeNfCallIptables = "net.bridge.bridge-nf-call-iptables";
     public const string PersistFile = "/etc/sysctl.d/99-netnsps.conf";
     public const string PersistHeader = "# Written by NetNsPS (Enable-IpForward -Persist); Disable-IpForward removes it.";
@@ -19,6 +21,18 @@ public static class Sysctl
     /// <summary>route_localnet of one interface; the slash form keeps a '.' in the interface name from splitting the key.</summary>
     public static string RouteLocalnet(string device) =>
         device.Contains('.') ? $"net/ipv4/conf/{device}/route_localnet" : $"net.ipv4.conf.{device}.route_localnet";
+
+    /// <summary>accept_ra of one interface: 1 accepts router advertisements only while the host does not forward, 2 even then.</summary>
+    public static string AcceptRa(string device) =>
+        device.Contains('.') ? $"net/ipv6/conf/{device}/accept_ra" : $"net.ipv6.conf.{device}.accept_ra";
+
+    /// <summary>The forwarding switch of a family: net.ipv4.ip_forward or net.ipv6.conf.all.forwarding.</summary>
+    public static string ForwardKey(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6Forward : IpForward;
+
+    /// <summary>Where Enable-IpForward -Persist writes a family's setting: one file per family, so each is removed on its own.</summary>
+    public static string PersistFileOf(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Ipv6PersistFile : PersistFile;
 
     /// <summary>The file of a key, as sysctl finds it: the first separator decides, a '.' key has '.' and '/' swapped.</summary>
     public static string ProcPath(string key) => "/proc/sys/" + SlashDot(key, '.', '/');
@@ -126,13 +140,19 @@ public static class Sysctl
 
     public static CommandSpec LoadBridgeNetfilter() => new("modprobe", "br_netfilter");
 
-    /// <summary>Writes the persistent file through tee, so -WhatIf shows a command a user can paste.</summary>
-    public static CommandSpec WritePersistFile() => new("tee", new[] { PersistFile }, $"{PersistHeader}\n{IpForward}=1\n");
+    /// <summary>
+    /// Writes the persistent file through tee, so -WhatIf shows a command a user can paste: IPv4's, or IPv6's with the
+    /// accept_ra values set beside it (<paramref name="extra"/>, each "key=value").
+    /// </summary>
+    public static CommandSpec WritePersistFile(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork, params string[] extra) =>
+        new("tee", new[] { PersistFileOf(family) }, $"{PersistHeader}\n{ForwardKey(family)}=1\n" + string.Concat(System.Linq.Enumerable.Select(extra, e => e + "\n")));
 
-    public static CommandSpec RemovePersistFile() => new("rm", "-f", PersistFile);
+    public static CommandSpec RemovePersistFile(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork) =>
+        new("rm", "-f", PersistFileOf(family));
 
-    /// <summary>True when the persistent file exists and is the one NetNsPS wrote (never remove someone else's).</summary>
-    public static bool PersistFileIsOurs() => IsOurs(File.Exists(PersistFile) ? File.ReadAllText(PersistFile) : null);
+    /// <summary>True when a family's persistent file exists and is the one NetNsPS wrote (never remove someone else's).</summary>
+    public static bool PersistFileIsOurs(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork) =>
+        IsOurs(File.Exists(PersistFileOf(family)) ? File.ReadAllText(PersistFileOf(family)) : null);
 
     /// <summary>True when a persist file's text is the one NetNsPS writes.</summary>
     public static bool IsOurs(string? persistFileText) =>

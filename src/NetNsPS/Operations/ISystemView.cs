@@ -48,8 +48,8 @@ public interface ISystemView
     /// <summary>A kernel parameter inside a named network namespace (null: the host), or null where it does not exist.</summary>
     string? Sysctl(string? ns, string key);
 
-    /// <summary>The text of NetNsPS's persist file (<see cref="Linux.Sysctl.PersistFile"/>), or null where there is none.</summary>
-    string? PersistFileText();
+    /// <summary>The text of NetNsPS's persist file of a family (<see cref="Linux.Sysctl.PersistFileOf"/>), or null where there is none.</summary>
+    string? PersistFileText(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork);
 
     /// <summary>What NetNsPS recorded of a setting it set (the value it found, the value it wrote), or null.</summary>
     SettingRecord? RecordedSetting(string key);

@@ -397,7 +397,7 @@ internal static class RtNetlink
 
     private static string? ProtocolName(byte protocol) => protocol switch
     {
-        Uapi.RTPROT_KERNEL => "kernel", Uapi.RTPROT_BOOT => null, Uapi.RTPROT_STATIC => "static", Uapi.RTPROT_DHCP => "dhcp",
+        Uapi.RTPROT_KERNEL => "kernel", Uapi.RTPROT_BOOT => null, Uapi.RTPROT_STATIC => "static", Uapi.RTPROT_RA => "ra", Uapi.RTPROT_DHCP => "dhcp",
         _ => protocol.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

@@ -125,6 +125,7 @@ internal static class Uapi
     public const int RTPROT_KERNEL = 2;
     public const int RTPROT_BOOT = 3;
     public const int RTPROT_STATIC = 4;
+    public const int RTPROT_RA = 9;
     public const int RTPROT_DHCP = 16;
 
     // <linux/rtnetlink.h>: enum rt_scope_t
