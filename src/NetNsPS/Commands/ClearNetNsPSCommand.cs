@@ -127,11 +127,14 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
         _released.AddRange(State.Links(null).Select(l => Sysctl.AcceptRa(l.Name)));
         plan.About("NetNsPS's firewall chains and settings");
         // bridge-nf-call-iptables, where Enable-BridgeNetfilter or Publish-NsPort recorded it and no mapping took it already.
-        if (!_released.Contains(Sysctl.BridgeNfCallIptables) && SysctlPlanner.PutBackBridgeNetfilter(State) is { } bridgeNetfilter)
+        if (!_released.Contains(Sysctl.BridgeNfCallIptables))
         {
-            plan.Add(bridgeNetfilter.Command, bridgeNetfilter.Undo);
+            foreach (var (command, undo) in SysctlPlanner.PutBackBridgeNetfilter(State))
+            {
+                plan.Add(command, undo);
+            }
         }
-        _released.Add(Sysctl.BridgeNfCallIptables);
+        _released.AddRange(Sysctl.BridgeNfCalls);
         // Everything else in the module's chains (masquerades, anything added to them by hand), then every chain.
         Firewall.PlanRemove(snapshot, snapshot.Rules, plan, snapshot.Chains);
         return plan;

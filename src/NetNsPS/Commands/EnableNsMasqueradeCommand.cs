@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetNsPS.Operations;
 using System.Linq;
 using System.Management.Automation;
@@ -22,7 +23,7 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
     [AllowEmptyString]
     public string[] Bridge { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>The source network to masquerade; default: the bridge's subnet (from its IPv4 address).</summary>
+    /// <summary>The source network to masquerade (IPv4 or IPv6); default: the bridge's subnets, from its IPv4 address and its IPv6 address.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? SourcePrefix { get; set; }
 
@@ -36,25 +37,30 @@ public sealed class EnableNsMasqueradeCommand : NetNsCmdlet
         var bridge = Names.Interface(item, nameof(Bridge));
         IpPrefix? given = SourcePrefix is null ? null : IpPrefix.ParseNetwork(SourcePrefix, nameof(SourcePrefix));
         var link = BridgeLookup.Require(State, bridge, IsWhatIf && WhatIfLedger.HasLink(null, bridge));
-        var source = given ?? DefaultPrefix(link, bridge);
+        var sources = given is { } g ? new List<IpPrefix> { g } : DefaultPrefixes(link, bridge);
         // Read, plan and apply under the module's firewall lock, so scripts side by side do not plan the same chain twice;
         // released before the output, which runs whatever comes next in the pipeline.
         bool applied;
         using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
         {
-            applied = Apply(MasqueradePlanner.Enable(State, Firewall, bridge, source.ToString()));
+            applied = Apply(MasqueradePlanner.Enable(State, Firewall, bridge, sources.Select(s => s.ToString()).ToList()));
         }
         if (applied)
         {
-            Emit(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
+            foreach (var source in sources)
+            {
+                Emit(new NsMasquerade { Bridge = bridge, SourcePrefix = source.ToString() });
+            }
         }
     }
 
-    private static IpPrefix DefaultPrefix(LinkRecord? link, string bridge)
+    /// <summary>The bridge's subnets: of its first IPv4 address, and of its first IPv6 address that is not link-local.</summary>
+    private static List<IpPrefix> DefaultPrefixes(LinkRecord? link, string bridge)
     {
-        var address = link?.Ipv4Addresses.FirstOrDefault() ?? throw new NetNsException(
-            $"Bridge '{bridge}' has no IPv4 address to take the subnet from; give -SourcePrefix or add one (Add-NsIPAddress 192.168.15.1/24 -InterfaceName {bridge}).",
+        var prefixes = new[] { System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.AddressFamily.InterNetworkV6 }
+            .Select(f => link?.AddressesOf(f).FirstOrDefault()).OfType<AddressRecord>().Select(a => a.Prefix.Network).ToList();
+        return prefixes.Count > 0 ? prefixes : throw new NetNsException(
+            $"Bridge '{bridge}' has no IPv4 or IPv6 address to take the subnet from; give -SourcePrefix or add one (Add-NsIPAddress 192.168.15.1/24 -InterfaceName {bridge}).",
             "NoBridgeAddress", ErrorCategory.InvalidArgument, bridge);
-        return address.Prefix.Network;
     }
 }

@@ -57,7 +57,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         var ns = Names.Namespace(Namespace, nameof(Namespace));
         var external = ExternalIPAddress is null ? null : IpPrefix.ParseAddress(ExternalIPAddress, nameof(ExternalIPAddress)).ToString();
         var wantedInternal = InternalIPAddress is null ? null : IpPrefix.ParseAddress(InternalIPAddress, nameof(InternalIPAddress)).ToString();
-        _pending.Add(PortPlanner.Resolve(State, new PortPlanner.PublishIntent(Protocol, external, ExternalPort, ns, wantedInternal, InternalPort)));
+        _pending.AddRange(PortPlanner.Resolve(State, new PortPlanner.PublishIntent(Protocol, external, ExternalPort, ns, wantedInternal, InternalPort)));
     }
 
     /// <summary>
@@ -75,9 +75,19 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return;
         }
-        if (Sysctl.Read(Sysctl.IpForward) != "1")
+        if (accepted.Any(a => !a.Mapping.InternalIPAddress.Contains(':')) && Sysctl.Read(Sysctl.IpForward) != "1")
         {
             WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
+        }
+        if (accepted.FirstOrDefault(a => a.Mapping.InternalIPAddress.Contains(':')) is { } v6)
+        {
+            if (Sysctl.Read(Sysctl.Ipv6Forward) != "1")
+            {
+                WriteWarning("IPv6 forwarding is off: only the host itself reaches the IPv6 mappings; other machines, sibling namespaces and the namespace itself need Enable-IpForward -AddressFamily IPv6.");
+            }
+            // The kernel has no IPv6 route_localnet: DNAT to a namespace cannot answer a packet sent to ::1.
+            var hostAddress = State.Link(null, v6.Mapping.Bridge)?.Ipv6Addresses.FirstOrDefault()?.Address.ToString() ?? "a global IPv6 address of the host";
+            WriteWarning($"[::1]:{v6.Mapping.ExternalPort} does not reach the IPv6 mapping: Linux has no route_localnet for IPv6, so DNAT cannot answer ::1. From the host, use one of its own addresses, such as [{hostAddress}]:{v6.Mapping.ExternalPort} (or 127.0.0.1:{v6.Mapping.ExternalPort} for the IPv4 mapping).");
         }
         foreach (var target in accepted)
         {
@@ -104,17 +114,20 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         }
         // route_localnet of each bridge and hairpin mode of each port as they were, for Unpublish-NsPort and
         // Clear-NetNsPS to put back.
-        var found = result.Accepted.Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
+        var found = result.Accepted.Where(a => !a.Mapping.InternalIPAddress.Contains(':')).Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
         foreach (var hostEnd in result.Accepted.Select(a => a.HostEnd))
         {
             found[PortPlanner.HairpinKey(hostEnd.Name)] = hostEnd.Hairpin == true ? "1" : "0";
         }
         var bridgeNetfilter = State.Sysctl(Sysctl.BridgeNfCallIptables);
+        var bridgeNetfilter6 = State.Sysctl(Sysctl.BridgeNfCallIp6tables);
+        var ipv6 = result.Accepted.Any(a => a.Mapping.InternalIPAddress.Contains(':'));
         if (!Apply(result.Plan))
         {
             return new List<PortPlanner.PublishTarget>();
         }
-        SettingsRecords.Remember(found.Select(f => new SettingRecord(f.Key, f.Value, "1")).Concat(SettingsRecords.BridgeNetfilterFound(bridgeNetfilter)));
+        SettingsRecords.Remember(found.Select(f => new SettingRecord(f.Key, f.Value, "1"))
+            .Concat(SettingsRecords.BridgeNetfilterFound(bridgeNetfilter, bridgeNetfilter6, ipv6)));
         return result.Accepted;
     }
 }

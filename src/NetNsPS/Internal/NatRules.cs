@@ -16,15 +16,29 @@ internal static class NatRules
 {
     public const string AnyAddress = "0.0.0.0";
 
+    /// <summary>IPv6's "every address of the host", as a mapping's ExternalIPAddress shows it.</summary>
+    public const string AnyIpv6Address = "::";
+
+    /// <summary>"Every address of the host" of the family: 0.0.0.0 or ::.</summary>
+    public static string AnyAddressOf(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? AnyIpv6Address : AnyAddress;
+
+    /// <summary>Whether a mapping's ExternalIPAddress means every address of the host (of its family).</summary>
+    public static bool IsAny(string? external) => external is AnyAddress or AnyIpv6Address;
+
     // ---- outbound NAT (the article's "Access the Internet") ----
 
     public static string MasqueradeTag(string bridge) => RuleTag.Masquerade(bridge).ToString();
 
+    /// <summary>The role of an IPv6 masquerade's tag: a bridge's IPv4 and IPv6 masquerades are two rules, each with a tag of its own.</summary>
+    public const string Ipv6Role = "ipv6";
+
     public static IEnumerable<FirewallRule> Masquerade(string bridge, string sourcePrefix)
     {
         var tag = RuleTag.Masquerade(bridge);
+        var ownTag = sourcePrefix.Contains(':') ? tag.WithRole(Ipv6Role) : tag;
         // iptables -t nat -A POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE
-        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, tag.ToString(), FirewallAction.Masquerade)
+        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, ownTag.ToString(), FirewallAction.Masquerade)
         { Source = sourcePrefix, OutInterface = bridge, NotOutInterface = true };
         // Let the namespaces' traffic out and its replies back in even where FORWARD's policy is DROP.
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag.WithRole("out").ToString(), FirewallAction.Accept)
@@ -43,7 +57,7 @@ internal static class NatRules
 
     public static IEnumerable<NsMasquerade> ReadMasquerades(FirewallSnapshot snapshot) =>
         snapshot.Rules
-            .Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Masquerade && r.Identity is { Kind: RuleKind.Masquerade, Role: null })
+            .Where(r => r.Table == FirewallTable.Nat && r.Action == FirewallAction.Masquerade && r.Identity is { Kind: RuleKind.Masquerade, Role: null or Ipv6Role })
             .Select(r => new NsMasquerade { Bridge = r.Identity!.Bridge, SourcePrefix = r.Source ?? "" });
 
     // ---- a bridge's own forwarded traffic (New-NetBridge, where the host's FORWARD drops) ----
@@ -84,7 +98,7 @@ internal static class NatRules
     public static IEnumerable<FirewallRule> Port(NsPortMapping m)
     {
         var protocol = m.Protocol.ToString().ToLowerInvariant();
-        var destination = m.ExternalIPAddress == AnyAddress ? null : IpPrefix.Host(IPAddress.Parse(m.ExternalIPAddress)).ToString();
+        var destination = IsAny(m.ExternalIPAddress) ? null : IpPrefix.Host(IPAddress.Parse(m.ExternalIPAddress)).ToString();
         var to = new DnatTarget(IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
         var inside = IpPrefix.Host(to.Address).ToString();
         // From other machines: iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.15.2:80

@@ -40,7 +40,7 @@ public static class LabObserver
                 .Select(r => new LabRoute(n.Name, r.Destination, r.Gateway!)))
             .ToList();
         var ports = NatRules.ReadPorts(snapshot).Select(p => p.Listed).OfType<NsPortMapping>()
-            .Where(m => present.Contains(m.Namespace) && m.ExternalIPAddress == NatRules.AnyAddress)
+            .Where(m => present.Contains(m.Namespace) && NatRules.IsAny(m.ExternalIPAddress))
             .Select(m => new LabPort(m.Namespace, m.InternalPort, m.ExternalPort, m.Protocol)).ToList();
         return new LabSpec(owned.Name, bridges, namespaces, links, routes, ports);
     }

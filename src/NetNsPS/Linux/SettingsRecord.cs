@@ -68,11 +68,12 @@ public static class SettingsRecords
     }
 
     /// <summary>
-    /// What bridge-nf-call-iptables was before NetNsPS set it, to record where it existed (br_netfilter loaded): a
+    /// What bridge-nf-call-iptables (and, for IPv6 mappings, -ip6tables) was before NetNsPS set it, to record where it existed (br_netfilter loaded): a
     /// module NetNsPS loaded stays loaded, it is the whole machine's. Nothing when it did not exist.
     /// </summary>
-    public static IEnumerable<SettingRecord> BridgeNetfilterFound(string? before) =>
-        before is null ? Enumerable.Empty<SettingRecord>() : new[] { new SettingRecord(Sysctl.BridgeNfCallIptables, before, "1") };
+    public static IEnumerable<SettingRecord> BridgeNetfilterFound(string? before, string? ipv6Before = null, bool ipv6 = false) =>
+        (before is null ? Enumerable.Empty<SettingRecord>() : new[] { new SettingRecord(Sysctl.BridgeNfCallIptables, before, "1") })
+        .Concat(ipv6 && ipv6Before is not null ? new[] { new SettingRecord(Sysctl.BridgeNfCallIp6tables, ipv6Before, "1") } : Enumerable.Empty<SettingRecord>());
 
     /// <summary>Forgets a setting's record (teardown has put it back, or found it changed by someone else).</summary>
     public static void Forget(string key)

@@ -15,6 +15,10 @@ public static class Sysctl
     public const string Ipv6Forward = "net.ipv6.conf.all.forwarding";
     public const string Ipv6PersistFile = "/etc/sysctl.d/99-netnsps-ipv6.conf";
     public const string BridgeNfCallIptables = "net.bridge.bridge-nf-call-iptables";
+    public const string BridgeNfCallIp6tables = "net.bridge.bridge-nf-call-ip6tables";
+
+    /// <summary>Both families' bridge netfilter switches: bridged IPv4, then IPv6, passes the firewall only when its own is 1.</summary>
+    public static readonly string[] BridgeNfCalls = { BridgeNfCallIptables, BridgeNfCallIp6tables };
     public const string PersistFile = "/etc/sysctl.d/99-netnsps.conf";
     public const string PersistHeader = "# Written by NetNsPS (Enable-IpForward -Persist); Disable-IpForward removes it.";
 

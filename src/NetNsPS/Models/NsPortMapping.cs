@@ -16,5 +16,9 @@ public sealed class NsPortMapping
     public string Bridge { get; init; } = "";
 
     public override string ToString() =>
-        $"{Protocol.ToString().ToLowerInvariant()} {ExternalIPAddress}:{ExternalPort} -> {Namespace} {InternalIPAddress}:{InternalPort}";
+        $"{Protocol.ToString().ToLowerInvariant()} {Endpoint(ExternalIPAddress, ExternalPort)} -> {Namespace} {Endpoint(InternalIPAddress, InternalPort)}";
+
+    /// <summary>"address:port", an IPv6 address in brackets ("[::]:8080"), as URLs and DNAT targets write them.</summary>
+    public static string Endpoint(string? address, ushort port) =>
+        (address is not null && address.Contains(':') ? "[" + address + "]" : address) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

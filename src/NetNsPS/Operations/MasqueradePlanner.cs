@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Internal;
 using NetNsPS.Linux.Firewall;
@@ -10,10 +11,14 @@ internal static class MasqueradePlanner
     public static string Subject(string bridge) => $"masquerade of {bridge}";
 
     /// <summary>The rules that masquerade <paramref name="sourcePrefix"/> leaving anywhere but the bridge; an empty plan when they are there.</summary>
-    public static Plan Enable(ISystemView view, IFirewallDriver driver, string bridge, string sourcePrefix)
+    public static Plan Enable(ISystemView view, IFirewallDriver driver, string bridge, string sourcePrefix) =>
+        Enable(view, driver, bridge, new[] { sourcePrefix });
+
+    /// <summary>The same for several source networks (a dual-stack bridge's IPv4 and IPv6 subnets), in one driver call.</summary>
+    public static Plan Enable(ISystemView view, IFirewallDriver driver, string bridge, IReadOnlyList<string> sourcePrefixes)
     {
         var plan = new Plan().About(Subject(bridge));
-        driver.PlanEnsure(view.Firewall(), NatRules.Masquerade(bridge, sourcePrefix), plan);
+        driver.PlanEnsure(view.Firewall(), sourcePrefixes.SelectMany(p => NatRules.Masquerade(bridge, p)).Distinct(), plan);
         return plan;
     }
 

@@ -51,31 +51,42 @@ internal static class PortPlanner
 
     // ---- publish ----
 
-    /// <summary>Checks a mapping against the system and finds where it goes; the errors name the value and what is allowed.</summary>
-    public static PublishTarget Resolve(ISystemView view, PublishIntent intent)
+    /// <summary>
+    /// Checks a mapping against the system and finds where it goes: one mapping per address family the namespace has
+    /// an address of on its bridged veth (IPv4 and IPv6, as Docker publishes both), or the family of the address
+    /// given. The errors name the value and what is allowed.
+    /// </summary>
+    public static IReadOnlyList<PublishTarget> Resolve(ISystemView view, PublishIntent intent)
     {
         var ns = intent.Namespace;
-        var external = intent.ExternalIPAddress ?? NatRules.AnyAddress;
         if (!view.NamespaceExists(ns))
         {
             throw Errors.NamespaceNotFound(ns);
         }
-        if (external != NatRules.AnyAddress && !view.Links(null).SelectMany(l => l.Ipv4Addresses).Any(a => a.Address.Equals(System.Net.IPAddress.Parse(external))))
+        var externalAddress = intent.ExternalIPAddress is null ? null : System.Net.IPAddress.Parse(intent.ExternalIPAddress);
+        var internalAddress = intent.InternalIPAddress is null ? null : System.Net.IPAddress.Parse(intent.InternalIPAddress);
+        if (externalAddress is not null && internalAddress is not null && externalAddress.AddressFamily != internalAddress.AddressFamily)
         {
-            throw new NetNsException($"ExternalIPAddress {external} is not an address of this host; give one of its addresses or leave it out for all of them.",
-                "NotAHostAddress", ErrorCategory.InvalidArgument, external);
+            throw new NetNsException(
+                $"ExternalIPAddress {intent.ExternalIPAddress} is {IpPrefix.FamilyName(externalAddress.AddressFamily)} but InternalIPAddress {intent.InternalIPAddress} is {IpPrefix.FamilyName(internalAddress.AddressFamily)}: a mapping's two ends are of one family.",
+                "AddressFamilyMismatch", ErrorCategory.InvalidArgument, intent.ExternalIPAddress);
         }
-        var (hostEnd, internalAddress) = FindTarget(view, ns, intent.InternalIPAddress);
-        return new PublishTarget(new NsPortMapping
+        if (externalAddress is not null && !view.Links(null).SelectMany(l => l.GlobalAddresses).Any(a => a.Address.Equals(externalAddress)))
+        {
+            throw new NetNsException($"ExternalIPAddress {intent.ExternalIPAddress} is not an address of this host; give one of its addresses or leave it out for all of them.",
+                "NotAHostAddress", ErrorCategory.InvalidArgument, intent.ExternalIPAddress);
+        }
+        var family = (externalAddress ?? internalAddress)?.AddressFamily;
+        return FindTargets(view, ns, internalAddress, family).Select(t => new PublishTarget(new NsPortMapping
         {
             Protocol = intent.Protocol,
-            ExternalIPAddress = external,
+            ExternalIPAddress = intent.ExternalIPAddress ?? NatRules.AnyAddressOf(t.Address.AddressFamily),
             ExternalPort = intent.ExternalPort,
             Namespace = ns,
-            InternalIPAddress = internalAddress,
+            InternalIPAddress = t.Address.ToString(),
             InternalPort = intent.InternalPort,
-            Bridge = hostEnd.Master!,
-        }, hostEnd);
+            Bridge = t.HostEnd.Master!,
+        }, t.HostEnd)).ToList();
     }
 
     /// <summary>
@@ -116,7 +127,8 @@ internal static class PortPlanner
         }
         // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
-        var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
+        // Localhost reaches a mapping through route_localnet, which IPv4 alone has: the bridges of IPv4 mappings only.
+        var bridges = accepted.Where(a => !a.Mapping.InternalIPAddress.Contains(':')).Select(a => a.Mapping.Bridge).Distinct().ToList();
         driver.PlanEnsure(snapshot, alongside.Concat(accepted.SelectMany(a => NatRules.Port(a.Mapping))).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
         foreach (var bridge in bridges)
         {
@@ -132,21 +144,32 @@ internal static class PortPlanner
             plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
         }
         // Sibling namespaces reach a published port only through bridge netfilter: a host-wide object of its own.
-        plan.Append(SysctlPlanner.BridgeNetfilter(view));
+        plan.Append(SysctlPlanner.BridgeNetfilter(view, ipv6: accepted.Any(a => a.Mapping.InternalIPAddress.Contains(':'))));
         return new PublishResult(plan, accepted, refused);
     }
 
+    /// <summary>The same protocol and port on a host address both listen on: the same one, or every one of the same family.</summary>
     private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>
         a.Protocol == b.Protocol && a.ExternalPort == b.ExternalPort
-        && (a.ExternalIPAddress == b.ExternalIPAddress || a.ExternalIPAddress == NatRules.AnyAddress || b.ExternalIPAddress == NatRules.AnyAddress);
+        && (a.ExternalIPAddress == b.ExternalIPAddress
+            || (FamilyOf(a.ExternalIPAddress) == FamilyOf(b.ExternalIPAddress) && (NatRules.IsAny(a.ExternalIPAddress) || NatRules.IsAny(b.ExternalIPAddress))));
+
+    private static System.Net.Sockets.AddressFamily FamilyOf(string address) =>
+        address.Contains(':') ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork;
 
     private static bool SameMapping(NsPortMapping a, NsPortMapping b) =>
         a.Protocol == b.Protocol && a.ExternalIPAddress == b.ExternalIPAddress && a.ExternalPort == b.ExternalPort
         && a.Namespace == b.Namespace && a.InternalIPAddress == b.InternalIPAddress && a.InternalPort == b.InternalPort && a.Bridge == b.Bridge;
 
-    /// <summary>The host end of the namespace's bridged veth and the address to forward to.</summary>
-    private static (LinkRecord HostEnd, string Address) FindTarget(ISystemView view, string ns, string? wanted)
+    /// <summary>
+    /// The host end of the namespace's bridged veth and the address to forward to: the one wanted, or the first
+    /// address of each family (of <paramref name="family"/> only, when given) on the first bridged veth that has one.
+    /// </summary>
+    private static List<(LinkRecord HostEnd, System.Net.IPAddress Address)> FindTargets(ISystemView view, string ns, System.Net.IPAddress? wanted,
+        System.Net.Sockets.AddressFamily? family)
     {
+        var found = new List<(LinkRecord, System.Net.IPAddress)>();
+        var families = family is { } f ? new[] { f } : new[] { System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.AddressFamily.InterNetworkV6 };
         foreach (var inside in view.Links(ns).Where(l => l.IsVeth))
         {
             var hostEnd = VethPairs.HostEnd(view, inside);
@@ -154,21 +177,34 @@ internal static class PortPlanner
             {
                 continue;
             }
-            var addresses = inside.Ipv4Addresses.Select(a => a.Address).ToList();
-            if (wanted is null && addresses.Count > 0)
+            if (wanted is not null)
             {
-                return (hostEnd, addresses[0].ToString());
+                if (inside.GlobalAddresses.Any(a => a.Address.Equals(wanted)))
+                {
+                    return new List<(LinkRecord, System.Net.IPAddress)> { (hostEnd, wanted) };
+                }
+                continue;
             }
-            if (wanted is not null && addresses.Contains(System.Net.IPAddress.Parse(wanted)))
+            foreach (var each in families.Where(x => found.All(t => t.Item2.AddressFamily != x)))
             {
-                return (hostEnd, wanted);
+                if (inside.AddressesOf(each).FirstOrDefault() is { } address)
+                {
+                    found.Add((hostEnd, address.Address));
+                }
             }
         }
-        throw wanted is null
-            ? new NetNsException($"Namespace '{ns}' has no IPv4 address on a veth attached to a bridge; build it first (Add-VethPair {ns} -Bridge bridge0 | Add-NsIPAddress 192.168.15.2/24).",
+        if (found.Count > 0)
+        {
+            return found;
+        }
+        throw wanted is not null
+            ? new NetNsException($"InternalIPAddress {wanted} is not on a bridged veth of namespace '{ns}'.",
+                "InternalAddressNotFound", ErrorCategory.ObjectNotFound, wanted.ToString())
+            : family == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? new NetNsException($"Namespace '{ns}' has no IPv6 address on a veth attached to a bridge; add one first (Add-NsIPAddress -Namespace {ns} 2001:db8:15::2/64).",
                 "NoBridgedAddress", ErrorCategory.ObjectNotFound, ns)
-            : new NetNsException($"InternalIPAddress {wanted} is not on a bridged veth of namespace '{ns}'.",
-                "InternalAddressNotFound", ErrorCategory.ObjectNotFound, wanted);
+            : new NetNsException($"Namespace '{ns}' has no {(family is null ? "IP" : "IPv4")} address on a veth attached to a bridge; build it first (Add-VethPair {ns} -Bridge bridge0 | Add-NsIPAddress 192.168.15.2/24).",
+                "NoBridgedAddress", ErrorCategory.ObjectNotFound, ns);
     }
 
     // ---- unpublish ----
@@ -251,11 +287,8 @@ internal static class PortPlanner
         // The last mapping of all: bridge netfilter back to what NetNsPS found (br_netfilter itself stays loaded).
         if (remaining.Count == 0)
         {
-            if (SysctlPlanner.PutBackBridgeNetfilter(view) is { } putBack)
-            {
-                shared.Add(putBack);
-            }
-            released.Add(Sysctl.BridgeNfCallIptables);
+            shared.AddRange(SysctlPlanner.PutBackBridgeNetfilter(view));
+            released.AddRange(Sysctl.BridgeNfCalls);
         }
         driver.PlanRemove(snapshot, rules, plan, hooks);
         foreach (var (command, undo) in shared)

@@ -119,27 +119,42 @@ public static class SysctlPlanner
         return ns is null ? what : $"{what} in namespace '{ns}'";
     }
 
-    /// <summary>bridge-nf-call-iptables put back to what NetNsPS found, where it recorded that and the value is still its own; nothing otherwise.</summary>
-    public static (CommandSpec Command, CommandSpec Undo)? PutBackBridgeNetfilter(ISystemView view)
+    /// <summary>
+    /// bridge-nf-call-iptables and -ip6tables put back to what NetNsPS found, each where it recorded that and the
+    /// value is still its own; nothing otherwise.
+    /// </summary>
+    public static IEnumerable<(CommandSpec Command, CommandSpec Undo)> PutBackBridgeNetfilter(ISystemView view)
     {
-        var current = view.Sysctl(Sysctl.BridgeNfCallIptables);
-        return current is not null && SettingsRecords.PutBack(view.RecordedSetting(Sysctl.BridgeNfCallIptables), current, null) is { } value
-            ? (Sysctl.Write(Sysctl.BridgeNfCallIptables, value), Sysctl.Write(Sysctl.BridgeNfCallIptables, current)) : null;
+        foreach (var key in Sysctl.BridgeNfCalls)
+        {
+            var current = view.Sysctl(key);
+            if (current is not null && SettingsRecords.PutBack(view.RecordedSetting(key), current, null) is { } value)
+            {
+                yield return (Sysctl.Write(key, value), Sysctl.Write(key, current));
+            }
+        }
     }
 
-    /// <summary>What makes bridged traffic pass the firewall (sibling namespaces reaching a published port).</summary>
-    public static Plan BridgeNetfilter(ISystemView view)
+    /// <summary>
+    /// What makes bridged traffic pass the firewall (sibling namespaces reaching a published port): IPv4's, and with
+    /// <paramref name="ipv6"/> IPv6's too (bridge-nf-call-ip6tables).
+    /// </summary>
+    public static Plan BridgeNetfilter(ISystemView view, bool ipv6 = false)
     {
         var plan = new Plan().About("bridge netfilter");
-        var current = view.Sysctl(Sysctl.BridgeNfCallIptables);
-        if (current is null)
+        var loaded = view.Sysctl(Sysctl.BridgeNfCallIptables) is not null;
+        if (!loaded)
         {
-            // The sysctl exists only once br_netfilter is loaded.
+            // The sysctls exist only once br_netfilter is loaded.
             plan.Add(Sysctl.LoadBridgeNetfilter());
         }
-        if (current != "1")
+        foreach (var key in ipv6 ? Sysctl.BridgeNfCalls : new[] { Sysctl.BridgeNfCallIptables })
         {
-            plan.Add(Sysctl.Write(Sysctl.BridgeNfCallIptables, "1"), current is null ? null : Sysctl.Write(Sysctl.BridgeNfCallIptables, current));
+            var current = loaded ? view.Sysctl(key) : null;
+            if (current != "1")
+            {
+                plan.Add(Sysctl.Write(key, "1"), current is null ? null : Sysctl.Write(key, current));
+            }
         }
         return plan;
     }

@@ -57,6 +57,6 @@ internal static class Fixes
         ("InternalPort", m.InternalPort.ToString(CultureInfo.InvariantCulture)),
         ("ExternalPort", m.ExternalPort.ToString(CultureInfo.InvariantCulture)),
         ("Protocol", m.Protocol == NsProtocol.Tcp ? null : m.Protocol.ToString()),
-        ("ExternalIPAddress", m.ExternalIPAddress == NatRules.AnyAddress ? null : m.ExternalIPAddress),
+        ("ExternalIPAddress", NatRules.IsAny(m.ExternalIPAddress) ? null : m.ExternalIPAddress),
         ("InternalIPAddress", m.InternalIPAddress == defaultInternalAddress ? null : m.InternalIPAddress));
 }

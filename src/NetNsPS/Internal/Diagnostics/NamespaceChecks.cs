@@ -214,7 +214,7 @@ internal static class NamespaceChecks
         var wanted = NatRules.Port(m).Concat(NatRules.Localnet(m.Bridge)).ToList();
         var to = new DnatTarget(System.Net.IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
         bool ToUs(string target, ChainRule? rule) => target == "DNAT" && DnatTarget.Parse(rule?.ToDestination) == to;
-        var destination = m.ExternalIPAddress == NatRules.AnyAddress ? AddressSpec.Unknown : AddressSpec.Host(m.ExternalIPAddress);
+        var destination = NatRules.IsAny(m.ExternalIPAddress) ? AddressSpec.Unknown : AddressSpec.Host(m.ExternalIPAddress);
         var outside = h.OutsideOf(m.Bridge);
 
         yield return RuleCheck(h, ns, DnatPreroutingCheck(m), "nat", "PREROUTING", new Probe
@@ -227,7 +227,7 @@ internal static class NamespaceChecks
         yield return RuleCheck(h, ns, DnatOutputCheck(m), "nat", "OUTPUT", new Probe
             {
                 Source = AddressSpec.Host(Loopback), SourceIsLocal = true,
-                Destination = m.ExternalIPAddress == NatRules.AnyAddress ? AddressSpec.Host(Loopback) : destination, DestinationIsLocal = true,
+                Destination = NatRules.IsAny(m.ExternalIPAddress) ? AddressSpec.Host(Loopback) : destination, DestinationIsLocal = true,
                 Protocol = Proto(m), DestinationPort = m.ExternalPort,
             }, ToUs, Grading.NatVerb, wanted, publish, () => h.Driver.RepairInsert(wanted[1]),
             $"Packets the host sends itself skip PREROUTING, so without the same DNAT in OUTPUT `curl localhost:{m.ExternalPort}` on the host reaches nothing.",

@@ -40,7 +40,8 @@ public static class FirewallDrivers
     /// <summary>Whether the driver of that name can run here (false for an unknown name).</summary>
     public static bool IsAvailable(string name) => Known.TryGetValue(name, out var entry) && entry.IsAvailable;
 
-    private static bool OnPath(string program)
+    /// <summary>Whether a program is on PATH (resolved as the runner would, without starting it).</summary>
+    internal static bool OnPath(string program)
     {
         try
         {

@@ -35,6 +35,15 @@ public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string
     /// <summary>Options a driver read but does not model (a hand-edited rule); such a rule never equals a wanted one.</summary>
     public string? Unrecognized { get; init; }
 
+    /// <summary>
+    /// The address family the rule's addresses are of (the DNAT target's, the source's, the destination's); null for a
+    /// rule without addresses, which holds for both families where the firewall can say so (nftables' inet table).
+    /// </summary>
+    public System.Net.Sockets.AddressFamily? Family =>
+        DnatTo is { } to ? to.Address.AddressFamily
+        : (Source ?? Destination) is { } prefix ? (prefix.Contains(':') ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork)
+        : null;
+
     /// <summary>The tag read back as the module's identity; null for a tag it did not write.</summary>
     public RuleTag? Identity => RuleTag.Parse(Tag);
 }

@@ -8,21 +8,23 @@ using System.Text;
 namespace NetNsPS.Linux.Firewall.Iptables;
 
 /// <summary>
-/// Turns a run of `iptables -w -t TABLE ...` commands into one `iptables-restore -w --noflush` call: one
+/// Turns a run of `iptables -w -t TABLE ...` commands into one `iptables-restore -w --noflush` call (`ip6tables`
+/// ones into `ip6tables-restore`): one
 /// process instead of many, and atomic (the table's changes all apply or none do).
 /// </summary>
 public static class IptablesBatch
 {
     private static readonly Dictionary<string, CommandBatch> Batches = new();
 
-    /// <summary>The batch of plain `iptables -w -t TABLE -A/-D/-N/-X` changes to one table.</summary>
-    public static CommandBatch For(string table)
+    /// <summary>The batch of plain `iptables -w -t TABLE -A/-D/-N/-X` changes to one table (`ip6tables` ones with <paramref name="ipv6"/>).</summary>
+    public static CommandBatch For(string table, bool ipv6 = false)
     {
+        var key = (ipv6 ? "ip6tables-restore:" : "iptables-restore:") + table;
         lock (Batches)
         {
-            if (!Batches.TryGetValue(table, out var batch))
+            if (!Batches.TryGetValue(key, out var batch))
             {
-                Batches[table] = batch = new CommandBatch("iptables-restore:" + table, Restore);
+                Batches[key] = batch = new CommandBatch(key, Restore);
             }
             return batch;
         }
@@ -40,7 +42,7 @@ public static class IptablesBatch
             text.Append(string.Join(' ', command.Arguments.Skip(3).Select(Quote))).Append('\n');
         }
         text.Append("COMMIT\n");
-        return new CommandSpec("iptables-restore", new[] { "-w", "--noflush" }, text.ToString());
+        return new CommandSpec(list[0].Program + "-restore", new[] { "-w", "--noflush" }, text.ToString());
     }
 
     /// <summary>iptables-restore splits on spaces and honours double quotes.</summary>

@@ -37,31 +37,54 @@ public sealed class IptablesDriver : IFirewallDriver
             ? new[] { "-m", "addrtype", "--dst-type", "LOCAL", "-j", OwnChain(hook) }
             : new[] { "-j", OwnChain(hook) };
 
-    public static CommandSpec Iptables(FirewallTable table, params string[] args) =>
-        new("iptables", new[] { "-w", "-t", TableName(table) }.Concat(args))
+    public static CommandSpec Iptables(FirewallTable table, params string[] args) => Command(false, table, args);
+
+    /// <summary>`iptables -w -t TABLE ...`, or `ip6tables` for IPv6 rules (<paramref name="ipv6"/>); batched per tool and table.</summary>
+    public static CommandSpec Command(bool ipv6, FirewallTable table, params string[] args) =>
+        new(Tool(ipv6), new[] { "-w", "-t", TableName(table) }.Concat(args))
         {
-            Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(TableName(table)) : null,
+            Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(TableName(table), ipv6) : null,
         };
 
-    private static CommandSpec Iptables(FirewallTable table, string op, string chain, IEnumerable<string> spec) =>
-        Iptables(table, new[] { op, chain }.Concat(spec).ToArray());
+    /// <summary>iptables for IPv4, ip6tables for IPv6: each family has its own tables.</summary>
+    public static string Tool(bool ipv6) => ipv6 ? "ip6tables" : "iptables";
 
+    private static CommandSpec Command(bool ipv6, FirewallTable table, string op, string chain, IEnumerable<string> spec) =>
+        Command(ipv6, table, new[] { op, chain }.Concat(spec).ToArray());
+
+    /// <summary>
+    /// One iptables-save for IPv4 and, where ip6tables is installed, one ip6tables-save for IPv6: the snapshot holds
+    /// both families' module rules (IPv6's in <see cref="IptablesSnapshot.V6"/>).
+    /// </summary>
     public FirewallSnapshot Read(IProcessRunner runner, CancellationToken token)
     {
-        var result = runner.Run(new CommandSpec("iptables-save"), token);
+        var snapshot = ReadIpv4(runner, token);
+        if (FirewallDrivers.OnPath("ip6tables-save"))
+        {
+            snapshot.V6 = Parse(SaveText(runner, "ip6tables-save", token), ipv6: true);
+        }
+        return snapshot;
+    }
+
+    /// <summary>The IPv4 tables alone (one iptables-save), with no IPv6 part.</summary>
+    public static IptablesSnapshot ReadIpv4(IProcessRunner runner, CancellationToken token) => Parse(SaveText(runner, "iptables-save", token));
+
+    private static string SaveText(IProcessRunner runner, string tool, CancellationToken token)
+    {
+        var result = runner.Run(new CommandSpec(tool), token);
         if (!result.Succeeded)
         {
             if (KernelErrors.Categorize(result.ErrorText) == ErrorCategory.PermissionDenied && !Privileges.HasNetworkAdmin())
             {
-                throw Privileges.ReadNeedsRoot("the firewall", "CAP_NET_ADMIN", $"iptables-save: {result.ErrorText}");
+                throw Privileges.ReadNeedsRoot("the firewall", "CAP_NET_ADMIN", $"{tool}: {result.ErrorText}");
             }
-            throw new NetNsException($"iptables-save: {result.ErrorText}", "FirewallReadFailed", KernelErrors.Categorize(result.ErrorText), "iptables-save");
+            throw new NetNsException($"{tool}: {result.ErrorText}", "FirewallReadFailed", KernelErrors.Categorize(result.ErrorText), tool);
         }
-        return Parse(result.StandardOutput);
+        return result.StandardOutput;
     }
 
-    /// <summary>Parses iptables-save output, keeping only what concerns NETNSPS-* chains.</summary>
-    public static IptablesSnapshot Parse(string save)
+    /// <summary>Parses iptables-save (or, with <paramref name="ipv6"/>, ip6tables-save) output, keeping only what concerns NETNSPS-* chains.</summary>
+    public static IptablesSnapshot Parse(string save, bool ipv6 = false)
     {
         var rules = new List<IptablesSnapshot.Entry>();
         var chains = new List<(FirewallTable, FirewallHook)>();
@@ -111,7 +134,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 jumps.Add((tbl, builtin, spec));
             }
         }
-        return new IptablesSnapshot(rules, chains, jumps, order, ParseRuleset(save));
+        return new IptablesSnapshot(rules, chains, jumps, order, ParseRuleset(save)) { IsV6 = ipv6 };
     }
 
     /// <summary>Parses all of iptables-save's output: every table, chain policy and rule, whoever wrote them.</summary>
@@ -405,6 +428,26 @@ public sealed class IptablesDriver : IFirewallDriver
     internal void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, bool jumpFirst)
     {
         var own = Own(snapshot);
+        var list = rules.ToList();
+        // IPv6 rules go to ip6tables; a rule without addresses (a forward accept by interface) stays IPv4's, as before IPv6.
+        var ipv6 = list.Where(IsIpv6).ToList();
+        PlanEnsureIn(own, list.Where(r => !IsIpv6(r)), plan, jumpFirst);
+        if (ipv6.Count > 0)
+        {
+            PlanEnsureIn(own.V6 ?? throw Ip6tablesMissing(), ipv6, plan, jumpFirst);
+        }
+    }
+
+    private static bool IsIpv6(FirewallRule rule) => rule.Family == System.Net.Sockets.AddressFamily.InterNetworkV6;
+
+    private static NetNsException Ip6tablesMissing() => new(
+        "IPv6 rules need ip6tables, which is not installed (or ip6tables-save is not on PATH); install iptables' IPv6 tools, or use the nftables driver (Set-NetNsPSOption -FirewallDriver nftables).",
+        "Ip6tablesNotFound", ErrorCategory.NotInstalled, "ip6tables");
+
+    /// <summary>Plans the rules into one family's tables (its snapshot part: IPv4's, or IPv6's).</summary>
+    private static void PlanEnsureIn(IptablesSnapshot own, IEnumerable<FirewallRule> rules, Plan plan, bool jumpFirst)
+    {
+        var v6 = own.IsV6;
         // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
         foreach (var rule in rules.OrderBy(r => r.Table))
         {
@@ -420,7 +463,7 @@ public sealed class IptablesDriver : IFirewallDriver
                     }
                     else
                     {
-                        plan.Add(Iptables(rule.Table, "-A", BuiltinChain(rule.Hook), missing), Iptables(rule.Table, "-D", BuiltinChain(rule.Hook), missing));
+                        plan.Add(Command(v6, rule.Table, "-A", BuiltinChain(rule.Hook), missing), Command(v6, rule.Table, "-D", BuiltinChain(rule.Hook), missing));
                     }
                     own.Jumps.Add((rule.Table, rule.Hook, missing));
                 }
@@ -435,7 +478,7 @@ public sealed class IptablesDriver : IFirewallDriver
             var key = (rule.Table, rule.Hook);
             if (!own.OwnChains.Contains(key))
             {
-                plan.Add(Iptables(rule.Table, "-N", OwnChain(rule.Hook)), Iptables(rule.Table, "-X", OwnChain(rule.Hook)));
+                plan.Add(Command(v6, rule.Table, "-N", OwnChain(rule.Hook)), Command(v6, rule.Table, "-X", OwnChain(rule.Hook)));
                 own.OwnChains.Add(key);
                 own.Order[(rule.Table, OwnChain(rule.Hook))] = new List<IReadOnlyList<string>>();
             }
@@ -461,6 +504,19 @@ public sealed class IptablesDriver : IFirewallDriver
     public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var own = Own(snapshot);
+        var list = rules.ToList();
+        var empty = alsoIfEmpty?.ToList();
+        PlanRemoveIn(own, list.Where(r => !IsIpv6(r)), plan, empty);
+        if (own.V6 is { } v6)
+        {
+            PlanRemoveIn(v6, list.Where(IsIpv6), plan, empty);
+        }
+    }
+
+    /// <summary>Plans the removal of rules from one family's tables (rules of the other family are not found there).</summary>
+    private static void PlanRemoveIn(IptablesSnapshot own, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty)
+    {
+        var v6 = own.IsV6;
         var touched = new HashSet<(FirewallTable, FirewallHook)>();
         foreach (var rule in rules.OrderBy(r => r.Table).ToList())
         {
@@ -489,7 +545,7 @@ public sealed class IptablesDriver : IFirewallDriver
             }
             if (own.OwnChains.Remove((table, hook)))
             {
-                plan.Add(Iptables(table, "-X", OwnChain(hook)), Iptables(table, "-N", OwnChain(hook)));
+                plan.Add(Command(v6, table, "-X", OwnChain(hook)), Command(v6, table, "-N", OwnChain(hook)));
                 own.Order.Remove((table, OwnChain(hook)));
             }
         }
@@ -503,7 +559,8 @@ public sealed class IptablesDriver : IFirewallDriver
     /// </summary>
     private static void PlanDelete(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
-        var delete = Iptables(table, "-D", chain, spec);
+        var v6 = snapshot.IsV6;
+        var delete = Command(v6, table, "-D", chain, spec);
         if (snapshot.Order.TryGetValue((table, chain), out var rules))
         {
             // iptables -D removes the first rule that matches, so that is the one whose place is kept.
@@ -512,17 +569,18 @@ public sealed class IptablesDriver : IFirewallDriver
             {
                 rules.RemoveAt(index);
                 var position = (index + 1).ToString(CultureInfo.InvariantCulture);
-                plan.Add(delete, Iptables(table, new[] { "-I", chain, position }.Concat(spec).ToArray()));
+                plan.Add(delete, Command(v6, table, new[] { "-I", chain, position }.Concat(spec).ToArray()));
                 return;
             }
         }
-        plan.Add(delete, Iptables(table, "-A", chain, spec));
+        plan.Add(delete, Command(v6, table, "-A", chain, spec));
     }
 
     /// <summary>Appends a rule (undo: delete it), keeping the planned order current for deletions planned after it.</summary>
     private static void PlanAppend(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
-        plan.Add(Iptables(table, "-A", chain, spec), Iptables(table, "-D", chain, spec));
+        var v6 = snapshot.IsV6;
+        plan.Add(Command(v6, table, "-A", chain, spec), Command(v6, table, "-D", chain, spec));
         if (!snapshot.Order.TryGetValue((table, chain), out var rules))
         {
             snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
@@ -533,7 +591,8 @@ public sealed class IptablesDriver : IFirewallDriver
     /// <summary>Inserts a rule first in a chain (undo: delete it), keeping the planned order current.</summary>
     private static void PlanInsertFirst(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
-        plan.Add(Iptables(table, new[] { "-I", chain, "1" }.Concat(spec).ToArray()), Iptables(table, "-D", chain, spec));
+        var v6 = snapshot.IsV6;
+        plan.Add(Command(v6, table, new[] { "-I", chain, "1" }.Concat(spec).ToArray()), Command(v6, table, "-D", chain, spec));
         if (!snapshot.Order.TryGetValue((table, chain), out var rules))
         {
             snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();

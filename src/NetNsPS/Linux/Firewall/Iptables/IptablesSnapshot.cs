@@ -28,6 +28,12 @@ public sealed class IptablesSnapshot : FirewallSnapshot
 
     internal List<Entry> Entries { get; }
 
+    /// <summary>Whether this is what ip6tables-save showed (the IPv6 tables) rather than iptables-save.</summary>
+    internal bool IsV6 { get; init; }
+
+    /// <summary>The IPv6 part, read by ip6tables-save beside iptables-save; null where ip6tables is not installed.</summary>
+    internal IptablesSnapshot? V6 { get; set; }
+
     internal HashSet<(FirewallTable Table, FirewallHook Hook)> OwnChains { get; }
 
     /// <summary>Jump rules from built-in chains into the module's chains, with their arguments.</summary>
@@ -36,21 +42,22 @@ public sealed class IptablesSnapshot : FirewallSnapshot
     /// <summary>Every rule of every chain read, in order, as arguments (others' rules included).</summary>
     internal Dictionary<(FirewallTable Table, string Chain), List<IReadOnlyList<string>>> Order { get; }
 
-    public override IReadOnlyList<FirewallRule> Rules => Entries.Select(e => e.Rule).ToList();
+    /// <summary>The module's rules of both families: IPv4's, then IPv6's.</summary>
+    public override IReadOnlyList<FirewallRule> Rules => Entries.Select(e => e.Rule).Concat(V6?.Entries.Select(e => e.Rule) ?? Enumerable.Empty<FirewallRule>()).ToList();
 
-    public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains => OwnChains.ToList();
+    public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains => OwnChains.Concat(V6?.OwnChains ?? Enumerable.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList();
 
     public override bool IsReached(FirewallTable table, FirewallHook hook) => Jumps.Any(j => j.Table == table && j.Hook == hook);
 
     public override FirewallRuleset Ruleset => _ruleset;
 
     /// <summary>A copy to plan on without changing this one (rules keep their instances).</summary>
-    internal IptablesSnapshot Clone() => new(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, _ruleset);
+    internal IptablesSnapshot Clone() => new(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, _ruleset) { IsV6 = IsV6, V6 = V6?.Clone() };
 
     public override FirewallSnapshot Without(ChainRule rule)
     {
         var ruleset = _ruleset.Clone();
         ruleset.Chain(rule.Table, rule.Chain)?.Rules.RemoveAll(r => r.Position == rule.Position);
-        return new IptablesSnapshot(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, ruleset);
+        return new IptablesSnapshot(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, ruleset) { IsV6 = IsV6, V6 = V6 };
     }
 }

@@ -143,7 +143,8 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             return null;
         }
-        return (IptablesSnapshot)IptablesDriver.Instance.Read(runner, token);
+        // IPv4's tables only: what an earlier version left and the shim are both there.
+        return IptablesDriver.ReadIpv4(runner, token);
     }
 
     private static bool SaveIsInstalled()
@@ -276,7 +277,9 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             IptablesDriver.Instance.PlanEnsure(iptables, legacy, plan);
         }
-        var forward = table.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward).ToList();
+        // The shim is iptables' (IPv4's) FORWARD: an IPv6 accept has nothing to do there.
+        var forward = table.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward
+            && r.Family != System.Net.Sockets.AddressFamily.InterNetworkV6).ToList();
         if (forward.Count > 0 && IptablesDriver.ForwardDrops(iptables))
         {
             IptablesDriver.Instance.PlanEnsure(iptables, forward, plan, jumpFirst: true);

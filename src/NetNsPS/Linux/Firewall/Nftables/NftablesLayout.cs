@@ -20,8 +20,9 @@ public static class NftablesLayout
     public const string Name = "netnsps";
     public const string Table = Family + " " + Name;
 
-    /// <summary>A map or set of the table: its name, keyword ("map" or "set") and type.</summary>
-    public sealed record NftSet(string SetName, string Keyword, string Type, FirewallTable Table, FirewallHook Hook, SetKind Kind, string Dispatch);
+    /// <summary>A map or set of the table: its name, keyword ("map" or "set"), type, and the family of its addresses.</summary>
+    public sealed record NftSet(string SetName, string Keyword, string Type, FirewallTable Table, FirewallHook Hook, SetKind Kind, string Dispatch,
+        AddressFamily Family = AddressFamily.InterNetwork);
 
     public enum SetKind { DnatAny, DnatHost, Hairpin, Forward }
 
@@ -60,28 +61,47 @@ public static class NftablesLayout
         _ => hook is FirewallHook.Prerouting or FirewallHook.Output ? -100 : 100,
     };
 
-    /// <summary>The maps and sets a chain uses, each with the one rule that looks it up.</summary>
+    private static readonly Dictionary<(FirewallTable, FirewallHook), IReadOnlyList<NftSet>> Sets = new();
+
+    /// <summary>
+    /// The maps and sets a chain uses, each with the one rule that looks it up: one of each kind per address family
+    /// ("-host4" and "-host6", ...). The inet table sees both families; a NAT statement of the other family than the
+    /// packet's does nothing, so each family's lookups leave the other's packets alone.
+    /// </summary>
     public static IReadOnlyList<NftSet> SetsOf(FirewallTable table, FirewallHook hook)
     {
+        lock (Sets)
+        {
+            if (!Sets.TryGetValue((table, hook), out var sets))
+            {
+                Sets[(table, hook)] = sets = new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 }.SelectMany(f => SetsOf(table, hook, f)).ToList();
+            }
+            return sets;
+        }
+    }
+
+    private static IEnumerable<NftSet> SetsOf(FirewallTable table, FirewallHook hook, AddressFamily family)
+    {
         var chain = ChainName(table, hook);
+        var (n, addr, ip) = family == AddressFamily.InterNetworkV6 ? ("6", "ipv6_addr", "ip6") : ("4", "ipv4_addr", "ip");
         return (table, hook) switch
         {
             (FirewallTable.Nat, FirewallHook.Prerouting or FirewallHook.Output) => new[]
             {
-                new NftSet(chain + "-host4", "map", "ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service", table, hook, SetKind.DnatHost,
-                    $"fib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @{chain}-host4"),
-                new NftSet(chain + "-any4", "map", "inet_proto . inet_service : ipv4_addr . inet_service", table, hook, SetKind.DnatAny,
-                    $"fib daddr type local dnat ip to meta l4proto . th dport map @{chain}-any4"),
+                new NftSet(chain + "-host" + n, "map", $"{addr} . inet_proto . inet_service : {addr} . inet_service", table, hook, SetKind.DnatHost,
+                    $"fib daddr type local dnat {ip} to {ip} daddr . meta l4proto . th dport map @{chain}-host{n}", family),
+                new NftSet(chain + "-any" + n, "map", $"inet_proto . inet_service : {addr} . inet_service", table, hook, SetKind.DnatAny,
+                    $"fib daddr type local dnat {ip} to meta l4proto . th dport map @{chain}-any{n}", family),
             },
             (FirewallTable.Nat, FirewallHook.Postrouting) => new[]
             {
-                new NftSet(chain + "-hairpin4", "set", "ipv4_addr . ipv4_addr . inet_proto . inet_service", table, hook, SetKind.Hairpin,
-                    $"ip saddr . ip daddr . meta l4proto . th dport @{chain}-hairpin4 masquerade"),
+                new NftSet(chain + "-hairpin" + n, "set", $"{addr} . {addr} . inet_proto . inet_service", table, hook, SetKind.Hairpin,
+                    $"{ip} saddr . {ip} daddr . meta l4proto . th dport @{chain}-hairpin{n} masquerade", family),
             },
             (FirewallTable.Filter, FirewallHook.Forward) => new[]
             {
-                new NftSet(chain + "-ports4", "set", "ipv4_addr . ifname . inet_proto . inet_service", table, hook, SetKind.Forward,
-                    $"ip daddr . oifname . meta l4proto . th dport @{chain}-ports4 accept"),
+                new NftSet(chain + "-ports" + n, "set", $"{addr} . ifname . inet_proto . inet_service", table, hook, SetKind.Forward,
+                    $"{ip} daddr . oifname . meta l4proto . th dport @{chain}-ports{n} accept", family),
             },
             _ => Array.Empty<NftSet>(),
         };
@@ -106,10 +126,15 @@ public static class NftablesLayout
         {
             return null;
         }
-        var sets = SetsOf(r.Table, r.Hook);
+        if (r.Family is not { } family)
+        {
+            return null;
+        }
+        var sets = SetsOf(r.Table, r.Hook).Where(s => s.Family == family).ToList();
         var port = r.DestinationPort.Value.ToString(CultureInfo.InvariantCulture);
         (NftSet, string, string?)? element = null;
-        if (r.Action == FirewallAction.Dnat && r.DnatTo is { } to && to.Address.AddressFamily == AddressFamily.InterNetwork
+        string? Host(string? prefix) => HostOf(prefix, family);
+        if (r.Action == FirewallAction.Dnat && r.DnatTo is { } to
             && r.Source is null && r.OutInterface is null && LocalOnly(r.Table, r.Hook))
         {
             var value = $"{to.Address} . {to.Port.ToString(CultureInfo.InvariantCulture)}";
@@ -140,6 +165,7 @@ public static class NftablesLayout
     public static FirewallRule? FromElement(NftSet set, IReadOnlyList<string> key, IReadOnlyList<string>? value, string tag)
     {
         int? Port(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+        var host = set.Family == AddressFamily.InterNetworkV6 ? "/128" : "/32";
         switch (set.Kind)
         {
             case SetKind.DnatAny or SetKind.DnatHost:
@@ -151,25 +177,25 @@ public static class NftablesLayout
                 }
                 return new FirewallRule(set.Table, set.Hook, tag, FirewallAction.Dnat)
                 {
-                    Destination = offset == 1 ? key[0] + "/32" : null, Protocol = key[offset], DestinationPort = Port(key[offset + 1]),
+                    Destination = offset == 1 ? key[0] + host : null, Protocol = key[offset], DestinationPort = Port(key[offset + 1]),
                     DnatTo = new DnatTarget(address, toPort),
                 };
             case SetKind.Hairpin:
                 return key.Count != 4 ? null : new FirewallRule(set.Table, set.Hook, tag, FirewallAction.Masquerade)
                 {
-                    Source = key[0] + "/32", Destination = key[1] + "/32", Protocol = key[2], DestinationPort = Port(key[3]),
+                    Source = key[0] + host, Destination = key[1] + host, Protocol = key[2], DestinationPort = Port(key[3]),
                 };
             default:
                 return key.Count != 4 ? null : new FirewallRule(set.Table, set.Hook, tag, FirewallAction.Accept)
                 {
-                    Destination = key[0] + "/32", OutInterface = key[1], Protocol = key[2], DestinationPort = Port(key[3]),
+                    Destination = key[0] + host, OutInterface = key[1], Protocol = key[2], DestinationPort = Port(key[3]),
                 };
         }
     }
 
-    /// <summary>Element text as nft prints it: "tcp . 8080", "192.168.15.2 . \"bridge0\" . tcp . 80".</summary>
+    /// <summary>Element text as nft prints it: "tcp . 8080", "192.168.15.2 . \"bridge0\" . tcp . 80", "fd00::2 . 80" (an IPv6 address is not a string).</summary>
     public static string JoinParts(IEnumerable<string> parts) =>
-        string.Join(" . ", parts.Select(p => p.Length > 0 && (char.IsAsciiDigit(p[0]) || p is "tcp" or "udp") ? p : Quote(p)));
+        string.Join(" . ", parts.Select(p => p.Length > 0 && (char.IsAsciiDigit(p[0]) || p is "tcp" or "udp" || (p.Contains(':') && IPAddress.TryParse(p, out _))) ? p : Quote(p)));
 
     /// <summary>The parts of element text written by this class (quotes taken off).</summary>
     public static List<string> Split(string text) => text.Split(" . ").Select(p => p.Trim('"')).ToList();
@@ -178,10 +204,13 @@ public static class NftablesLayout
     public static string ElementList(string key, string? value, string tag) =>
         "{ " + key + (tag.Length > 0 ? " comment " + Quote(tag) : "") + (value is null ? "" : " : " + value) + " }";
 
-    /// <summary>An IPv4 host ("a.b.c.d/32") as its address; null otherwise.</summary>
-    private static string? Host(string? prefix) =>
-        prefix is not null && prefix.EndsWith("/32", StringComparison.Ordinal) && IPAddress.TryParse(prefix[..^3], out var a)
-        && a.AddressFamily == AddressFamily.InterNetwork && a.ToString() == prefix[..^3] ? prefix[..^3] : null;
+    /// <summary>A host of the family ("a.b.c.d/32", "2001:db8::2/128") as its address, in the form nft prints; null otherwise.</summary>
+    private static string? HostOf(string? prefix, AddressFamily family)
+    {
+        var suffix = family == AddressFamily.InterNetworkV6 ? "/128" : "/32";
+        return prefix is not null && prefix.EndsWith(suffix, StringComparison.Ordinal) && IPAddress.TryParse(prefix[..^suffix.Length], out var a)
+            && a.AddressFamily == family && a.ToString() == prefix[..^suffix.Length] ? prefix[..^suffix.Length] : null;
+    }
 
     // ---- rules ----
 
