@@ -95,6 +95,15 @@ public sealed class FakeSystemView : ISystemView
         return this;
     }
 
+    /// <summary>Adds one more address to a link already there (a second family, a link-local one).</summary>
+    public FakeSystemView AddAddress(string? ns, string device, string cidr)
+    {
+        var list = _links[ns ?? ""];
+        var i = list.FindIndex(l => l.Name == device);
+        list[i] = list[i] with { Addresses = list[i].Addresses.Append(Address(cidr)).ToList() };
+        return this;
+    }
+
     public FakeSystemView Route(string? ns, RouteRecord route)
     {
         Routes(ns);

@@ -38,7 +38,7 @@ public class FirewallPlannerGoldenTests
         new(NsProtocol.Tcp, null, external, ns, null, inside);
 
     private static PortPlanner.PublishResult Publish(FakeSystemView view, params PortPlanner.PublishIntent[] intents) =>
-        PortPlanner.Publish(view, IptablesDriver.Instance, intents.Select(i => PortPlanner.Resolve(view, i)).ToList());
+        PortPlanner.Publish(view, IptablesDriver.Instance, intents.SelectMany(i => PortPlanner.Resolve(view, i)).ToList());
 
     /// <summary>A kernel on which these ports were published (the firewall part of the plan run).</summary>
     private static IptablesKernel Published(params PortPlanner.PublishIntent[] intents)
@@ -108,7 +108,7 @@ public class FirewallPlannerGoldenTests
         view.Records[RouteLocalnet] = new Linux.SettingRecord(RouteLocalnet, "1", "1");
         view.Records[PortPlanner.HairpinKey("veth-red-br")] = new Linux.SettingRecord(PortPlanner.HairpinKey("veth-red-br"), "1", "1");
         var result = PortPlanner.Unpublish(view, IptablesDriver.Instance, new[] { Unport(8080) });
-        Assert.Equal(new[] { RouteLocalnet, "bridge_slave/veth-red-br/hairpin", BridgeNf }, result.Released);
+        Assert.Equal(new[] { RouteLocalnet, "bridge_slave/veth-red-br/hairpin", BridgeNf, "net.bridge.bridge-nf-call-ip6tables" }, result.Released);
         GoldenPlan.Check("port/unpublish-last-settings-were-on", GoldenPlan.Render(result.Plan));
     }
 

@@ -32,8 +32,8 @@ public class IpPrefixTests
     [InlineData("010.1.1.1", "InvalidIPAddress")]
     [InlineData("1.2.3.4.5", "InvalidIPAddress")]
     [InlineData("red;touch /tmp/pwned", "InvalidIPAddress")]
-    [InlineData("fd00::1/64", "IPv6NotSupported")]
-    [InlineData("::1", "IPv6NotSupported")]
+    [InlineData("fd00::1/129", "InvalidPrefixLength")]
+    [InlineData("::1%lo", "InvalidIPAddress")]
     [InlineData("", "InvalidIPAddress")]
     [InlineData(" 10.0.0.1", "InvalidIPAddress")]
     [InlineData("10.0.0.1\n", "InvalidIPAddress")]
@@ -95,7 +95,7 @@ public class IpPrefixTests
 
     [Theory]
     [InlineData("$(touch /tmp/netnsps-pwned)", "InvalidIPAddress")]
-    [InlineData("fd00::9/64", "IPv6NotSupported")]
+    [InlineData("fd00::9%eth0/64", "InvalidIPAddress")]
     public void Parse_Invalid_NamesTheWholeValue_NotOnlyThePartBeforeTheSlash(string text, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => IpPrefix.Parse(text, "IPAddress", IpPrefix.HostLength));
@@ -112,31 +112,50 @@ public class IpPrefixTests
     }
 
     [Fact]
-    public void Parse_Ipv4_ErrorMessages_AreTodays()
+    public void Parse_ErrorMessages_NameBothFamilies()
     {
-        Assert.Equal("IPAddress 'fd00::9/64' is an IPv6 address; NetNsPS supports IPv4 only for now.",
-            Assert.Throws<NetNsException>(() => IpPrefix.Parse("fd00::9/64", "IPAddress", null)).Message);
-        Assert.Equal("IPAddress '10.1' is not a valid IPv4 address: use four numbers 0-255 separated by dots, such as 192.168.15.2.",
+        Assert.Equal("IPAddress '10.1' is not a valid IP address: use four numbers 0-255 separated by dots, such as 192.168.15.2, or hex groups separated by colons, such as fd00::2 (no zone id, brackets or port).",
             Assert.Throws<NetNsException>(() => IpPrefix.Parse("10.1", "IPAddress", null)).Message);
-        Assert.Equal("IPAddress is empty: give an IPv4 address such as 192.168.15.2/24.",
+        Assert.Equal("IPAddress is empty: give an address such as 192.168.15.2/24 or fd00::2/64.",
             Assert.Throws<NetNsException>(() => IpPrefix.Parse("", "IPAddress", null)).Message);
         Assert.Equal("IPAddress '10.0.0.1/33' has an invalid prefix length '33': use a number from 0 to 32.",
             Assert.Throws<NetNsException>(() => IpPrefix.Parse("10.0.0.1/33", "IPAddress", null)).Message);
+        Assert.Equal("IPAddress 'fd00::9/129' has an invalid prefix length '129': use a number from 0 to 128.",
+            Assert.Throws<NetNsException>(() => IpPrefix.Parse("fd00::9/129", "IPAddress", null)).Message);
         Assert.Equal("IPAddress '10.0.0.1' has no prefix length: write it as a.b.c.d/len, such as 192.168.15.0/24.",
             Assert.Throws<NetNsException>(() => IpPrefix.Parse("10.0.0.1", "IPAddress", null)).Message);
         Assert.Equal("SourcePrefix '192.168.15.2/24' has host bits set; the network is 192.168.15.0/24.",
             Assert.Throws<NetNsException>(() => IpPrefix.ParseNetwork("192.168.15.2/24", "SourcePrefix")).Message);
+        Assert.Equal("SourcePrefix '2001:db8:15::2/64' has host bits set; the network is 2001:db8:15::/64.",
+            Assert.Throws<NetNsException>(() => IpPrefix.ParseNetwork("2001:db8:15::2/64", "SourcePrefix")).Message);
     }
 
     [Theory]
     [InlineData("fe80::1%eth0")]
     [InlineData("[::1]")]
-    [InlineData("::ffff:10.0.0.1")]
-    public void Parse_AnythingTheRuntimeReadsAsIpv6_IsIPv6NotSupported_WhileTheCmdletsAreIpv4Only(string text) =>
-        Assert.Equal("IPv6NotSupported", Assert.Throws<NetNsException>(() => IpPrefix.ParseAddress(text, "NextHop")).ErrorId);
+    [InlineData("[2001:db8::1]:80")]
+    public void ParseAddress_ZoneIdsBracketsAndPorts_AreInvalid(string text) =>
+        Assert.Equal("InvalidIPAddress", Assert.Throws<NetNsException>(() => IpPrefix.ParseAddress(text, "NextHop")).ErrorId);
 
     [Fact]
-    public void Supported_IsIpv4Only_ForNow() => Assert.Equal(IpFamilies.Ipv4, IpPrefix.Supported);
+    public void Supported_IsBothFamilies() => Assert.Equal(IpFamilies.Any, IpPrefix.Supported);
+
+    [Fact]
+    public void ParseNetwork_Default_IsOfTheFamilyAsked()
+    {
+        Assert.Equal("0.0.0.0/0", IpPrefix.ParseNetwork("default", "DestinationPrefix").ToString());
+        Assert.Equal("::/0", IpPrefix.ParseNetwork("default", "DestinationPrefix", defaultFamily: AddressFamily.InterNetworkV6).ToString());
+    }
+
+    [Fact]
+    public void RequireSameFamily_NamesBoth()
+    {
+        var e = Assert.Throws<NetNsException>(() => IpPrefix.RequireSameFamily(IpPrefix.ParseNetwork("10.0.0.0/8", "DestinationPrefix"), "DestinationPrefix",
+            IpPrefix.ParseAddress("2001:db8::1", "NextHop"), "NextHop"));
+        Assert.Equal("AddressFamilyMismatch", e.ErrorId);
+        Assert.Contains("IPv6", e.Message);
+        Assert.Contains("IPv4", e.Message);
+    }
 
     [Theory]
     [InlineData("fd00::2/64", "fd00::2/64", "fd00::/64")]

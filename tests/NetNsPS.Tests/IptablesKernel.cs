@@ -62,7 +62,7 @@ public sealed class IptablesKernel
     /// <summary>Runs the firewall commands of a plan (others, such as sysctl, are not the firewall's and are skipped).</summary>
     public void RunAll(IEnumerable<CommandSpec> commands)
     {
-        foreach (var command in commands.Where(c => c.Program == "iptables"))
+        foreach (var command in commands.Where(c => c.Program == Tool))
         {
             Run(command);
         }
@@ -71,7 +71,7 @@ public sealed class IptablesKernel
     public void Run(CommandSpec command)
     {
         var a = command.Arguments;
-        if (command.Program != "iptables" || a.Count < 5 || a[0] != "-w" || a[1] != "-t")
+        if (command.Program != Tool || a.Count < 5 || a[0] != "-w" || a[1] != "-t")
         {
             throw new InvalidOperationException("not an iptables change: " + command.Render());
         }
@@ -135,5 +135,8 @@ public sealed class IptablesKernel
         return sb.ToString();
     }
 
-    public IptablesSnapshot Read() => IptablesDriver.Parse(Save());
+    public IptablesSnapshot Read() => IptablesDriver.Parse(Save(), ipv6: Tool == "ip6tables");
+
+    /// <summary>The tool whose commands this kernel takes: iptables, or ip6tables for an IPv6 one.</summary>
+    public string Tool { get; init; } = "iptables";
 }

@@ -64,13 +64,13 @@ public class LabTests
     }
 
     [Theory]
-    [InlineData("Namespaces", 1, "IPAddress", "10.0.0.300/24", "Namespaces[1].IPAddress: '10.0.0.300/24' is not a valid IPv4 address")]
+    [InlineData("Namespaces", 1, "IPAddress", "10.0.0.300/24", "Namespaces[1].IPAddress: '10.0.0.300/24' is not a valid IP address")]
     [InlineData("Namespaces", 1, "IPAddress", "192.168.15.0/24", "Namespaces[1].IPAddress: '192.168.15.0/24' is the network address")]
     [InlineData("Namespaces", 1, "IPAddress", "192.168.15.3", "Namespaces[1].IPAddress: '192.168.15.3' has no prefix length")]
     [InlineData("Namespaces", 1, "Bridge", "br9", "Namespaces[1].Bridge: 'br9' is not one of the lab's Bridges (br0)")]
     [InlineData("Namespaces", 1, "Name", "a/b", "Namespaces[1].Name: 'a/b' is not a valid namespace name")]
     [InlineData("Namespaces", 1, "Name", "red", "Namespaces: namespace 'red' is named more than once")]
-    [InlineData("Namespaces", 0, "DefaultRoute", "192.168.15", "Namespaces[0].DefaultRoute: '192.168.15' is not a valid IPv4 address")]
+    [InlineData("Namespaces", 0, "DefaultRoute", "192.168.15", "Namespaces[0].DefaultRoute: '192.168.15' is not a valid IP address")]
     [InlineData("Namespaces", 0, "Forwarding", "maybe", "Namespaces[0].Forwarding: 'maybe' is not $true or $false")]
     [InlineData("Namespaces", 0, "Interface", "eth 0", "Namespaces[0].Interface: 'eth 0' is not a valid interface name")]
     [InlineData("Namespaces", 0, "Exec", "sh -c 'oops", "Namespaces[0].Exec[0]: 'sh -c 'oops' has an unclosed ' quote")]

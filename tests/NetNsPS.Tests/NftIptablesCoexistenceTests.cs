@@ -203,11 +203,11 @@ public sealed class NftIptablesCoexistenceTests
     {
         var snapshot = WithLegacy().Read();
         var view = View(snapshot);
-        var same = PortPlanner.Publish(view, Driver, new[] { PortPlanner.Resolve(view, Port("red", 8080)) });
+        var same = PortPlanner.Publish(view, Driver, PortPlanner.Resolve(view, Port("red", 8080)));
         Assert.Empty(same.Refused);
         Assert.True(same.Plan.IsEmpty, string.Join("\n", Commands(same.Plan)));
 
-        var clash = PortPlanner.Publish(view, Driver, new[] { PortPlanner.Resolve(view, Port("blue", 8080)) });
+        var clash = PortPlanner.Publish(view, Driver, PortPlanner.Resolve(view, Port("blue", 8080)));
         Assert.Equal("PortAlreadyPublished", Assert.Single(clash.Refused).ErrorId);
         Assert.True(clash.Plan.IsEmpty);
     }
@@ -237,7 +237,7 @@ public sealed class NftIptablesCoexistenceTests
         var host = WithLegacy();
         var before = host.Iptables.Save();
         var view = View(host.Read());
-        var result = PortPlanner.Publish(view, Driver, new[] { PortPlanner.Resolve(view, Port("blue", 8081)) });
+        var result = PortPlanner.Publish(view, Driver, PortPlanner.Resolve(view, Port("blue", 8081)));
         Assert.Empty(result.Refused);
         host.Apply(result.Plan);
         Assert.Equal(before, host.Iptables.Save());

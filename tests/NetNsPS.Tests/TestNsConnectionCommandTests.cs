@@ -19,16 +19,18 @@ public class TestNsConnectionCommandTests
     [InlineData("localhost", "127.0.0.1")]
     [InlineData("LocalHost", "127.0.0.1")]
     [InlineData("192.168.15.3", "192.168.15.3")]
-    public void ResolveComputerName_TakesIpv4AndLocalhost(string name, string expected) =>
+    [InlineData("2001:db8:15::3", "2001:db8:15::3")]
+    [InlineData("::1", "::1")]
+    public void ResolveComputerName_TakesIpv4Ipv6AndLocalhost(string name, string expected) =>
         Assert.Equal(System.Net.IPAddress.Parse(expected), TestNsConnectionCommand.ResolveComputerName(name));
 
     [Theory]
     [InlineData("web", "InvalidIPAddress")]
     [InlineData("example.com", "InvalidIPAddress")]
     [InlineData("192.168.15", "InvalidIPAddress")]
-    [InlineData("::1", "IPv6NotSupported")]
-    [InlineData("fe80::1%eth0", "IPv6NotSupported")]
-    public void ResolveComputerName_RejectsWhatIsNotAnIpv4Address(string name, string errorId)
+    [InlineData("fe80::1%eth0", "InvalidIPAddress")]
+    [InlineData("[::1]", "InvalidIPAddress")]
+    public void ResolveComputerName_RejectsWhatIsNotAnAddress(string name, string errorId)
     {
         var e = Assert.Throws<NetNsException>(() => TestNsConnectionCommand.ResolveComputerName(name));
         Assert.Equal(errorId, e.ErrorId);

@@ -256,9 +256,15 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     public override IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains =>
         OwnChains.Select(c => (c.Table, c.Hook)).Concat(Iptables?.Chains ?? System.Array.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList();
 
-    /// <summary>The base chain is there (it hooks itself) with the rule that looks up each of its maps and sets.</summary>
+    /// <summary>
+    /// The base chain is there (it hooks itself) with the rule that looks up each of its maps and sets. A table made
+    /// before IPv6 support has no IPv6 maps and sets: one that is absent holds no mapping, so nothing goes unreached
+    /// (the next change to the chain adds it).
+    /// </summary>
     public override bool IsReached(FirewallTable table, FirewallHook hook) =>
-        Chain(table, hook) is { } chain && (Host is null || !Host.Own.ContainsKey(chain.Name) || Host.IsHooked(table, hook)) && NftablesLayout.SetsOf(table, hook).All(s => Sets.Contains(s.SetName) && chain.Rules.Any(r => r.Lookup == s.SetName));
+        Chain(table, hook) is { } chain && (Host is null || !Host.Own.ContainsKey(chain.Name) || Host.IsHooked(table, hook))
+        && NftablesLayout.SetsOf(table, hook).All(s => (s.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 && !Sets.Contains(s.SetName))
+            || (Sets.Contains(s.SetName) && chain.Rules.Any(r => r.Lookup == s.SetName)));
 
     private FirewallRuleset? _ruleset;
 
