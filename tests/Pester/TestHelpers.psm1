@@ -24,18 +24,21 @@ function Reset-Sandbox {
     foreach ($link in (& ip -j link show | ConvertFrom-Json)) {
         if ($link.ifname -ne 'lo') { & ip link delete $link.ifname 2>$null }
     }
-    if (Get-Command iptables -ErrorAction SilentlyContinue) {
-        foreach ($table in 'nat', 'filter', 'raw', 'mangle') {
-            & iptables -w -t $table -F 2>$null
-            & iptables -w -t $table -X 2>$null
+    foreach ($tool in 'iptables', 'ip6tables') {
+        if (Get-Command $tool -ErrorAction SilentlyContinue) {
+            foreach ($table in 'nat', 'filter', 'raw', 'mangle') {
+                & $tool -w -t $table -F 2>$null
+                & $tool -w -t $table -X 2>$null
+            }
+            & $tool -w -P FORWARD ACCEPT 2>$null
         }
-        & iptables -w -P FORWARD ACCEPT 2>$null
     }
     if (Get-Command nft -ErrorAction SilentlyContinue) {
         # The nftables driver's table (iptables-nft's own tables are reset through iptables above).
         & nft delete table inet netnsps 2>$null
     }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
+    if (Test-Path /proc/sys/net/ipv6/conf/all/forwarding) { & sysctl -q -w net.ipv6.conf.all.forwarding=0 | Out-Null }
     Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | Remove-Item -Force
     # What NetNsPS recorded of the settings it changed, in this network namespace.
     Remove-Item -LiteralPath ([NetNsPS.Linux.SettingsRecords]::FilePath) -ErrorAction SilentlyContinue
@@ -62,7 +65,7 @@ function Get-StateDump {
     }
     $parts.Add('bridge ' + (Format-Json (& bridge -d -j link show 2>&1)))
     $parts.Add((Get-FirewallDump))
-    foreach ($key in 'net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables') {
+    foreach ($key in 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables') {
         $parts.Add("$key=" + (Read-Sysctl $key))
     }
     # route_localnet of every interface of the host (Publish-NsPort sets it on bridges), all and default included.
@@ -80,6 +83,9 @@ function Get-FirewallDump {
     $parts = [System.Collections.Generic.List[string]]::new()
     if (Get-Command iptables-save -ErrorAction SilentlyContinue) {
         $parts.Add('iptables ' + (Get-IptablesDump))
+    }
+    if (Get-Command ip6tables-save -ErrorAction SilentlyContinue) {
+        $parts.Add('ip6tables ' + (Get-IptablesDump -Tool ip6tables-save))
     }
     if (Get-Command nft -ErrorAction SilentlyContinue) {
         $parts.Add('nft ' + (Get-NftDump))
@@ -127,11 +133,12 @@ function Get-FirewallDriverName {
 }
 
 function Get-IptablesDump {
-    # iptables-save without comments and counters. A table with no rules and only built-in chains at
+    # iptables-save (or ip6tables-save) without comments and counters. A table with no rules and only built-in chains at
     # ACCEPT is left out: iptables-nft keeps a table listed once anything touched it, though it is empty.
+    param([string] $Tool = 'iptables-save')
     $tables = [System.Collections.Generic.List[string]]::new()
     $block = $null
-    foreach ($line in (& iptables-save 2>&1)) {
+    foreach ($line in (& $Tool 2>&1)) {
         if ($line -match '^#') { continue }
         if ($line -match '^\*') { $block = [System.Collections.Generic.List[string]]::new(); $block.Add($line); continue }
         $block.Add(($line -replace '\[\d+:\d+\]', '[0:0]'))
@@ -144,8 +151,10 @@ function Get-IptablesDump {
 }
 
 function New-Wan {
-    # A namespace that plays the internet: wan (198.51.100.1/24), linked to the sandbox host (198.51.100.2/24).
+    # A namespace that plays the internet: wan (198.51.100.1/24), linked to the sandbox host (198.51.100.2/24);
+    # with -Ipv6 also 2001:db8:100::1/64 and 2001:db8:100::2/64 (nodad: usable at once).
     # Raw ip commands, so the test infrastructure does not depend on the code under test.
+    param([switch] $Ipv6)
     Assert-Sandbox
     Invoke-Checked ip netns add wan
     Invoke-Checked ip link add veth-wan type veth peer name veth-wan-h
@@ -155,6 +164,10 @@ function New-Wan {
     Invoke-Checked ip -n wan link set lo up
     Invoke-Checked ip addr add 198.51.100.2/24 dev veth-wan-h
     Invoke-Checked ip link set veth-wan-h up
+    if ($Ipv6) {
+        Invoke-Checked ip -n wan addr add 2001:db8:100::1/64 dev veth-wan nodad
+        Invoke-Checked ip addr add 2001:db8:100::2/64 dev veth-wan-h nodad
+    }
 }
 
 function Start-NsWebServer {
@@ -165,7 +178,8 @@ function Start-NsWebServer {
     Set-Content -Path (Join-Path $root 'index.html') -Value "hello from $Namespace"
     $process = Start-Process ip -ArgumentList 'netns', 'exec', $Namespace, 'python3', '-m', 'http.server', "$Port", '--bind', $Bind, '--directory', $root `
         -RedirectStandardOutput "$LogPath.out" -RedirectStandardError $LogPath -PassThru
-    $probe = if ($Bind -eq '0.0.0.0') { '127.0.0.1' } else { $Bind }
+    # Bound to every address ('::' is dual stack in http.server), it answers on 127.0.0.1; an IPv6 address goes in brackets.
+    $probe = if ($Bind -in '0.0.0.0', '::') { '127.0.0.1' } elseif ($Bind.Contains(':')) { "[$Bind]" } else { $Bind }
     foreach ($i in 1..50) {
         & ip netns exec $Namespace curl -s -m 1 -o /dev/null "http://${probe}:$Port/" 2>$null
         if ($LASTEXITCODE -eq 0) { return $process }
