@@ -555,7 +555,12 @@ public class DiagnosticTests
         var d = HostChecks.Firewalld(Host(firewalld: running));
         Assert.Equal(NsDiagnosticStatus.Warning, d.Status);
         Assert.Equal("firewall-cmd --state: running; bridge0 in zone public", d.Observed);
-        Assert.Equal("firewall-cmd --zone=trusted --change-interface=bridge0; firewall-cmd --permanent --zone=trusted --change-interface=bridge0", d.Fix);
+        // Bound to another zone by someone: firewalld's own command moves it (the module leaves that choice alone).
+        Assert.Equal("firewall-cmd --zone=trusted --change-interface=bridge0", d.Fix);
+        // In no zone (the default zone's reject holds it): the fix is the cmdlet, which binds it.
+        var unbound = HostChecks.Firewalld(Host(firewalld: running with { Zones = new Dictionary<string, string?> { ["bridge0"] = null } }));
+        Assert.Equal((NsDiagnosticStatus.Warning, "New-NetBridge bridge0"), (unbound.Status, unbound.Fix));
+        Assert.Equal("firewall-cmd --state: running; bridge0 in zone (none: the default zone)", unbound.Observed);
         var trusted = running with { Zones = new Dictionary<string, string?> { ["bridge0"] = "trusted" } };
         Assert.Equal(NsDiagnosticStatus.Ok, HostChecks.Firewalld(Host(firewalld: trusted)).Status);
     }

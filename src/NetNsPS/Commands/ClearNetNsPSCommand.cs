@@ -47,7 +47,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
             {
                 Apply(firewall);
                 namespaces.ForEach(ns => Apply(new Plan().Add(Ip.DeleteNamespace(ns))));
-                bridges.ForEach(b => Apply(new Plan().Add(Ip.DeleteLink(null, b))));
+                bridges.ForEach(b => Apply(BridgePlanner.LeaveZone(State, b).Add(Ip.DeleteLink(null, b))));
                 return;
             }
             var what = $"{ruleCount} firewall rule(s) in NETNSPS-* chains; namespaces: {List(namespaces)}; bridges: {List(bridges)}";
@@ -83,7 +83,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
                     WriteWarning($"Bridge '{bridge}' still has ports NetNsPS did not make ({string.Join(", ", ports)}); it was left in place.");
                     return;
                 }
-                Run(new Plan().Add(Ip.DeleteLink(null, bridge)));
+                Run(BridgePlanner.LeaveZone(State, bridge).Add(Ip.DeleteLink(null, bridge)));
             });
         }
         // The labs' objects went with the rest: their state files would only describe what is gone.

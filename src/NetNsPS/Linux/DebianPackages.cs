@@ -21,6 +21,7 @@ public static class DebianPackages
         ["ping"] = "iputils-ping",
         ["curl"] = "curl",
         ["dot"] = "graphviz",
+        ["firewall-cmd"] = "firewalld",
     };
 
     public static string For(string program) => Map.TryGetValue(program, out var package) ? package : program;

@@ -1,0 +1,77 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+
+namespace NetNsPS.Linux.Firewall.Firewalld;
+
+/// <summary>
+/// Where firewalld runs, the zone an interface is bound to: <see cref="Zone"/> null when it is bound to none (it then
+/// falls to the default zone, whose target, on a stock install `public`, rejects forwarded traffic).
+/// </summary>
+public sealed record FirewalldBinding(string Interface, string? Zone);
+
+/// <summary>
+/// firewalld, through `firewall-cmd` (the module's runner, argv only): the zone of an interface, and the runtime
+/// commands that put an interface in a zone and take it out. The module's bridges go in <see cref="Zone"/>, at
+/// runtime only, as netavark puts its subnets there and Docker its bridges in a zone of its own: firewalld cannot make
+/// a zone at runtime (`firewall-cmd --new-zone` needs `--permanent`, and the zone exists only after `--reload`), and a
+/// reload flushes every iptables rule on the host (measured with firewalld 1.3.3, nftables backend: the module's own
+/// NETNSPS-* chains and Docker's were gone after it), so the module never reloads and never writes the permanent
+/// configuration. A reload by someone else drops the runtime binding (firewalld does not keep it); New-NetBridge puts
+/// it back, and Get-NsDiagnostic says so.
+/// </summary>
+public static class FirewalldZone
+{
+    public const string Program = "firewall-cmd";
+
+    /// <summary>The zone the module puts its bridges in: built in, target ACCEPT.</summary>
+    public const string Zone = "trusted";
+
+    /// <summary>firewalld's D-Bus service lives on the system bus; without its socket firewalld cannot run.</summary>
+    public const string SystemBusSocket = "/run/dbus/system_bus_socket";
+
+    /// <summary>firewall-cmd's exit code when firewalld does not run (firewall-cmd(1): NOT_RUNNING).</summary>
+    public const int NotRunning = 252;
+
+    /// <summary>firewall-cmd's exit code for "no zone" (INVALID_ZONE... as firewall-cmd --get-zone-of-interface uses it).</summary>
+    private const int NoZone = 2;
+
+    public static CommandSpec ZoneOfInterface(string iface) => new(Program, $"--get-zone-of-interface={iface}");
+
+    public static CommandSpec AddInterface(string iface, string zone = Zone) => new(Program, $"--zone={zone}", $"--add-interface={iface}");
+
+    /// <summary>Moves an interface bound to another zone (runtime only).</summary>
+    public static CommandSpec ChangeInterface(string iface, string zone = Zone) => new(Program, $"--zone={zone}", $"--change-interface={iface}");
+
+    public static CommandSpec RemoveInterface(string iface, string zone = Zone) => new(Program, $"--zone={zone}", $"--remove-interface={iface}");
+
+    /// <summary>
+    /// The zone of <paramref name="iface"/>, or null where firewalld does not run (no system bus, no firewall-cmd, or
+    /// firewall-cmd says so): one firewall-cmd call, only where the bus is there.
+    /// </summary>
+    public static FirewalldBinding? Read(IProcessRunner runner, CancellationToken token, string iface)
+    {
+        if (!File.Exists(SystemBusSocket))
+        {
+            return null;
+        }
+        var command = ZoneOfInterface(iface);
+        ProcessResult result;
+        try
+        {
+            result = runner.Run(command, token);
+        }
+        catch (NetNsException e) when (e.ErrorId == "ProgramNotFound")
+        {
+            return null;
+        }
+        return result.ExitCode switch
+        {
+            0 => new FirewalldBinding(iface, result.StandardOutput.Trim()),
+            NoZone when result.ErrorText.Contains("no zone", StringComparison.Ordinal) => new FirewalldBinding(iface, null),
+            NotRunning => null,
+            _ => throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed", ErrorCategory.NotSpecified, command.Render()),
+        };
+    }
+}
