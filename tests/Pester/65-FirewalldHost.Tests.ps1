@@ -20,15 +20,16 @@ BeforeAll {
 
     function Get-HostDump {
         # Get-StateDump without the chains firewalld makes for a zone when an interface first enters it (trusted, and
-        # internal, which one test binds a bridge to by hand): it keeps them, empty and unreferenced, after the last one
-        # leaves (measured with 1.3.3; only a reload, which flushes every iptables rule, drops them). That they are empty and unreferenced is checked on their own
+        # dmz, which one test binds a bridge to by hand): it keeps them, empty and unreferenced, after the last one
+        # leaves (measured with 1.3.3; only a reload, which flushes every iptables rule, drops them). That they are
+        # empty and unreferenced is checked on their own
         # (Assert-TrustedUnused); everything else in the dump, table inet firewalld's other chains included, compares.
-        (Get-StateDump) -replace '(?m)^\tchain (filter|nat|mangle)_(IN|FWD|PRE|POST)_(trusted|internal)(_(pre|log|deny|allow|post))? \{\n(.*\n)*?\t\}(\n|$)', ''
+        (Get-StateDump) -replace '(?m)^\tchain (filter|nat|mangle)_(IN|FWD|PRE|POST)_(trusted|dmz)(_(pre|log|deny|allow|post))? \{\n(.*\n)*?\t\}(\n|$)', ''
     }
 
     function Assert-TrustedUnused {
         $table = (& nft list table inet firewalld) -join "`n"
-        $table | Should -Not -Match 'goto \w+_(trusted|internal)\b'
+        $table | Should -Not -Match 'goto \w+_(trusted|dmz)\b'
         $table | Should -Not -Match 'bridge0'
         (& nft list chain inet firewalld filter_FWD_trusted_allow 2>$null) -join "`n" | Should -Not -Match 'accept'
     }
@@ -122,6 +123,8 @@ Describe 'The article on a firewalld host' -Skip:([bool]$script:noFirewalld) {
 
     It 'red reaches wan, masqueraded to the host''s address' {
         Get-Page -Namespace red -Url 'http://198.51.100.1:8000/' | Should -Be 'hello from wan'
+        # http.server logs the client after it answers: give it a moment.
+        foreach ($i in 1..20) { if ((Get-Content /tmp/netnsps-firewalld-wan.log -Raw) -match '198\.51\.100\.2 - - ') { break }; Start-Sleep -Milliseconds 100 }
         (Get-Content /tmp/netnsps-firewalld-wan.log -Raw) | Should -Match '198\.51\.100\.2 - - '
         (Get-Content /tmp/netnsps-firewalld-wan.log -Raw) | Should -Not -Match '192\.168\.15\.2 - - '
     }
@@ -161,12 +164,12 @@ Describe 'The article on a firewalld host' -Skip:([bool]$script:noFirewalld) {
 
     It 'a bridge someone bound to another zone is left there' {
         Invoke-Checked ip link add bridge7 type bridge | Out-Null
-        Invoke-Checked firewall-cmd --zone=internal --add-interface=bridge7 | Out-Null
+        Invoke-Checked firewall-cmd --zone=dmz --add-interface=bridge7 | Out-Null
         New-NetBridge bridge7 | Out-Null
-        & firewall-cmd --get-zone-of-interface=bridge7 | Should -Be 'internal'
+        & firewall-cmd --get-zone-of-interface=bridge7 | Should -Be 'dmz'
         Remove-NetBridge bridge7 -Confirm:$false
-        & firewall-cmd --get-zone-of-interface=bridge7 | Should -Be 'internal'
-        Invoke-Checked firewall-cmd --zone=internal --remove-interface=bridge7 | Out-Null
+        & firewall-cmd --get-zone-of-interface=bridge7 | Should -Be 'dmz'
+        Invoke-Checked firewall-cmd --zone=dmz --remove-interface=bridge7 | Out-Null
     }
 
     It 'a failure after the binding rolls it back' {
