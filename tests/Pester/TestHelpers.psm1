@@ -420,6 +420,37 @@ function Get-FirewalldZones {
     "active: $((& firewall-cmd --get-active-zones 2>&1) -join ' | ')"
 }
 
+function Get-PublishedAnswers {
+    # What the article's published port 8080 (red:80) answers, in this order: from another machine (wan), from the
+    # host's localhost, from a sibling (blue) and by hairpin (red itself); 'hello from red' each where it works.
+    Get-Page -Namespace wan -Url 'http://198.51.100.2:8080/'
+    Get-Page -Url 'http://127.0.0.1:8080/'
+    Get-Page -Namespace blue -Url 'http://192.168.15.1:8080/'
+    Get-Page -Namespace red -Url 'http://192.168.15.1:8080/'
+}
+
+function Get-UnpublishedAnswers {
+    # What red's unpublished port 81 answers, in this order: from blue (it does answer), and from wan directly and
+    # through the host (neither may). A $null for each that gets no answer.
+    Get-Page -Namespace blue -Url 'http://192.168.15.2:81/'
+    $direct = Get-Page -Namespace wan -Url 'http://192.168.15.2:81/'
+    if ($direct) { $direct } else { $null }
+    $viaHost = Get-Page -Namespace wan -Url 'http://198.51.100.2:81/'
+    if ($viaHost) { $viaHost } else { $null }
+}
+
+function Get-WanRequestLog {
+    # Red asks wan's web server (Start-NsWebServer -LogPath) for its page; returns that page and then the server's
+    # log once it holds the request of a client other than wan itself (http.server logs after it answers).
+    param([Parameter(Mandatory)][string] $LogPath)
+    Get-Page -Namespace red -Url 'http://198.51.100.1:8000/'
+    foreach ($i in 1..20) {
+        if ((Get-Content $LogPath -Raw) -match '(?m)^(?!198\.51\.100\.1 )\S+ - - ') { break }
+        Start-Sleep -Milliseconds 100
+    }
+    Get-Content $LogPath -Raw
+}
+
 function Get-DumpDiff {
     # Where two state dumps differ, line by line in order (rule order matters), long JSON lines cut per interface.
     param([string] $Expected, [string] $Actual)

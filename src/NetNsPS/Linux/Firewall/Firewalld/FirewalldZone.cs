@@ -34,7 +34,7 @@ public static class FirewalldZone
     /// <summary>firewall-cmd's exit code when firewalld does not run (firewall-cmd(1): NOT_RUNNING).</summary>
     public const int NotRunning = 252;
 
-    /// <summary>firewall-cmd's exit code for "no zone" (INVALID_ZONE... as firewall-cmd --get-zone-of-interface uses it).</summary>
+    /// <summary>firewall-cmd --get-zone-of-interface's exit code, with "no zone" on stderr, for an interface bound to none.</summary>
     private const int NoZone = 2;
 
     public static CommandSpec ZoneOfInterface(string iface) => new(Program, $"--get-zone-of-interface={iface}");
