@@ -94,6 +94,9 @@ function Get-NftDump {
     $block = $null
     $keep = $false
     foreach ($line in (& nft list ruleset 2>&1)) {
+        # nft's note on the tables iptables-nft made (on stderr, so anywhere in the stream): those tables are
+        # iptables-save's part.
+        if ("$line" -match '^# Warning: table \S+ \S+ is managed by iptables-nft') { continue }
         if ($line -match '^table (\S+) (\S+)') {
             $keep = -not ($Matches[1] -in 'ip', 'ip6' -and $Matches[2] -in 'nat', 'filter', 'raw', 'mangle', 'security')
             $block = [System.Collections.Generic.List[string]]::new()
