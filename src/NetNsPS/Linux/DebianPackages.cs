@@ -22,6 +22,7 @@ public static class DebianPackages
         ["curl"] = "curl",
         ["dot"] = "graphviz",
         ["firewall-cmd"] = "firewalld",
+        ["dbus-send"] = "dbus-bin",
     };
 
     public static string For(string program) => Map.TryGetValue(program, out var package) ? package : program;

@@ -12,8 +12,9 @@ namespace NetNsPS.Linux.Firewall.Firewalld;
 public sealed record FirewalldBinding(string Interface, string? Zone);
 
 /// <summary>
-/// firewalld, through `firewall-cmd` (the module's runner, argv only): the zone of an interface, and the runtime
-/// commands that put an interface in a zone and take it out. The module's bridges go in <see cref="Zone"/>, at
+/// firewalld, through the module's runner (argv only): the zone of an interface, read over firewalld's D-Bus API
+/// (dbus-send), and the runtime `firewall-cmd` commands that put an interface in a zone and take it out (what -WhatIf
+/// prints, to paste). The module's bridges go in <see cref="Zone"/>, at
 /// runtime only, as netavark puts its subnets there and Docker its bridges in a zone of its own: firewalld cannot make
 /// a zone at runtime (`firewall-cmd --new-zone` needs `--permanent`, and the zone exists only after `--reload`), and a
 /// reload flushes every iptables rule on the host (measured with firewalld 1.3.3, nftables backend: the module's own
@@ -46,9 +47,19 @@ public static class FirewalldZone
 
     public static CommandSpec RemoveInterface(string iface, string zone = Zone) => new(Program, $"--zone={zone}", $"--remove-interface={iface}");
 
+    /// <summary>firewalld's D-Bus name, object and the method that answers an interface's zone ("" for none).</summary>
+    public const string BusName = "org.fedoraproject.FirewallD1";
+
     /// <summary>
-    /// The zone of <paramref name="iface"/>, or null where firewalld does not run (no system bus, no firewall-cmd, or
-    /// firewall-cmd says so): one firewall-cmd call, only where the bus is there.
+    /// The read, through firewalld's D-Bus API (zone.getZoneOfInterface) with dbus-send: about 25 ms where
+    /// `firewall-cmd --get-zone-of-interface` (a Python program) takes about 550 ms (measured in the sandbox).
+    /// </summary>
+    public static CommandSpec ZoneOfInterfaceOverBus(string iface) =>
+        new("dbus-send", "--system", "--print-reply", $"--dest={BusName}", "/org/fedoraproject/FirewallD1", $"{BusName}.zone.getZoneOfInterface", $"string:{iface}");
+
+    /// <summary>
+    /// The zone of <paramref name="iface"/>, or null where firewalld does not run (no system bus, or no firewalld on
+    /// it): one dbus-send call, only where the bus is there; firewall-cmd where dbus-send is not installed.
     /// </summary>
     public static FirewalldBinding? Read(IProcessRunner runner, CancellationToken token, string iface)
     {
@@ -56,7 +67,15 @@ public static class FirewalldZone
         {
             return null;
         }
-        var command = ZoneOfInterface(iface);
+        var command = ZoneOfInterfaceOverBus(iface);
+        try
+        {
+            return ParseBusReply(iface, command, runner.Run(command, token));
+        }
+        catch (NetNsException e) when (e.ErrorId == "ProgramNotFound")
+        {
+        }
+        command = ZoneOfInterface(iface);
         ProcessResult result;
         try
         {
@@ -71,7 +90,31 @@ public static class FirewalldZone
             0 => new FirewalldBinding(iface, result.StandardOutput.Trim()),
             NoZone when result.ErrorText.Contains("no zone", StringComparison.Ordinal) => new FirewalldBinding(iface, null),
             NotRunning => null,
-            _ => throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed", ErrorCategory.NotSpecified, command.Render()),
+            _ => throw Failed(command, result),
         };
     }
+
+    /// <summary>dbus-send's reply: `   string "trusted"` (or `""`: no zone); no firewalld on the bus: null.</summary>
+    internal static FirewalldBinding? ParseBusReply(string iface, CommandSpec command, ProcessResult result)
+    {
+        if (!result.Succeeded)
+        {
+            return result.ErrorText.Contains("org.freedesktop.DBus.Error.ServiceUnknown", StringComparison.Ordinal)
+                || result.ErrorText.Contains("org.freedesktop.DBus.Error.NameHasNoOwner", StringComparison.Ordinal)
+                ? null : throw Failed(command, result);
+        }
+        foreach (var line in result.StandardOutput.Split('\n'))
+        {
+            var text = line.Trim();
+            if (text.StartsWith("string \"", StringComparison.Ordinal) && text.EndsWith('"'))
+            {
+                var zone = text["string \"".Length..^1];
+                return new FirewalldBinding(iface, zone.Length == 0 ? null : zone);
+            }
+        }
+        throw Failed(command, result);
+    }
+
+    private static NetNsException Failed(CommandSpec command, ProcessResult result) =>
+        new($"{command.Render()}: {(result.ErrorText.Length > 0 ? result.ErrorText : $"exit code {result.ExitCode}")}", "CommandFailed", ErrorCategory.NotSpecified, command.Render());
 }
