@@ -17,8 +17,8 @@ public sealed record FirewalldBinding(string Interface, string? Zone);
 /// prints, to paste). The module's bridges go in <see cref="Zone"/>, at
 /// runtime only, as netavark puts its subnets there and Docker its bridges in a zone of its own: firewalld cannot make
 /// a zone at runtime (`firewall-cmd --new-zone` needs `--permanent`, and the zone exists only after `--reload`), and a
-/// reload flushes every iptables rule on the host (measured with firewalld 1.3.3, nftables backend: the module's own
-/// NETNSPS-* chains and Docker's were gone after it), so the module never reloads and never writes the permanent
+/// reload flushes every iptables table on the host (measured with firewalld 1.3.3, nftables backend: a NETNSPS-FORWARD
+/// chain with its jump and a nat MASQUERADE rule were gone after it; native nft tables stayed), so the module never reloads and never writes the permanent
 /// configuration. A reload by someone else drops the runtime binding (firewalld does not keep it); New-NetBridge puts
 /// it back, and Get-NsDiagnostic says so.
 /// </summary>
