@@ -359,12 +359,10 @@ function Start-FirewalldFixture {
         if (-not (Get-Command $program -ErrorAction SilentlyContinue)) { return "$program is not installed (apt-get install firewalld)" }
     }
     if (Get-ChildItem /run/netns -ErrorAction SilentlyContinue) { throw 'Start-FirewalldFixture covers /run: call it with no namespace left (after Reset-Sandbox).' }
-    $etcCopy = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "netnsps-firewalld-etc-$PID")
-    Copy-Item -Recurse -LiteralPath /etc/firewalld -Destination $etcCopy
     Invoke-Checked mount -t tmpfs -o mode=0755 netnsps-firewalld-run /run | Out-Null
     $root = '/run/netnsps-firewalld'
     New-Item -ItemType Directory -Force -Path /run/netns, /run/dbus, ([NetNsPS.Linux.FirewallLock]::Directory), $root | Out-Null
-    Move-Item -LiteralPath $etcCopy -Destination "$root/etc"
+    Copy-Item -Recurse -LiteralPath /etc/firewalld -Destination "$root/etc"
     $conf = "$root/etc/firewalld.conf"
     (Get-Content $conf) -replace '^FirewallBackend=.*', 'FirewallBackend=nftables' -replace '^DefaultZone=.*', 'DefaultZone=public' | Set-Content $conf
     Set-Content "$root/bus.conf" @'
