@@ -11,6 +11,7 @@ BeforeDiscovery {
         if (-not (Get-Command $program -ErrorAction SilentlyContinue)) { "$program is not installed (apt-get install firewalld)" }
     }
     $script:noFirewalld = @($script:noFirewalld)[0]
+    if ($script:noFirewalld) { Write-Warning "65-FirewalldHost is skipped: $script:noFirewalld" }
 }
 
 BeforeAll {
