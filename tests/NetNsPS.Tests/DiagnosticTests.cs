@@ -555,7 +555,12 @@ public class DiagnosticTests
         var d = HostChecks.Firewalld(Host(firewalld: running));
         Assert.Equal(NsDiagnosticStatus.Warning, d.Status);
         Assert.Equal("firewall-cmd --state: running; bridge0 in zone public", d.Observed);
-        Assert.Equal("firewall-cmd --zone=trusted --change-interface=bridge0; firewall-cmd --permanent --zone=trusted --change-interface=bridge0", d.Fix);
+        // Bound to another zone by someone: firewalld's own command moves it (the module leaves that choice alone).
+        Assert.Equal("firewall-cmd --zone=trusted --change-interface=bridge0", d.Fix);
+        // In no zone (the default zone's reject holds it): the fix is the cmdlet, which binds it.
+        var unbound = HostChecks.Firewalld(Host(firewalld: running with { Zones = new Dictionary<string, string?> { ["bridge0"] = null } }));
+        Assert.Equal((NsDiagnosticStatus.Warning, "New-NetBridge bridge0"), (unbound.Status, unbound.Fix));
+        Assert.Equal("firewall-cmd --state: running; bridge0 in zone (none: the default zone)", unbound.Observed);
         var trusted = running with { Zones = new Dictionary<string, string?> { ["bridge0"] = "trusted" } };
         Assert.Equal(NsDiagnosticStatus.Ok, HostChecks.Firewalld(Host(firewalld: trusted)).Status);
     }
@@ -817,6 +822,28 @@ public class DiagnosticTests
         Assert.Equal(new[] { "ESTABLISHED", "RELATED" }, r[3].States);
         Assert.Equal(("ACCEPT", (string?)null), (r[3].Target, r[3].Unrecognized));
         Assert.Equal(("REJECT", 5), (r[4].Target, r[4].Position));
+    }
+
+    [Fact]
+    public void Nft_FirewalldForwardChain_AcceptsRepliesAndDnatedConnections_RejectsTheRestOfItsDefaultZone()
+    {
+        // firewalld 1.3's filter_FORWARD as `nft -j list ruleset` gives it (the start of it, and the zone dispatch):
+        // `ct state { established, related }` is a set, and `ct status dnat` accepts what a published port DNATed.
+        const string rules = """
+            {"nftables": [{"table": {"family": "inet", "name": "firewalld", "handle": 1}}, {"chain": {"family": "inet", "table": "firewalld", "name": "filter_FORWARD", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}}, {"chain": {"family": "inet", "table": "firewalld", "name": "filter_FWD_trusted", "handle": 2}}, {"chain": {"family": "inet", "table": "firewalld", "name": "filter_FWD_public", "handle": 3}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 4, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": {"set": ["established", "related"]}}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 5, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 6, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge0"}}, {"goto": {"target": "filter_FWD_trusted"}}]}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 7, "expr": [{"goto": {"target": "filter_FWD_public"}}]}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FWD_trusted", "handle": 8, "expr": [{"accept": null}]}}, {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FWD_public", "handle": 9, "expr": [{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]}}]}
+            """;
+        var r = NftablesHost.Parse(rules, null).Others;
+        var forward = r.Chain("inet firewalld", "filter_FORWARD")!.Rules;
+        Assert.Equal(new[] { "ESTABLISHED", "RELATED" }, forward[0].States);
+        Assert.Null(forward[0].Unrecognized);
+        Assert.Equal(new[] { "DNAT" }, forward[1].States);
+        Assert.Equal(((string?)null, "ct status dnat accept"), (forward[1].Unrecognized, forward[1].Text));
+        string Verdict(Probe p) => RuleWalker.Walk(r, "filter", "FORWARD", p) is var v ? $"{v.Target} {v.Chain}" : "";
+        var outside = IfaceSpec.Is("eth0");
+        Assert.Equal("ACCEPT filter_FORWARD", Verdict(new Probe { In = outside, Out = IfaceSpec.Is("bridge0"), Established = true }));
+        Assert.Equal("ACCEPT filter_FORWARD", Verdict(new Probe { In = outside, Out = IfaceSpec.Is("bridge0"), Dnat = true }));
+        Assert.Equal("ACCEPT filter_FWD_trusted", Verdict(new Probe { In = IfaceSpec.Is("bridge0"), Out = outside }));
+        Assert.Equal("REJECT filter_FWD_public", Verdict(new Probe { In = outside, Out = IfaceSpec.Is("bridge0") }));
     }
 
     [Theory]

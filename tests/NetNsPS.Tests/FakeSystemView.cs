@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Firewall.Firewalld;
 using NetNsPS.Linux.Firewall.Iptables;
 using NetNsPS.Operations;
 
@@ -237,6 +238,15 @@ public sealed class FakeSystemView : ISystemView
     {
         Reads.Add("Firewall");
         return Snapshot;
+    }
+
+    /// <summary>firewalld's zone of each interface bound to one; null: firewalld does not run.</summary>
+    public Dictionary<string, string?>? FirewalldZones { get; set; }
+
+    public FirewalldBinding? Firewalld(string iface)
+    {
+        Reads.Add($"Firewalld {iface}");
+        return FirewalldZones is null ? null : new FirewalldBinding(iface, FirewalldZones.GetValueOrDefault(iface));
     }
 
     public void Invalidate(string? ns = null) => Reads.Add("Invalidate");

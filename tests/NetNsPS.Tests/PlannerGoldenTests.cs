@@ -52,6 +52,12 @@ public class PlannerGoldenTests
         ["bridge/remove-with-forward-accepts"] = () => BridgePlanner.Remove(Dropping(Article(), accepted: "bridge0"), Ipt, "bridge0"),
         ["bridge/remove-gone-with-forward-accepts"] = () => BridgePlanner.Remove(Dropping(new FakeSystemView(), accepted: "bridge0"), Ipt, "bridge0"),
         ["bridge/remove-leaves-other-bridges-accepts"] = () => BridgePlanner.Remove(Dropping(Article().Bridge("bridge1"), accepted: "bridge1"), Ipt, "bridge0"),
+        // firewalld runs: a bridge in no zone is bound to trusted at runtime; one there already, or bound elsewhere, is left.
+        ["bridge/ensure-fresh-firewalld"] = () => BridgePlanner.Ensure(new FakeSystemView { FirewalldZones = new() }, Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-converged-firewalld"] = () => BridgePlanner.Ensure(Firewalld(Article(), "trusted"), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/ensure-firewalld-other-zone"] = () => BridgePlanner.Ensure(Firewalld(Article(), "internal"), Ipt, "bridge0", Cidr("192.168.15.1/24")),
+        ["bridge/remove-firewalld"] = () => BridgePlanner.Remove(Firewalld(Article(), "trusted"), Ipt, "bridge0"),
+        ["bridge/remove-firewalld-other-zone"] = () => BridgePlanner.Remove(Firewalld(Article(), "internal"), Ipt, "bridge0"),
 
         // ---- veth pairs ----
         ["veth/ensure-fresh"] = () => VethPlanner.Ensure(new FakeSystemView().Namespace("blue").Bridge("bridge0"), new VethIntent("blue", "veth-blue", "veth-blue-br", "bridge0"), SelfPid),
@@ -161,6 +167,13 @@ public class PlannerGoldenTests
     private static NetNsPS.Linux.Firewall.IFirewallDriver Ipt => NetNsPS.Linux.Firewall.Iptables.IptablesDriver.Instance;
 
     /// <summary>filter FORWARD with policy DROP (what Docker leaves), and, when given, a bridge's accepts made by the planner.</summary>
+    /// <summary>firewalld runs, and bridge0 is bound to <paramref name="zone"/>.</summary>
+    private static FakeSystemView Firewalld(FakeSystemView view, string zone)
+    {
+        view.FirewalldZones = new() { ["bridge0"] = zone };
+        return view;
+    }
+
     private static FakeSystemView Dropping(FakeSystemView view, string? accepted = null)
     {
         var kernel = IptablesKernel.From("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -j RETURN\nCOMMIT\n");

@@ -100,11 +100,14 @@ function Get-NftDump {
     $block = $null
     $keep = $false
     foreach ($line in (& nft list ruleset 2>&1)) {
+        # nft's note on the tables iptables-nft made (on stderr, so anywhere in the stream): those tables are
+        # iptables-save's part.
+        if ("$line" -match '^# Warning: table \S+ \S+ is managed by iptables-nft') { continue }
         if ($line -match '^table (\S+) (\S+)') {
             $keep = -not ($Matches[1] -in 'ip', 'ip6' -and $Matches[2] -in 'nat', 'filter', 'raw', 'mangle', 'security')
             $block = [System.Collections.Generic.List[string]]::new()
         }
-        if ($null -ne $block) { $block.Add($line) }
+        if ($null -ne $block) { $block.Add(($line -replace 'counter packets \d+ bytes \d+', 'counter')) }
         if ($line -eq '}' -and $null -ne $block) {
             if ($keep) { $blocks.Add((Format-NftTable $block)) }
             $block = $null
@@ -120,7 +123,8 @@ function Format-NftTable {
     $members = [System.Collections.Generic.List[string]]::new()
     $member = $null
     foreach ($line in $Lines[1..($Lines.Count - 2)]) {
-        if ($line -match '^\t\S') { $member = [System.Collections.Generic.List[string]]::new() }
+        # A member starts at its own line ("\tchain x {", "\tset s {"), not at the closing "\t}" of the one before.
+        if ($line -match '^\t[^\s}]') { $member = [System.Collections.Generic.List[string]]::new() }
         if ($null -ne $member) { $member.Add($line) }
         if ($line -eq "`t}" -and $null -ne $member) { $members.Add($member -join "`n"); $member = $null }
     }
@@ -351,6 +355,115 @@ function Add-DockerHostFixture {
     if ($LASTEXITCODE -ne 0) { throw "iptables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
     Invoke-Checked sysctl -q -w net.ipv4.ip_forward=1 | Out-Null
     if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
+}
+
+function Start-FirewalldFixture {
+    # firewalld for real, the Debian package's own daemon (1.3, nftables backend, default zone public, whose target
+    # rejects forwarded traffic), inside the sandbox: a tmpfs over /run (the sandbox covers only /run/netns of the
+    # host's; the bus socket, /run/firewalld and the module's /run/netnsps stay in this one), a private system bus
+    # (dbus-daemon with a config of its own: no activation, no polkit, root only) at /run/dbus/system_bus_socket where
+    # firewall-cmd and the module look for it, and a tmpfs copy of /etc/firewalld given to firewalld with
+    # --system-config (so --permanent writes stay in the sandbox too; /var/lib/firewalld is not used by 1.3 and, absent
+    # on this machine, is not made). Both daemons are started here and stopped by their PID (Stop-FirewalldFixture).
+    # At start firewalld makes its table inet firewalld and flushes every iptables table (measured: iptables-nft's
+    # rules and chains were gone, native nft tables stayed), so build the rest of the host after this.
+    # Returns the two processes, or a string: why firewalld cannot run here.
+    Assert-Sandbox
+    foreach ($program in 'firewalld', 'firewall-cmd', 'dbus-daemon') {
+        if (-not (Get-Command $program -ErrorAction SilentlyContinue)) { return "$program is not installed (apt-get install firewalld)" }
+    }
+    if (Get-ChildItem /run/netns -ErrorAction SilentlyContinue) { throw 'Start-FirewalldFixture covers /run: call it with no namespace left (after Reset-Sandbox).' }
+    Invoke-Checked mount -t tmpfs -o mode=0755 netnsps-firewalld-run /run | Out-Null
+    $root = '/run/netnsps-firewalld'
+    New-Item -ItemType Directory -Force -Path /run/netns, /run/dbus, ([NetNsPS.Linux.FirewallLock]::Directory), $root | Out-Null
+    Copy-Item -Recurse -LiteralPath /etc/firewalld -Destination "$root/etc"
+    $conf = "$root/etc/firewalld.conf"
+    (Get-Content $conf) -replace '^FirewallBackend=.*', 'FirewallBackend=nftables' -replace '^DefaultZone=.*', 'DefaultZone=public' | Set-Content $conf
+    Set-Content "$root/bus.conf" @'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="root"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+'@
+    $bus = Start-Process dbus-daemon -ArgumentList "--config-file=$root/bus.conf", '--nofork', '--nopidfile' -PassThru `
+        -RedirectStandardOutput "$root/bus.out" -RedirectStandardError "$root/bus.err"
+    foreach ($i in 1..100) { if (Test-Path /run/dbus/system_bus_socket) { break }; Start-Sleep -Milliseconds 50 }
+    $daemon = Start-Process firewalld -ArgumentList '--nofork', '--nopid', '--system-config', "$root/etc", '--log-target', 'console' -PassThru `
+        -RedirectStandardOutput "$root/firewalld.log" -RedirectStandardError "$root/firewalld.err"
+    $fixture = [pscustomobject]@{ Bus = $bus; Firewalld = $daemon; Log = "$root/firewalld.log" }
+    $started = [System.Diagnostics.Stopwatch]::StartNew()
+    while ($started.Elapsed.TotalSeconds -lt 60) {
+        if ((& firewall-cmd --state 2>$null) -eq 'running') {
+            $fixture | Add-Member StartSeconds ([Math]::Round($started.Elapsed.TotalSeconds, 1))
+            return $fixture
+        }
+        if ($daemon.HasExited) { break }
+        Start-Sleep -Milliseconds 200
+    }
+    $why = "firewalld did not come up: $((Get-Content "$root/firewalld.log", "$root/firewalld.err" -Raw -ErrorAction SilentlyContinue) -join ' ')"
+    Stop-FirewalldFixture $fixture
+    $why
+}
+
+function Stop-FirewalldFixture {
+    # Stops what Start-FirewalldFixture started, by PID (firewalld first: CleanupOnExit=yes deletes its table), and
+    # gives back the sandbox's own /run. Call it with no namespace left.
+    param($Fixture)
+    Assert-Sandbox
+    foreach ($process in $Fixture.Firewalld, $Fixture.Bus) {
+        if ($process -and -not $process.HasExited) {
+            & kill -TERM $process.Id
+            if (-not $process.WaitForExit(20000)) { & kill -KILL $process.Id; $process.WaitForExit() }
+        }
+    }
+    Get-ChildItem /run/netns -ErrorAction SilentlyContinue | ForEach-Object { & ip netns delete $_.Name 2>$null }
+    # -R: with the namespaces' own mounts under it (ip netns makes /run/netns one).
+    & umount -R /run 2>$null
+}
+
+function Get-FirewalldZones {
+    # firewalld's zones as firewall-cmd shows them: all of them, and the active ones with their interfaces.
+    "zones: $(& firewall-cmd --get-zones 2>&1)"
+    "active: $((& firewall-cmd --get-active-zones 2>&1) -join ' | ')"
+}
+
+function Get-PublishedAnswers {
+    # What the article's published port 8080 (red:80) answers, in this order: from another machine (wan), from the
+    # host's localhost, from a sibling (blue) and by hairpin (red itself); 'hello from red' each where it works.
+    Get-Page -Namespace wan -Url 'http://198.51.100.2:8080/'
+    Get-Page -Url 'http://127.0.0.1:8080/'
+    Get-Page -Namespace blue -Url 'http://192.168.15.1:8080/'
+    Get-Page -Namespace red -Url 'http://192.168.15.1:8080/'
+}
+
+function Get-UnpublishedAnswers {
+    # What red's unpublished port 81 answers, in this order: from blue (it does answer), and from wan directly and
+    # through the host (neither may). A $null for each that gets no answer.
+    Get-Page -Namespace blue -Url 'http://192.168.15.2:81/'
+    $direct = Get-Page -Namespace wan -Url 'http://192.168.15.2:81/'
+    if ($direct) { $direct } else { $null }
+    $viaHost = Get-Page -Namespace wan -Url 'http://198.51.100.2:81/'
+    if ($viaHost) { $viaHost } else { $null }
+}
+
+function Get-WanRequestLog {
+    # Red asks wan's web server (Start-NsWebServer -LogPath) for its page; returns that page and then the server's
+    # log once it holds the request of a client other than wan itself (http.server logs after it answers).
+    param([Parameter(Mandatory)][string] $LogPath)
+    Get-Page -Namespace red -Url 'http://198.51.100.1:8000/'
+    foreach ($i in 1..20) {
+        if ((Get-Content $LogPath -Raw) -match '(?m)^(?!198\.51\.100\.1 )\S+ - - ') { break }
+        Start-Sleep -Milliseconds 100
+    }
+    Get-Content $LogPath -Raw
 }
 
 function Get-DumpDiff {

@@ -12,7 +12,8 @@ namespace NetNsPS.Commands;
 /// Removes everything NetNsPS made on this host, and only that: every rule in its own firewall chains (port mappings,
 /// masquerades, the localhost rules and their guard, the bridges' forward accepts), those chains and their jumps,
 /// /etc/sysctl.d/99-netnsps.conf if NetNsPS wrote it, and the namespaces and bridges New-NetNamespace and
-/// New-NetBridge created (they carry its mark, an interface alias; ones they merely found are not touched). The
+/// New-NetBridge created (they carry its mark, an interface alias; ones they merely found are not touched; where
+/// firewalld runs, each leaves firewalld's zone trusted first). The
 /// firewall part is one operation, rolled back whole on failure, and nothing else is removed then; each namespace and
 /// bridge is removed on its own, going on after an error. A bridge that still has ports NetNsPS did not make is left
 /// in place. Settings NetNsPS recorded changing (route_localnet, hairpin mode, bridge-nf-call-iptables, ip_forward)
@@ -47,7 +48,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
             {
                 Apply(firewall);
                 namespaces.ForEach(ns => Apply(new Plan().Add(Ip.DeleteNamespace(ns))));
-                bridges.ForEach(b => Apply(new Plan().Add(Ip.DeleteLink(null, b))));
+                bridges.ForEach(b => Apply(BridgePlanner.LeaveZone(State, b).Add(Ip.DeleteLink(null, b))));
                 return;
             }
             var what = $"{ruleCount} firewall rule(s) in NETNSPS-* chains; namespaces: {List(namespaces)}; bridges: {List(bridges)}";
@@ -83,7 +84,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
                     WriteWarning($"Bridge '{bridge}' still has ports NetNsPS did not make ({string.Join(", ", ports)}); it was left in place.");
                     return;
                 }
-                Run(new Plan().Add(Ip.DeleteLink(null, bridge)));
+                Run(BridgePlanner.LeaveZone(State, bridge).Add(Ip.DeleteLink(null, bridge)));
             });
         }
         // The labs' objects went with the rest: their state files would only describe what is gone.

@@ -21,6 +21,8 @@ public static class DebianPackages
         ["ping"] = "iputils-ping",
         ["curl"] = "curl",
         ["dot"] = "graphviz",
+        ["firewall-cmd"] = "firewalld",
+        ["dbus-send"] = "dbus-bin",
     };
 
     public static string For(string program) => Map.TryGetValue(program, out var package) ? package : program;

@@ -11,6 +11,7 @@ public sealed class LiveSystemView : ISystemView
 {
     private readonly NetState _net;
     private readonly IFirewallDriver _firewall;
+    private readonly Dictionary<string, Firewall.Firewalld.FirewalldBinding?> _firewalld = new();
     private readonly IProcessRunner _runner;
     private readonly CancellationToken _token;
     private FirewallSnapshot? _snapshot;
@@ -72,10 +73,14 @@ public sealed class LiveSystemView : ISystemView
 
     public FirewallSnapshot Firewall() => _snapshot ??= _firewall.Read(_runner, _token);
 
+    public Firewall.Firewalld.FirewalldBinding? Firewalld(string iface) =>
+        _firewalld.TryGetValue(iface, out var known) ? known : _firewalld[iface] = Linux.Firewall.Firewalld.FirewalldZone.Read(_runner, _token, iface);
+
     public void Invalidate(string? ns = null)
     {
         _net.Invalidate(ns);
         _snapshot = null;
         _qdiscs.Clear();
+        _firewalld.Clear();
     }
 }

@@ -3,13 +3,15 @@ using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Firewall.Firewalld;
 
 namespace NetNsPS.Operations;
 
 /// <summary>
 /// Bridges on the host: created with a MAC of their own and the ownership mark, up, optionally with an address, and,
 /// where the host's FORWARD drops (Docker, ufw), with accepts for the bridge's own traffic in the module's chain, as
-/// Docker makes them for each of its networks; removed with the bridge.
+/// Docker makes them for each of its networks, and where firewalld runs, in its zone <see cref="FirewalldZone.Zone"/>
+/// (runtime only); removed with the bridge.
 /// </summary>
 public static class BridgePlanner
 {
@@ -47,6 +49,7 @@ public static class BridgePlanner
         }
         // Before the address, so -Confirm asks about the bridge once.
         plan.Append(AcceptForward(view, driver, name));
+        plan.Append(EnterZone(view, name));
         if (address is { } a)
         {
             plan.Append(AddressPlanner.Add(view, null, name, a, deviceIsPlanned: existing is null));
@@ -69,6 +72,33 @@ public static class BridgePlanner
     }
 
     /// <summary>
+    /// Where firewalld runs and the bridge is bound to no zone (so the default zone, which rejects forwarded traffic,
+    /// holds it): the runtime binding to <see cref="FirewalldZone.Zone"/>. Nothing where firewalld does not run, where
+    /// the bridge is there already, or where someone bound it to another zone (that choice is theirs; Get-NsDiagnostic
+    /// names it).
+    /// </summary>
+    public static Plan EnterZone(ISystemView view, string name)
+    {
+        var plan = new Plan().About(Subject(name));
+        if (view.Firewalld(name) is { Zone: null })
+        {
+            plan.Add(FirewalldZone.AddInterface(name), FirewalldZone.RemoveInterface(name));
+        }
+        return plan;
+    }
+
+    /// <summary>The bridge's binding to <see cref="FirewalldZone.Zone"/> taken out, where it has one (undo: put back).</summary>
+    public static Plan LeaveZone(ISystemView view, string name)
+    {
+        var plan = new Plan().About(Subject(name));
+        if (view.Firewalld(name) is { Zone: FirewalldZone.Zone })
+        {
+            plan.Add(FirewalldZone.RemoveInterface(name), FirewalldZone.AddInterface(name));
+        }
+        return plan;
+    }
+
+    /// <summary>
     /// The firewall, or null where it cannot be read: without the driver's program no FORWARD of it can drop (a bridge
     /// needs no firewall), and without root only -WhatIf gets this far (a bridge's own commands need root too).
     /// </summary>
@@ -85,8 +115,9 @@ public static class BridgePlanner
     }
 
     /// <summary>
-    /// What deletes the bridge and its forward accepts (those first, and also when the bridge is gone already);
-    /// nothing when neither is there; an error when the name is not a bridge.
+    /// What deletes the bridge, its forward accepts and its binding to firewalld's <see cref="FirewalldZone.Zone"/>
+    /// (those first, and also when the bridge is gone already); nothing when none is there; an error when the name is
+    /// not a bridge.
     /// </summary>
     public static Plan Remove(ISystemView view, IFirewallDriver driver, string name)
     {
@@ -101,6 +132,7 @@ public static class BridgePlanner
         {
             driver.PlanRemove(snapshot, rules, plan, NatRules.BridgeForwardHooks);
         }
+        plan.Append(LeaveZone(view, name));
         return link is null ? plan : plan.Add(Ip.DeleteLink(null, name));
     }
 }

@@ -60,6 +60,12 @@ public interface ISystemView
     /// <summary>What the module owns in the firewall right now, read once until invalidated.</summary>
     FirewallSnapshot Firewall();
 
+    /// <summary>
+    /// Where firewalld runs, the zone <paramref name="iface"/> is bound to (<see cref="Linux.Firewall.Firewalld.FirewalldBinding"/>);
+    /// null where firewalld does not run. Read once per interface until invalidated.
+    /// </summary>
+    Linux.Firewall.Firewalld.FirewalldBinding? Firewalld(string iface);
+
     /// <summary>Forgets what was read (of one namespace, or of everything), so the next read sees the kernel's truth.</summary>
     void Invalidate(string? ns = null);
 }

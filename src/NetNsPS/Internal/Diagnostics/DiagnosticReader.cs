@@ -86,7 +86,7 @@ internal sealed class DiagnosticReader
         {
             return new FirewalldFacts(false, how, new Dictionary<string, string?>());
         }
-        var zones = bridges.ToDictionary(b => b, b => TryRun(new CommandSpec("firewall-cmd", $"--get-zone-of-interface={b}"))?.Trim());
+        var zones = bridges.ToDictionary(b => b, b => _state.Firewalld(b)?.Zone);
         return new FirewalldFacts(true, how, zones);
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Linux.Firewall.Firewalld;
 using NetNsPS.Linux.Firewall.Iptables;
 
 namespace NetNsPS.Internal.Diagnostics;
@@ -64,7 +65,10 @@ internal static class HostChecks
         }
         if (h.Firewalld.Running || chains.Any(c => c.Table == "inet firewalld"))
         {
-            found.Add(h.Firewalld.Running ? "firewalld (running)" : "firewalld (table inet firewalld)");
+            var bound = h.Firewalld.Zones.Where(z => z.Value == FirewalldZone.Zone).Select(z => z.Key).OrderBy(b => b, StringComparer.Ordinal).ToList();
+            found.Add(!h.Firewalld.Running ? "firewalld (table inet firewalld)"
+                : bound.Count == 0 ? "firewalld (running)"
+                : $"firewalld (running; NetNsPS bound {string.Join(", ", bound)} to its zone {FirewalldZone.Zone}: New-NetBridge)");
         }
         if (h.Backends.IsSplit)
         {
@@ -267,19 +271,19 @@ internal static class HostChecks
     public static NsDiagnostic Firewalld(HostFacts h)
     {
         var bridges = h.AddressedBridges.Select(b => b.Name).ToList();
-        var untrusted = h.Firewalld.Running ? bridges.Where(b => h.Firewalld.Zones.GetValueOrDefault(b) != "trusted").ToList() : new List<string>();
-        var zones = string.Join(", ", bridges.Select(b => $"{b} in zone {h.Firewalld.Zones.GetValueOrDefault(b) ?? "(none)"}"));
+        var untrusted = h.Firewalld.Running ? bridges.Where(b => h.Firewalld.Zones.GetValueOrDefault(b) != FirewalldZone.Zone).ToList() : new List<string>();
+        var zones = string.Join(", ", bridges.Select(b => $"{b} in zone {h.Firewalld.Zones.GetValueOrDefault(b) ?? "(none: the default zone)"}"));
         return new NsDiagnostic
         {
             Check = FirewalldCheck,
             Status = untrusted.Count == 0 ? NsDiagnosticStatus.Ok : NsDiagnosticStatus.Warning,
             Observed = h.Firewalld.Running && zones.Length > 0 ? $"{h.Firewalld.How}; {zones}" : h.Firewalld.How,
-            Why = "firewalld owns the firewall: it drops forwarded traffic its zones do not allow and re-creates its rules on every reload, so a bridge outside the trusted zone loses its traffic even when the iptables rules look right.",
-            Fix = Fixes.Join(untrusted.SelectMany(b => new[]
-            {
-                $"firewall-cmd --zone=trusted --change-interface={b}",
-                $"firewall-cmd --permanent --zone=trusted --change-interface={b}",
-            })),
+            Why = $"firewalld owns the firewall: its own table rejects forwarded traffic its zones do not allow, whatever other tables accept, so a bridge outside the {FirewalldZone.Zone} zone loses its traffic even when the module's rules look right. New-NetBridge binds the bridge to {FirewalldZone.Zone} at runtime; a firewall-cmd --reload drops that binding.",
+            // A bridge in no zone: New-NetBridge binds it. One someone bound to another zone: their choice, so the
+            // fix is firewalld's own command, not the module's.
+            Fix = Fixes.Join(untrusted.Select(b => h.Firewalld.Zones.GetValueOrDefault(b) is null
+                ? Fixes.NewNetBridge(b)
+                : FirewalldZone.ChangeInterface(b).Render())),
         };
     }
 

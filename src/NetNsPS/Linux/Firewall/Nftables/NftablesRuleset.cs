@@ -428,15 +428,19 @@ public sealed class NftablesHost
                 _ => raw,
             };
         }
-        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && ctKey.GetString() == "state")
+        // ct state (a set such as firewalld's `{ established, related }` too), and ct status dnat, which iptables
+        // calls the virtual state DNAT (`-m conntrack --ctstate DNAT`; firewalld accepts DNATed connections by it).
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var ctKey) && ctKey.GetString() is "state" or "status")
         {
-            var states = right.ValueKind == JsonValueKind.Array ? right.EnumerateArray().Select(s => s.GetString() ?? "").ToList()
-                : right.ValueKind == JsonValueKind.String ? new List<string> { right.GetString() ?? "" } : null;
-            if (states is null)
+            var key = ctKey.GetString();
+            var values = right.ValueKind == JsonValueKind.Object && right.TryGetProperty("set", out var set) ? set : right;
+            var states = values.ValueKind == JsonValueKind.Array ? values.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString() ?? "" : "").ToList()
+                : values.ValueKind == JsonValueKind.String ? new List<string> { values.GetString() ?? "" } : null;
+            if (states is null || states.Any(s => s.Length == 0) || (key == "status" && states is not ["dnat"]))
             {
                 return raw;
             }
-            return (r with { States = states.Select(s => s.ToUpperInvariant()).ToList(), NotStates = not }, $"ct state {shownOp}{string.Join(',', states)}", true);
+            return (r with { States = states.Select(s => s.ToUpperInvariant()).ToList(), NotStates = not }, $"ct {key} {shownOp}{string.Join(',', states)}", true);
         }
         return raw;
     }
