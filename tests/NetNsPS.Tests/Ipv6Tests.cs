@@ -257,11 +257,10 @@ public class Ipv6Tests
     [Fact]
     public void Views_PairEachAddressWithItsInterface()
     {
-        var interfaces = new[] { "lo", "veth-red", "veth-x" };
-        var owners = new[] { "lo", "lo", "veth-red", "veth-red" };
-        var addresses = new[] { "127.0.0.1/8", "::1/128", "192.168.15.2/24", "2001:db8:15::2/64" };
-        Assert.Equal(new[] { "lo", "", "veth-red", "", "veth-x" }, DisplayText.InterfaceColumn(interfaces, owners));
-        Assert.Equal(new[] { "127.0.0.1/8", "::1/128", "192.168.15.2/24", "2001:db8:15::2/64", "" }, DisplayText.AddressColumn(interfaces, owners, addresses));
+        var interfaces = new[] { "lo", "veth-red", "veth-x", "veth" };
+        var pairs = new[] { "lo 127.0.0.1/8", "veth-red 192.168.15.2/24", "veth-red 2001:db8:15::2/64", "veth 10.0.0.1/8" };
+        Assert.Equal(new[] { "lo", "veth-red", "", "veth-x", "veth" }, DisplayText.InterfaceColumn(interfaces, pairs));
+        Assert.Equal(new[] { "127.0.0.1/8", "192.168.15.2/24", "2001:db8:15::2/64", "", "10.0.0.1/8" }, DisplayText.AddressColumn(interfaces, pairs));
         Assert.Equal("[::]:8080", NsPortMapping.Endpoint("::", 8080));
         Assert.Equal("0.0.0.0:8080", NsPortMapping.Endpoint("0.0.0.0", 8080));
     }

@@ -112,7 +112,8 @@ Describe 'IPv6 dual stack' {
     It 'link-local addresses and routes are shown apart' {
         (Get-NsIPAddress -Namespace red).IPAddress | Should -Not -Match '^fe80:'
         @((Get-NsIPAddress -Namespace red -IncludeLinkLocal -AddressFamily IPv6).IPAddress -like 'fe80:*').Count | Should -Be 1
-        (Get-NsIPAddress -Namespace red -AddressFamily IPv6).IPAddress | Should -Be @('::1', '2001:db8:15::2')
+        (Get-NsIPAddress -Namespace red -AddressFamily IPv6).IPAddress | Should -Be @('2001:db8:15::2')
+        (Get-NsIPAddress -Namespace red -AddressFamily IPv6 -IncludeLinkLocal).IPAddress | Should -Contain '::1'
         (Get-NsRoute -Namespace red).DestinationPrefix | Should -Contain '::/0'
         (Get-NsRoute -Namespace red).DestinationPrefix | Should -Not -Contain 'fe80::/64'
         (Get-NsRoute -Namespace red -IncludeLinkLocal).DestinationPrefix | Should -Contain 'fe80::/64'

@@ -33,7 +33,7 @@ public sealed class GetNsIPAddressCommand : NetNsCmdlet
     [ValidateSet("IPv4", "IPv6")]
     public string? AddressFamily { get; set; }
 
-    /// <summary>Also the IPv6 link-local addresses (fe80::/10) the kernel gives every interface by itself.</summary>
+    /// <summary>Also the IPv6 addresses the kernel gives interfaces by itself: link-local (fe80::/10) ones, and ::1 on lo.</summary>
     [Parameter]
     public SwitchParameter IncludeLinkLocal { get; set; }
 

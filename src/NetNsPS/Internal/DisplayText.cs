@@ -27,26 +27,19 @@ public static class DisplayText
 
     /// <summary>
     /// A table's interface column beside <see cref="AddressColumn"/>: each interface once, then a blank line for each
-    /// further address it has, so every address stands beside its own interface.
+    /// further address it has, so every address stands beside its own interface. <paramref name="interfaceAddresses"/>
+    /// are "interface address/len" (NetNamespace.InterfaceAddresses).
     /// </summary>
-    public static string[] InterfaceColumn(string[]? interfaces, string[]? addressInterfaces) =>
-        (interfaces ?? System.Array.Empty<string>()).SelectMany(i =>
-            new[] { i }.Concat(Enumerable.Repeat("", System.Math.Max(0, CountOf(addressInterfaces, i) - 1)))).ToArray();
+    public static string[] InterfaceColumn(string[]? interfaces, string[]? interfaceAddresses) =>
+        (interfaces ?? Array.Empty<string>()).SelectMany(i =>
+            new[] { i }.Concat(Enumerable.Repeat("", Math.Max(0, AddressesOf(interfaceAddresses, i).Count - 1)))).ToArray();
 
     /// <summary>The addresses of each interface in turn (a blank line for an interface without any); see <see cref="InterfaceColumn"/>.</summary>
-    public static string[] AddressColumn(string[]? interfaces, string[]? addressInterfaces, string[]? addresses)
-    {
-        var lines = new List<string>();
-        foreach (var i in interfaces ?? System.Array.Empty<string>())
-        {
-            var mine = Enumerable.Range(0, System.Math.Min(addressInterfaces?.Length ?? 0, addresses?.Length ?? 0))
-                .Where(k => addressInterfaces![k] == i).Select(k => addresses![k]).ToList();
-            lines.AddRange(mine.Count == 0 ? new[] { "" } : mine);
-        }
-        return lines.ToArray();
-    }
+    public static string[] AddressColumn(string[]? interfaces, string[]? interfaceAddresses) =>
+        (interfaces ?? Array.Empty<string>()).SelectMany(i => AddressesOf(interfaceAddresses, i) is { Count: > 0 } mine ? mine : new List<string> { "" }).ToArray();
 
-    private static int CountOf(string[]? names, string name) => names?.Count(n => n == name) ?? 0;
+    private static List<string> AddressesOf(string[]? interfaceAddresses, string name) =>
+        (interfaceAddresses ?? Array.Empty<string>()).Where(e => e.StartsWith(name + " ", StringComparison.Ordinal)).Select(e => e[(name.Length + 1)..]).ToList();
 
     /// <summary>
     /// The words of <paramref name="text"/> as lines of at most <paramref name="width"/> characters, joined by

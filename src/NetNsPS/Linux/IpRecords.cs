@@ -43,8 +43,8 @@ public sealed record LinkRecord(
     public IEnumerable<AddressRecord> Ipv6Addresses => Addresses.Where(a => a.Family == AddressFamily.InterNetworkV6 && !a.IsLinkLocal);
 
     /// <summary>
-    /// Every address but the IPv6 link-local ones the kernel gives each interface itself: what views show and what
-    /// convergence compares.
+    /// Every address but the IPv6 ones the kernel gives interfaces by itself (link-local fe80::/10, and ::1 on lo): what
+    /// views show by default.
     /// </summary>
     public IEnumerable<AddressRecord> GlobalAddresses => Addresses.Where(a => !a.IsLinkLocal);
 
@@ -90,8 +90,11 @@ public sealed record AddressRecord(AddressFamily Family, IPAddress Address, byte
     /// <summary>"address/len", as `ip addr` shows it.</summary>
     public string Cidr => Prefix.ToString();
 
-    /// <summary>An IPv6 link-local address (fe80::/10), which the kernel adds to every interface by itself.</summary>
-    public bool IsLinkLocal => Family == AddressFamily.InterNetworkV6 && Address.IsIPv6LinkLocal;
+    /// <summary>
+    /// An IPv6 address the kernel adds by itself: link-local (fe80::/10) on every interface, and ::1 on lo. IPv4's
+    /// 127.0.0.1 is kept, as NetNsPS always showed it.
+    /// </summary>
+    public bool IsLinkLocal => Family == AddressFamily.InterNetworkV6 && (Address.IsIPv6LinkLocal || Address.Equals(IPAddress.IPv6Loopback));
 
     /// <summary>IPv6 duplicate address detection has not finished (IFA_F_TENTATIVE): the address cannot be used yet.</summary>
     public bool Tentative { get; init; }

@@ -13,7 +13,7 @@ internal static class ModelFactory
         Path = NetState.NamespacePath(name),
         Interfaces = links.Select(l => l.Name).ToArray(),
         IPAddresses = links.SelectMany(l => l.GlobalAddresses).Select(a => a.Cidr).ToArray(),
-        Addresses = links.SelectMany(l => l.GlobalAddresses.Select(a => Address(name, l.Name, a))).ToArray(),
+        InterfaceAddresses = links.SelectMany(l => l.GlobalAddresses.Select(a => l.Name + " " + a.Cidr)).ToArray(),
     };
 
     public static NetBridge Bridge(LinkRecord bridge, IReadOnlyList<LinkRecord> hostLinks) => new()

@@ -8,8 +8,8 @@ public sealed class NetNamespace
     public string[] Interfaces { get; init; } = System.Array.Empty<string>();
     public string[] IPAddresses { get; init; } = System.Array.Empty<string>();
 
-    /// <summary>The same addresses as objects, each naming its interface, in the order of Interfaces.</summary>
-    public NsIPAddress[] Addresses { get; init; } = System.Array.Empty<NsIPAddress>();
+    /// <summary>The same addresses, each after its interface ("veth-red 192.168.15.2/24"), in the order of Interfaces.</summary>
+    public string[] InterfaceAddresses { get; init; } = System.Array.Empty<string>();
 
     /// <summary>The name, so a namespace object binds wherever a namespace name is expected.</summary>
     public override string ToString() => Name;

@@ -63,7 +63,9 @@ internal static class PortPlanner
         {
             throw Errors.NamespaceNotFound(ns);
         }
+        // 0.0.0.0 or :: (a mapping read back from JSON, say) is every address of that family, as no address is of both.
         var externalAddress = intent.ExternalIPAddress is null ? null : System.Net.IPAddress.Parse(intent.ExternalIPAddress);
+        var everyAddress = NatRules.IsAny(intent.ExternalIPAddress);
         var internalAddress = intent.InternalIPAddress is null ? null : System.Net.IPAddress.Parse(intent.InternalIPAddress);
         if (externalAddress is not null && internalAddress is not null && externalAddress.AddressFamily != internalAddress.AddressFamily)
         {
@@ -71,7 +73,7 @@ internal static class PortPlanner
                 $"ExternalIPAddress {intent.ExternalIPAddress} is {IpPrefix.FamilyName(externalAddress.AddressFamily)} but InternalIPAddress {intent.InternalIPAddress} is {IpPrefix.FamilyName(internalAddress.AddressFamily)}: a mapping's two ends are of one family.",
                 "AddressFamilyMismatch", ErrorCategory.InvalidArgument, intent.ExternalIPAddress);
         }
-        if (externalAddress is not null && !view.Links(null).SelectMany(l => l.GlobalAddresses).Any(a => a.Address.Equals(externalAddress)))
+        if (externalAddress is not null && !everyAddress && !view.Links(null).SelectMany(l => l.GlobalAddresses).Any(a => a.Address.Equals(externalAddress)))
         {
             throw new NetNsException($"ExternalIPAddress {intent.ExternalIPAddress} is not an address of this host; give one of its addresses or leave it out for all of them.",
                 "NotAHostAddress", ErrorCategory.InvalidArgument, intent.ExternalIPAddress);
