@@ -127,11 +127,13 @@ function Get-FirewallDriverName {
 }
 
 function Get-IptablesDump {
-    # iptables-save without comments and counters. A table with no rules and only built-in chains at
-    # ACCEPT is left out: iptables-nft keeps a table listed once anything touched it, though it is empty.
+    # iptables-save (or another save tool: iptables-legacy-save, iptables-nft-save) without comments and counters. A
+    # table with no rules and only built-in chains at ACCEPT is left out: iptables-nft keeps a table listed once
+    # anything touched it, though it is empty.
+    param([string] $Tool = 'iptables-save')
     $tables = [System.Collections.Generic.List[string]]::new()
     $block = $null
-    foreach ($line in (& iptables-save 2>&1)) {
+    foreach ($line in (& $Tool 2>&1)) {
         if ($line -match '^#') { continue }
         if ($line -match '^\*') { $block = [System.Collections.Generic.List[string]]::new(); $block.Add($line); continue }
         $block.Add(($line -replace '\[\d+:\d+\]', '[0:0]'))
@@ -337,6 +339,121 @@ function Add-DockerHostFixture {
     if ($LASTEXITCODE -ne 0) { throw "iptables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
     Invoke-Checked sysctl -q -w net.ipv4.ip_forward=1 | Out-Null
     if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
+}
+
+function Set-IptablesAlternative {
+    # Points `iptables`, `iptables-save`, `iptables-restore` and their ip6tables twins at one backend, as
+    # `update-alternatives --set iptables /usr/sbin/iptables-legacy` does on a real host, but only inside this
+    # sandbox's mount namespace: a tmpfs copy of /etc/alternatives, mounted over it (dpkg's own records are not touched).
+    # /usr/sbin/iptables -> /etc/alternatives/iptables -> /usr/sbin/iptables-legacy -> xtables-legacy-multi.
+    param([Parameter(Mandatory)][ValidateSet('legacy', 'nft')][string] $Backend)
+    Assert-Sandbox
+    $dir = "/run/netnsps-test-alternatives-$Backend"
+    Invoke-Checked rm -rf $dir | Out-Null
+    Invoke-Checked cp -a /etc/alternatives/. "$dir/" | Out-Null
+    foreach ($v in 'iptables', 'ip6tables') {
+        foreach ($suffix in '', '-save', '-restore') {
+            Invoke-Checked ln -sfn "/usr/sbin/$v-$Backend$suffix" "$dir/$v$suffix" | Out-Null
+        }
+    }
+    Invoke-Checked mount --bind $dir /etc/alternatives | Out-Null
+}
+
+function Add-LegacyHostFixture {
+    # A host whose own rules live in iptables-legacy (update-alternatives set to legacy, as on older Debian, CentOS 7,
+    # or hosts kept on legacy for a tool that needs it): `iptables` is the legacy binary for the fixture's life, filter
+    # FORWARD's policy is DROP, INPUT holds a few rules of the admin's, and iptables-nft holds nothing. Both backends
+    # run in the kernel (a legacy DROP drops what nf_tables accepted), so the module must write where the drop is.
+    Assert-Sandbox
+    Set-IptablesAlternative legacy
+    $rules = @(
+        '*filter'
+        ':INPUT ACCEPT [0:0]'
+        ':FORWARD DROP [0:0]'
+        ':OUTPUT ACCEPT [0:0]'
+        '-A INPUT -i lo -j ACCEPT'
+        '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+        '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'
+        'COMMIT'
+    ) -join "`n"
+    $out = ($rules + "`n") | & iptables-legacy-restore -w 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "iptables-legacy-restore of the host's rules failed ($LASTEXITCODE): $out" }
+}
+
+function Remove-HostFixtureMounts {
+    # Takes off what a host fixture mounted over the system's files in this sandbox (alternatives, hidden binaries,
+    # ufw's state), newest first, so a later Describe of the same file starts from the real files.
+    Assert-Sandbox
+    $mounts = @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
+            Where-Object { $_ -in '/etc/alternatives', '/usr/sbin', '/etc/ufw', '/lib/ufw', '/etc/default/ufw' })
+    [array]::Reverse($mounts)
+    foreach ($m in $mounts) { Invoke-Checked umount -n $m | Out-Null }
+}
+
+function Get-BackendsDump {
+    # Both iptables backends, each through its own save tool, whatever `iptables` names.
+    "legacy: " + (Get-IptablesDump -Tool iptables-legacy-save) + "`nnft: " + (Get-IptablesDump -Tool iptables-nft-save)
+}
+
+function Start-ArticleOnHost {
+    # What each real-host file does once its fixture is built: wan plays another machine on the host's link (its
+    # default route, and it knows the way to the namespaces' subnet so it can try them directly), a web server in
+    # wan; then the article through the cmdlets, red:80 published on 8080 and red:81 left unpublished. Returns the
+    # pristine dump (taken before the article, by -Dump) and the servers.
+    param([scriptblock] $Dump = { Get-StateDump })
+    New-Wan
+    Invoke-Checked ip -n wan route add 192.168.15.0/24 via 198.51.100.2 | Out-Null
+    Invoke-Checked ip route add default via 198.51.100.1 | Out-Null
+    $wanLog = '/tmp/netnsps-host-wan.log'
+    Remove-Item $wanLog -ErrorAction SilentlyContinue
+    $wanWeb = Start-NsWebServer -Namespace wan -Port 8000 -Bind 198.51.100.1 -LogPath $wanLog
+    $pristine = & $Dump
+    New-ArticleSetup
+    'red', 'blue' | ForEach-Object { Add-NsRoute -Namespace $_ -NextHop 192.168.15.1 | Out-Null }
+    Enable-IpForward | Out-Null
+    Enable-NsMasquerade bridge0 | Out-Null
+    Enable-BridgeNetfilter | Out-Null
+    $web = Start-NsWebServer -Namespace red -Port 80
+    $hidden = Start-NsWebServer -Namespace red -Port 81 -LogPath /tmp/netnsps-host-red81.log
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+    [pscustomobject]@{ Pristine = $pristine; Web = $web; Hidden = $hidden; WanWeb = $wanWeb; WanLog = $wanLog }
+}
+
+function Get-ArticlePaths {
+    # Every path of the article on this host, each true when it works: red <-> blue, host <-> red, red -> wan (and
+    # whether wan saw the host's address, not red's), the published port from wan, localhost, a sibling and by hairpin,
+    # and the unpublished port 81 from wan, directly and through the host (true = it answered: a leak).
+    param([Parameter(Mandatory)] $Article)
+    $redToWan = (Get-Page -Namespace red -Url 'http://198.51.100.1:8000/') -eq 'hello from wan'
+    $log = Get-Content $Article.WanLog -Raw -ErrorAction SilentlyContinue
+    [ordered]@{
+        RedToBlue          = Test-Ping -Namespace red -Target 192.168.15.3
+        BlueToRed          = Test-Ping -Namespace blue -Target 192.168.15.2
+        HostToRed          = (Test-Ping -Target 192.168.15.2) -and (Get-Page -Url 'http://192.168.15.2:80/') -eq 'hello from red'
+        RedToHost          = Test-Ping -Namespace red -Target 192.168.15.1
+        RedToWanMasqueraded = $redToWan -and $log -match '198\.51\.100\.2 - - ' -and $log -notmatch '192\.168\.15\.2 - - '
+        PublishedFromWan   = (Get-Page -Namespace wan -Url 'http://198.51.100.2:8080/') -eq 'hello from red'
+        PublishedLocalhost = (Get-Page -Url 'http://127.0.0.1:8080/') -eq 'hello from red'
+        PublishedSibling   = (Get-Page -Namespace blue -Url 'http://192.168.15.1:8080/') -eq 'hello from red'
+        PublishedHairpin   = (Get-Page -Namespace red -Url 'http://192.168.15.1:8080/') -eq 'hello from red'
+        HiddenFromBlue     = (Get-Page -Namespace blue -Url 'http://192.168.15.2:81/') -eq 'hello from red'
+        HiddenFromWan      = $null -ne (Get-Page -Namespace wan -Url 'http://192.168.15.2:81/')
+        HiddenViaHost      = $null -ne (Get-Page -Namespace wan -Url 'http://198.51.100.2:81/')
+    }
+}
+
+function Stop-ArticleOnHost {
+    # The article's teardown through the cmdlets (Disable-IpForward puts back what forwarding was), then the servers.
+    param([Parameter(Mandatory)] $Article)
+    foreach ($p in $Article.Web, $Article.Hidden) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit() } }
+    Get-NsPort | Unpublish-NsPort
+    Disable-NsMasquerade bridge0
+    Disable-IpForward
+    'red', 'blue' | ForEach-Object { Remove-NsRoute -Namespace $_ }
+    Remove-VethPair red
+    Remove-VethPair blue
+    Remove-NetNamespace red, blue -Confirm:$false
+    Remove-NetBridge bridge0 -Confirm:$false
 }
 
 function Get-DumpDiff {

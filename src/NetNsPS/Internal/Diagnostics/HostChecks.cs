@@ -100,6 +100,10 @@ internal static class HostChecks
         {
             chain += " and iptables' " + IptablesDriver.OwnChain(FirewallHook.Forward);
         }
+        else if (h.Firewall.Ruleset.Chain("legacy filter", IptablesDriver.OwnChain(FirewallHook.Forward)) is not null)
+        {
+            chain += " and iptables-legacy's " + IptablesDriver.OwnChain(FirewallHook.Forward);
+        }
         var did = new List<string>();
         if (accepted.Count > 0)
         {

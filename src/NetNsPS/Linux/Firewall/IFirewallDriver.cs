@@ -92,5 +92,6 @@ public interface IFirewallDriver
 public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft)
 {
     /// <summary>Both backends hold rules (split brain): both apply, but `iptables` shows one.</summary>
-    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse().Count > 0;
+    /// <remarks>NetNsPS's own table in nf_tables beside a host kept on legacy is no split: the shim follows the drop.</remarks>
+    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse(othersOnly: true).Count > 0;
 }
