@@ -380,12 +380,50 @@ function Add-LegacyHostFixture {
     if ($LASTEXITCODE -ne 0) { throw "iptables-legacy-restore of the host's rules failed ($LASTEXITCODE): $out" }
 }
 
+function Hide-IptablesPrograms {
+    # No iptables binaries at all, inside this sandbox's mount namespace only: /usr/sbin (and so /sbin, its symlink on
+    # Debian 12) becomes a tmpfs of symlinks to the real files, bound at /run/netnsps-test-real-sbin, for every program
+    # but iptables*, ip6tables*, xtables*, arptables* and ebtables*. A lookup on PATH then finds none of them.
+    Assert-Sandbox
+    $real = '/run/netnsps-test-real-sbin'
+    New-Item -ItemType Directory -Force -Path $real | Out-Null
+    Invoke-Checked mount --bind /usr/sbin $real | Out-Null
+    Invoke-Checked mount -t tmpfs -o mode=0755 netnsps-test-sbin /usr/sbin | Out-Null
+    foreach ($name in (Get-ChildItem -LiteralPath $real -Name)) {
+        if ($name -match '^(ip6?tables|xtables|arptables|ebtables)') { continue }
+        Invoke-Checked ln -s "$real/$name" "/usr/sbin/$name" | Out-Null
+    }
+}
+
+function Add-NftOnlyHostFixture {
+    # An nftables-only host: no iptables binaries (Hide-IptablesPrograms), and the host's own firewall in a table of
+    # its own, as /etc/nftables.conf leaves it: `table inet hostfw` whose input chain takes a few rules and whose
+    # forward chain drops everything (policy drop).
+    Assert-Sandbox
+    Hide-IptablesPrograms
+    $rules = @(
+        'table inet hostfw {'
+        '    chain input {'
+        '        type filter hook input priority filter; policy accept;'
+        '        iif "lo" accept'
+        '        ct state established,related accept'
+        '        tcp dport 22 accept'
+        '    }'
+        '    chain forward {'
+        '        type filter hook forward priority filter; policy drop;'
+        '    }'
+        '}'
+    ) -join "`n"
+    $out = ($rules + "`n") | & nft -f - 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "nft -f of the host's table failed ($LASTEXITCODE): $out" }
+}
+
 function Remove-HostFixtureMounts {
     # Takes off what a host fixture mounted over the system's files in this sandbox (alternatives, hidden binaries,
     # ufw's state), newest first, so a later Describe of the same file starts from the real files.
     Assert-Sandbox
     $mounts = @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
-            Where-Object { $_ -in '/etc/alternatives', '/usr/sbin', '/etc/ufw', '/lib/ufw', '/etc/default/ufw' })
+            Where-Object { $_ -in '/etc/alternatives', '/usr/sbin', '/run/netnsps-test-real-sbin', '/etc/ufw', '/lib/ufw', '/usr/lib/ufw', '/etc/default/ufw' })
     [array]::Reverse($mounts)
     foreach ($m in $mounts) { Invoke-Checked umount -n $m | Out-Null }
 }
