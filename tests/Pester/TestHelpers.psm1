@@ -418,6 +418,30 @@ function Add-NftOnlyHostFixture {
     if ($LASTEXITCODE -ne 0) { throw "nft -f of the host's table failed ($LASTEXITCODE): $out" }
 }
 
+function Add-UfwHostFixture {
+    # A host that runs the real Debian ufw package, enabled with its defaults: deny incoming, deny routed (FORWARD's
+    # policy DROP), allow outgoing. ufw's state stays in this sandbox: tmpfs copies of /etc/ufw, /usr/lib/ufw (/lib/ufw)
+    # and /etc/default/ufw are mounted over them in its mount namespace, and IPT_SYSCTL points at an empty file, so
+    # ufw-init sets no sysctl. ufw drives `iptables` (iptables-nft here): its chains live in iptables-nft's tables.
+    Assert-Sandbox
+    if (-not (Get-Command ufw -ErrorAction SilentlyContinue)) { throw 'ufw is not installed: apt-get install ufw' }
+    $copies = '/run/netnsps-test-ufw'
+    New-Item -ItemType Directory -Force -Path $copies | Out-Null
+    foreach ($dir in '/etc/ufw', '/usr/lib/ufw') {
+        $copy = Join-Path $copies ($dir.Trim('/') -replace '/', '_')
+        New-Item -ItemType Directory -Force -Path $copy | Out-Null
+        Invoke-Checked cp -a "$dir/." "$copy/" | Out-Null
+        Invoke-Checked mount --bind $copy $dir | Out-Null
+    }
+    Set-Content -Path "$copies/sysctl.conf" -Value ''
+    (Get-Content /etc/default/ufw) -replace '^IPT_SYSCTL=.*', "IPT_SYSCTL=$copies/sysctl.conf" | Set-Content "$copies/default"
+    Invoke-Checked mount --bind "$copies/default" /etc/default/ufw | Out-Null
+    Invoke-Checked ufw default deny incoming | Out-Null
+    Invoke-Checked ufw default deny routed | Out-Null
+    Invoke-Checked ufw allow 22/tcp | Out-Null
+    Invoke-Checked ufw --force enable | Out-Null
+}
+
 function Remove-HostFixtureMounts {
     # Takes off what a host fixture mounted over the system's files in this sandbox (alternatives, hidden binaries,
     # ufw's state), newest first, so a later Describe of the same file starts from the real files.
