@@ -117,7 +117,13 @@ internal static class PortPlanner
         // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
         var bridges = accepted.Select(a => a.Mapping.Bridge).Distinct().ToList();
+        var before = plan.Steps.Count;
         driver.PlanEnsure(snapshot, alongside.Concat(accepted.SelectMany(a => NatRules.Port(a.Mapping))).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
+        if (plan.Steps.Count > before)
+        {
+            // A UDP mapping new or moved: flows still following an earlier DNAT of the port go (containernetworking/plugins#123).
+            PlanStaleConntrack(accepted.Select(a => (a.Mapping.Protocol, a.Mapping.ExternalPort)), plan);
+        }
         foreach (var bridge in bridges)
         {
             var routeLocalnet = Sysctl.RouteLocalnet(bridge);
@@ -258,11 +264,25 @@ internal static class PortPlanner
             released.Add(Sysctl.BridgeNfCallIptables);
         }
         driver.PlanRemove(snapshot, rules, plan, hooks);
+        PlanStaleConntrack(goneKeys.Select(k => (k.Protocol, k.ExternalPort)), plan);
         foreach (var (command, undo) in shared)
         {
             plan.Add(command, undo);
         }
         return released;
+    }
+
+    /// <summary>
+    /// The deletion of the conntrack entries of each UDP host port (by original destination port, the host port, as
+    /// CNI does; the container port would miss them and hit other flows, moby/moby#53384). TCP needs none: a new
+    /// connection makes a new entry. Best effort, no undo.
+    /// </summary>
+    private static void PlanStaleConntrack(IEnumerable<(NsProtocol Protocol, ushort Port)> ports, Plan plan)
+    {
+        foreach (var port in ports.Where(p => p.Protocol == NsProtocol.Udp).Select(p => p.Port).Distinct().OrderBy(p => p))
+        {
+            plan.Add(Linux.Netlink.Conntrack.DeleteCommand(Linux.Netlink.Uapi.AF_INET, Linux.Netlink.Uapi.IPPROTO_UDP, port));
+        }
     }
 
     /// <summary>The key under which hairpin mode of a bridge port is recorded (<see cref="SettingsRecords"/>).</summary>
