@@ -76,43 +76,64 @@ Describe 'An nftables-only host' {
             Get-Page -Namespace red -Url 'http://198.51.100.1:8000/' | Should -BeNullOrEmpty
         }
 
-        It 'Get-NsDiagnostic names the dropping chain of the other table, and its fix goes into that chain' {
+        It 'Get-NsDiagnostic names the dropping chain of the other table; its fix is New-NetBridge -AcceptInChain' {
             if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
             $all = @(Get-NsDiagnostic red)
             $within = $all | Where-Object Check -eq 'FORWARD within bridge0'
             $within.Status | Should -Be 'Failed'
             "$($within.Observed)" | Should -BeLike '*inet hostfw*'
-            $within.Fix | Should -BeLike 'nft insert rule inet hostfw forward *bridge0*'
-            ($all | Where-Object Check -eq 'FORWARD out of bridge0').Fix | Should -BeLike 'nft insert rule inet hostfw forward *'
+            $within.Fix | Should -Be "New-NetBridge bridge0 -AcceptInChain 'inet hostfw forward'"
+            ($all | Where-Object Check -eq 'FORWARD out of bridge0').Fix | Should -Be "New-NetBridge bridge0 -AcceptInChain 'inet hostfw forward'"
         }
 
-        It 'with the diagnostic''s fixes in hostfw every path works, and the unpublished port stays closed' {
+        It 'New-NetBridge -AcceptInChain: -WhatIf shows the tagged inserts; a chain that is not there is refused before any change' {
+            if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
+            $whatIf = @(Invoke-ChildPwsh "New-NetBridge bridge0 -AcceptInChain 'inet hostfw forward' -WhatIf" | Where-Object { $_ -like 'What if:*' })
+            $whatIf | Should -Be @(
+                'What if: nft insert rule inet hostfw forward ''oifname "bridge0" ct status dnat accept comment "netnsps:bridge:bridge0:dnat"'''
+                'What if: nft insert rule inet hostfw forward ''oifname "bridge0" ct state established,related accept comment "netnsps:bridge:bridge0:reply"'''
+                'What if: nft insert rule inet hostfw forward ''iifname "bridge0" oifname != "bridge0" accept comment "netnsps:bridge:bridge0:out"'''
+                'What if: nft insert rule inet hostfw forward ''iifname "bridge0" oifname "bridge0" accept comment "netnsps:bridge:bridge0:within"''')
+            $before = Get-StateDump
+            $e = @(Invoke-Capture { New-NetBridge bridge9 -AcceptInChain 'inet hostfw nosuch' })
+            $e | Should -HaveCount 1
+            $e[0].FullyQualifiedErrorId | Should -Be 'ChainNotFound,NetNsPS.Commands.NewNetBridgeCommand'
+            $e[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            @(Invoke-Capture { New-NetBridge bridge9 -AcceptInChain 'inet netnsps filter-forward' })[0].FullyQualifiedErrorId | Should -BeLike 'InvalidChain,*'
+            Get-StateDump | Should -Be $before
+        }
+
+        It 'with the diagnostic''s fix every path works, the unpublished port stays closed, nothing fails, a re-run converges' {
             if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
             if (-not $script:bridgeNf) { Set-ItResult -Skipped -Because 'br_netfilter is not loaded on this kernel'; return }
-            $script:hostfwBefore = @(& nft -a list chain inet hostfw forward)
-            foreach ($check in 'FORWARD within bridge0', 'FORWARD out of bridge0') { Invoke-Fix $check | Should -Not -BeNullOrEmpty }
-            # What is left failing (the published port from outside is DNAT'd traffic hostfw also drops) is fixed the same way.
-            foreach ($d in @(Get-NsDiagnostic red | Where-Object { $_.Status -eq 'Failed' -and $_.Fix -like 'nft insert rule inet hostfw *' })) {
-                Invoke-Checked bash -c $d.Fix | Out-Null
-            }
+            Invoke-Expression (Get-NsDiagnostic red | Where-Object Check -eq 'FORWARD within bridge0').Fix | Out-Null
             $paths = Get-ArticlePaths $script:article
             @($paths.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" }) | Should -Be @(
                 'RedToBlue=True', 'BlueToRed=True', 'HostToRed=True', 'RedToHost=True', 'RedToWanMasqueraded=True'
                 'PublishedFromWan=True', 'PublishedLocalhost=True', 'PublishedSibling=True', 'PublishedHairpin=True'
                 'HiddenFromBlue=True', 'HiddenFromWan=False', 'HiddenViaHost=False')
             @(Get-NsDiagnostic red | Where-Object Status -eq 'Failed' | ForEach-Object { "$($_.Check): $($_.Observed)" }) | Should -BeNullOrEmpty
+            Invoke-ChildPwsh "New-NetBridge bridge0 -AcceptInChain 'inet hostfw forward' -WhatIf" | Where-Object { $_ -like 'What if:*' } | Should -BeNullOrEmpty
         }
 
-        It 'teardown through the cmdlets leaves the ruleset and sysctls as they were, the admin''s own accepts aside' {
+        It 'teardown through the cmdlets leaves the ruleset (hostfw included) and the sysctls exactly as they were' {
             if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
             Stop-ArticleOnHost $script:article
-            # The accepts the admin put in hostfw are the admin's: take them out, by handle, as the admin would.
-            foreach ($line in (& nft -a list chain inet hostfw forward)) {
-                if ($line -match 'bridge0.*# handle (\d+)$') { Invoke-Checked nft delete rule inet hostfw forward handle $Matches[1] | Out-Null }
-            }
             $after = Get-StateDump
             $after | Should -Be $script:article.Pristine -Because (Get-DumpDiff $script:article.Pristine $after)
-            (& nft list tables) -join "`n" | Should -Not -Match 'netnsps'
+            (& nft list ruleset) -join "`n" | Should -Not -Match 'netnsps'
+        }
+    }
+
+    Context 'Clear-NetNsPS under the nftables driver' {
+        It 'takes the bridge''s accepts out of the other table too' {
+            if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
+            $before = Get-StateDump
+            New-NetBridge bridge1 -IPAddress 192.168.16.1/24 -AcceptInChain 'inet hostfw forward' | Out-Null
+            @(& nft list chain inet hostfw forward | Where-Object { $_ -match 'netnsps:bridge:bridge1:' }) | Should -HaveCount 4
+            Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
+            $after = Get-StateDump
+            $after | Should -Be $before -Because (Get-DumpDiff $before $after)
         }
     }
 }

@@ -45,6 +45,9 @@ internal sealed record Probe
 
     /// <summary>A reply of a known connection (conntrack ESTABLISHED) rather than a new connection.</summary>
     public bool Established { get; init; }
+
+    /// <summary>Of a connection a DNAT rule translated (conntrack status DNAT: a published port's traffic).</summary>
+    public bool Dnat { get; init; }
 }
 
 internal enum Tri { No, Maybe, Yes }
@@ -211,7 +214,7 @@ internal static class RuleWalker
         if (rule.States is not null)
         {
             var state = probe.Established ? "ESTABLISHED" : "NEW";
-            And(Negate(rule.States.Contains(state) ? Tri.Yes : Tri.No, rule.NotStates));
+            And(Negate(rule.States.Contains(state) || (probe.Dnat && rule.States.Contains("DNAT")) ? Tri.Yes : Tri.No, rule.NotStates));
         }
         if (rule.Unrecognized is not null)
         {

@@ -486,6 +486,12 @@ public sealed class NftablesHost
             }
             return (r with { States = states.Select(s => s.ToUpperInvariant()).ToList(), NotStates = not }, $"ct state {shownOp}{string.Join(',', states)}", true);
         }
+        if (left.TryGetProperty("ct", out var cs) && cs.TryGetProperty("key", out var csKey) && csKey.GetString() == "status"
+            && right.ValueKind == JsonValueKind.String && right.GetString() == "dnat")
+        {
+            // `ct status dnat`: a connection a DNAT rule translated, as iptables' `-m conntrack --ctstate DNAT`.
+            return (r with { States = new List<string> { "DNAT" }, NotStates = not }, $"ct status {shownOp}dnat", true);
+        }
         return raw;
     }
 
