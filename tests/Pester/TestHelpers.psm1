@@ -32,8 +32,10 @@ function Reset-Sandbox {
         & iptables -w -P FORWARD ACCEPT 2>$null
     }
     if (Get-Command nft -ErrorAction SilentlyContinue) {
-        # The nftables driver's table (iptables-nft's own tables are reset through iptables above).
+        # The nftables driver's table (iptables-nft's own tables are reset through iptables above), and the host
+        # firewall table the fixtures and help examples make.
         & nft delete table inet netnsps 2>$null
+        & nft delete table inet hostfw 2>$null
     }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
     Get-ChildItem /etc/sysctl.d -ErrorAction SilentlyContinue | Remove-Item -Force
