@@ -107,11 +107,7 @@ Describe 'An nftables-only host' {
             if (-not $script:nft) { Set-ItResult -Skipped -Because 'this case is the nftables driver''s'; return }
             if (-not $script:bridgeNf) { Set-ItResult -Skipped -Because 'br_netfilter is not loaded on this kernel'; return }
             Invoke-Expression (Get-NsDiagnostic red | Where-Object Check -eq 'FORWARD within bridge0').Fix | Out-Null
-            $paths = Get-ArticlePaths $script:article
-            @($paths.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" }) | Should -Be @(
-                'RedToBlue=True', 'BlueToRed=True', 'HostToRed=True', 'RedToHost=True', 'RedToWanMasqueraded=True'
-                'PublishedFromWan=True', 'PublishedLocalhost=True', 'PublishedSibling=True', 'PublishedHairpin=True'
-                'HiddenFromBlue=True', 'HiddenFromWan=False', 'HiddenViaHost=False')
+            Assert-ArticlePaths $script:article
             @(Get-NsDiagnostic red | Where-Object Status -eq 'Failed' | ForEach-Object { "$($_.Check): $($_.Observed)" }) | Should -BeNullOrEmpty
             Invoke-ChildPwsh "New-NetBridge bridge0 -AcceptInChain 'inet hostfw forward' -WhatIf" | Where-Object { $_ -like 'What if:*' } | Should -BeNullOrEmpty
         }

@@ -507,17 +507,21 @@ function Get-ArticlePaths {
 }
 
 function Stop-ArticleOnHost {
-    # The article's teardown through the cmdlets (Disable-IpForward puts back what forwarding was), then the servers.
+    # The red servers stopped, then the article's teardown through the cmdlets (Disable-IpForward puts back what
+    # forwarding was).
     param([Parameter(Mandatory)] $Article)
     foreach ($p in $Article.Web, $Article.Hidden) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit() } }
-    Get-NsPort | Unpublish-NsPort
-    Disable-NsMasquerade bridge0
-    Disable-IpForward
-    'red', 'blue' | ForEach-Object { Remove-NsRoute -Namespace $_ }
-    Remove-VethPair red
-    Remove-VethPair blue
-    Remove-NetNamespace red, blue -Confirm:$false
-    Remove-NetBridge bridge0 -Confirm:$false
+    Remove-ArticleSetup
+}
+
+function Assert-ArticlePaths {
+    # Every path of the article works on this host and the unpublished port stays closed from outside (Get-ArticlePaths).
+    param([Parameter(Mandatory)] $Article)
+    $paths = Get-ArticlePaths $Article
+    @($paths.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" }) | Should -Be @(
+        'RedToBlue=True', 'BlueToRed=True', 'HostToRed=True', 'RedToHost=True', 'RedToWanMasqueraded=True'
+        'PublishedFromWan=True', 'PublishedLocalhost=True', 'PublishedSibling=True', 'PublishedHairpin=True'
+        'HiddenFromBlue=True', 'HiddenFromWan=False', 'HiddenViaHost=False')
 }
 
 function Get-DumpDiff {
