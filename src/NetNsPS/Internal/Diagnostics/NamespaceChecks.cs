@@ -245,7 +245,7 @@ internal static class NamespaceChecks
         var probes = new[]
         {
             new Probe { In = outside, Out = IfaceSpec.Is(m.Bridge), Source = AddressSpec.NotIn(subnet), Destination = inside, Protocol = Proto(m), DestinationPort = m.InternalPort, Dnat = true },
-            new Probe { In = IfaceSpec.Is(m.Bridge), Out = outside, Source = inside, Destination = AddressSpec.NotIn(subnet), Protocol = Proto(m), Established = true },
+            new Probe { In = IfaceSpec.Is(m.Bridge), Out = outside, Source = inside, Destination = AddressSpec.NotIn(subnet), Protocol = Proto(m), Established = true, Dnat = true },
         };
         Verdict[] Walk(FirewallRuleset r) => probes.Select(p => RuleWalker.Walk(r, "filter", "FORWARD", p)).ToArray();
         bool AllOk(FirewallRuleset r) => Walk(r).All(v => Grading.Grade(v, Grading.Accepted) == NsDiagnosticStatus.Ok);
