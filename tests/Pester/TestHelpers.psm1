@@ -467,6 +467,7 @@ function Get-WanRequestLog {
         Start-Sleep -Milliseconds 100
     }
     Get-Content $LogPath -Raw
+}
 
 function Set-IptablesAlternative {
     # Points `iptables`, `iptables-save`, `iptables-restore` and their ip6tables twins at one backend, as

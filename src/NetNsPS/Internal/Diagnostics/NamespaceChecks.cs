@@ -139,7 +139,9 @@ internal static class NamespaceChecks
             $"leaving through {outside}: ");
 
         // ---- published ports ----
-        var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.Namespace == ns && (externalPort is null || m.ExternalPort == externalPort)).ToList();
+        // IPv4's mappings: an IPv6 mapping's checks are Ipv6Checks'.
+        var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>()
+            .Where(m => m.Namespace == ns && !m.InternalIPAddress.Contains(':') && (externalPort is null || m.ExternalPort == externalPort)).ToList();
         var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress.ToString();
         if (externalPort is { } wanted && mappings.Count == 0)
         {
