@@ -374,7 +374,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             $jumps.Status | Should -Be 'Failed'
             if ($script:nft) {
                 $jumps.Observed | Should -BeLike 'inet netnsps nat-postrouting is a regular chain, hooked nowhere*'
-                $jumps.Fix | Should -Be "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; Enable-NsMasquerade bridge0; $script:publish"
+                $jumps.Fix | Should -Be "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; nft delete set inet netnsps nat-postrouting-hairpin6; Enable-NsMasquerade bridge0; $script:publish"
             } else {
                 $jumps.Observed | Should -BeLike 'no jump from nat POSTROUTING to NETNSPS-POSTROUTING*'
                 $jumps.Fix | Should -Be 'Enable-NsMasquerade bridge0'
