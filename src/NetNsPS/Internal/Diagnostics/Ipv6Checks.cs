@@ -28,11 +28,7 @@ internal static class Ipv6Checks
     public static IEnumerable<NsDiagnostic> All(HostFacts h, NamespaceFacts n, ushort? externalPort)
     {
         var ns = n.Name;
-        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => new()
-        {
-            Namespace = ns, Check = check, Status = status, Observed = observed, Why = why,
-            Fix = status == NsDiagnosticStatus.Ok ? "" : fix,
-        };
+        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => NamespaceChecks.Result(ns, check, status, observed, why, fix);
         const NsDiagnosticStatus Ok = NsDiagnosticStatus.Ok, Failed = NsDiagnosticStatus.Failed;
 
         var attached = n.Links.Where(l => l.IsVeth).Select(v => (Inside: v, HostEnd: h.HostEnd(v)))

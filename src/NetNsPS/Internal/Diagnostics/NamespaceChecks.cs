@@ -39,18 +39,21 @@ internal static class NamespaceChecks
 
     private const string Loopback = "127.0.0.1";
 
+    /// <summary>One check of a namespace; an Ok check has no fix.</summary>
+    internal static NsDiagnostic Result(string ns, string check, NsDiagnosticStatus status, string observed, string why, string fix) => new()
+    {
+        Namespace = ns,
+        Check = check,
+        Status = status,
+        Observed = observed,
+        Why = why,
+        Fix = status == NsDiagnosticStatus.Ok ? "" : fix,
+    };
+
     public static IEnumerable<NsDiagnostic> All(HostFacts h, NamespaceFacts n, ushort? externalPort)
     {
         var ns = n.Name;
-        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => new()
-        {
-            Namespace = ns,
-            Check = check,
-            Status = status,
-            Observed = observed,
-            Why = why,
-            Fix = status == NsDiagnosticStatus.Ok ? "" : fix,
-        };
+        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => Result(ns, check, status, observed, why, fix);
         const NsDiagnosticStatus Ok = NsDiagnosticStatus.Ok, Failed = NsDiagnosticStatus.Failed;
 
         // ---- the veth into the bridge ----
