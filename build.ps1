@@ -51,7 +51,7 @@ param(
     # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
     # 10000 = all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
     [int] $BenchConnPipeline = 100,
-    # Bench: the sections to run (default: all): Loop, PerCall, AtSize, ConnRate, Peers (CNI bridge+portmap and netavark,
+    # Bench: the sections to run (default: all): Loop, PerCall, AtSize, ConnRate, FirstCall, Peers (CNI bridge+portmap and netavark,
     # the same lab at each -BenchN; apt-get installs their Debian packages when missing and this is root).
     [string[]] $BenchSection,
 

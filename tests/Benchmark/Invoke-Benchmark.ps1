@@ -64,8 +64,9 @@ param(
     # The sections to run (default: all): Loop (the lab at each N: A, F, B, B2, fresh pwsh; and one New-NetNamespace),
     # PerCall (one call at each host size), AtSize (one publish at -Mappings), ConnRate (new connections at -ConnPorts).
     # Peers (the same lab at each N by CNI bridge+portmap and by netavark, installed with apt-get where they can be).
-    [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers')]
-    [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers'),
+    # FirstCall (Import-Module and the first and second call of the main cmdlets, in 5 fresh pwsh processes).
+    [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall')]
+    [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall'),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
@@ -511,6 +512,52 @@ table inet netnsps {
         $tab
     }
 
+
+    # First call: what a fresh script pays before its loop gets fast. In 5 fresh pwsh processes (under the first
+    # driver), Import-Module and each main cmdlet's first and second call, each with the JIT time it caused
+    # (System.Runtime.JitInfo: milliseconds compiling, all threads); the medians.
+    if ($Section -contains 'FirstCall') {
+        Reset-Lab
+        Use-Driver $Drivers[0]
+        Write-Host "  first calls, $($Drivers[0]), 5 fresh pwsh processes"
+        $firstCallText = [ordered]@{
+            'Import-Module'       = "Import-Module '$($ModulePath -replace "'", "''")'"
+            'New-NetNamespace'    = 'New-NetNamespace ns{0}'
+            'Add-VethPair'        = 'Add-VethPair ns{0} -Bridge br0'
+            'Add-NsIPAddress'     = 'Add-NsIPAddress 10.77.0.{1}/16 -Namespace ns{0}'
+            'Add-NsRoute'         = 'Add-NsRoute -Namespace ns{0} -NextHop 10.77.0.1'
+            'Publish-NsPort'      = 'Publish-NsPort ns{0} -InternalPort 80 -ExternalPort 2000{0}'
+            'Get-NetNamespace'    = 'Get-NetNamespace'
+            'Get-NsPort'          = 'Get-NsPort'
+            'Unpublish-NsPort'    = 'Unpublish-NsPort -ExternalPort 2000{0}'
+            'Remove-NetNamespace' = 'Remove-NetNamespace ns{0} -Confirm:$false'
+        }
+        $timer = 'function T([string] $Name, [scriptblock] $Block) { $j = [System.Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds; $s = [Diagnostics.Stopwatch]::StartNew(); & $Block | Out-Null; "@@ $Name $($s.Elapsed.TotalMilliseconds) $([System.Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds - $j)" }'
+        $lines = @($timer, "T 'Import-Module' { $($firstCallText['Import-Module']) }")
+        # First calls on ns1, then the second calls on ns2 (in the same order, so each one's reads are alike).
+        foreach ($k in 1, 2) {
+            foreach ($name in @($firstCallText.Keys | Select-Object -Skip 1)) { $lines += "T '$name#$k' { $($firstCallText[$name] -f $k, ($k + 1)) }" }
+        }
+        $script = "`$ErrorActionPreference = 'Stop'`n" + ($lines -join "`n")
+        $samples = foreach ($r in 1..5) {
+            foreach ($line in @(Invoke-FreshPwsh $script)) {
+                if ("$line" -match '^@@ (\S+) (\S+) (\S+)$') { [pscustomobject]@{ Name = $Matches[1]; Ms = [double]$Matches[2]; JitMs = [double]$Matches[3] } }
+            }
+        }
+        foreach ($name in $firstCallText.Keys) {
+            $first = @($samples | Where-Object { $_.Name -eq $name -or $_.Name -eq "$name#1" })
+            $second = @($samples | Where-Object { $_.Name -eq "$name#2" })
+            [pscustomobject]@{
+                Section        = 'FirstCall'
+                Driver         = $Drivers[0]
+                Call           = $name
+                'first ms'     = [math]::Round((Get-Median $first.Ms), 1)
+                'first JIT ms' = [math]::Round((Get-Median $first.JitMs), 1)
+                'second ms'    = if ($second) { [math]::Round((Get-Median $second.Ms), 1) }
+                'second JIT ms' = if ($second) { [math]::Round((Get-Median $second.JitMs), 1) }
+            }
+        }
+    }
     # Per call: one cmdlet call with H namespaces already on the host, against the raw commands it replaces.
     function Invoke-Raw([string[]] $Lines) {
         foreach ($line in $Lines) {
@@ -903,11 +950,12 @@ $rows.AddRange(@($results | Where-Object { -not $_.PSObject.Properties['Section'
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare)'; Seconds = [math]::Round($bare, 4) })
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'Import-Module (over bare pwsh start)'; Seconds = [math]::Round($imported - $bare, 4) })
 
+# A measurement's seconds, or nothing (Find-Time) or an error (Get-Time) when it was not made.
+function Find-Time([int] $Size, [string] $Name) { foreach ($row in $rows) { if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds } } }
 function Get-Time([int] $Size, [string] $Name) {
-    foreach ($row in $rows) {
-        if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds }
-    }
-    throw "no measurement $Name for N=$Size"
+    $t = Find-Time $Size $Name
+    if ($null -eq $t) { throw "no measurement $Name for N=$Size" }
+    $t
 }
 function Get-Ratio($Numerator, $Denominator) { if ($null -ne $Numerator -and [double]$Denominator -gt 0) { [math]::Round([double]$Numerator / [double]$Denominator, 3) } else { $null } }
 # The floor each driver is held to: F (iptables-restore) for iptables, F-nft (nft -f) for nftables.
@@ -976,7 +1024,6 @@ $perCall = foreach ($d in $drivers) {
     }
 }
 # The headline: B and B2 as a script pays for them (fresh pwsh), beside A, the floor and the peers, at each N and driver.
-function Find-Time([int] $Size, [string] $Name) { foreach ($row in $rows) { if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds } } }
 $headline = foreach ($size in @(if ($Section -contains 'Loop' -or $Section -contains 'Peers') { $PeerSizes })) {
     foreach ($d in $drivers) {
         $fl = $floorName[$d]; $f = Find-Time $size "$fl/setup+publish"; $cni = Find-Time $size 'CNI/setup+publish'; $nv = Find-Time $size 'netavark/setup+publish'
@@ -985,13 +1032,14 @@ $headline = foreach ($size in @(if ($Section -contains 'Loop' -or $Section -cont
             N                 = $size
             Driver            = $d
             'A s'             = Find-Time $size 'A/setup+publish'
-            "$fl s"           = $f
+            Floor             = $fl
+            'Floor s'         = $f
             'B fresh s'       = $bf
             'B2 fresh s'      = $b2f
             'CNI s'           = $cni
             'netavark s'      = $nv
-            'B/F'             = Get-Ratio $bf $f
-            'B2/F'            = Get-Ratio $b2f $f
+            'B/Floor'         = Get-Ratio $bf $f
+            'B2/Floor'        = Get-Ratio $b2f $f
             'B/CNI'           = Get-Ratio $bf $cni
             'td A s'          = $ta
             'td B2 fresh s'   = $tb2f
@@ -1013,6 +1061,7 @@ $growth = if ($sizesRun.Count -gt 1) {
     }
 }
 $peerChecks = @(& $sectionOf 'PeerCheck' | Select-Object N, Peer, Check, Path)
+$firstCalls = @(& $sectionOf 'FirstCall' | Select-Object * -ExcludeProperty Section)
 $one = if ($Section -contains 'Loop') { Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)') }
 
 Write-Host "`nAll figures are medians on a shared 2-core machine (other work runs beside it): noisy, read ratios and trends, not single values." -ForegroundColor Yellow
@@ -1029,9 +1078,13 @@ $perCall | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Ho
 if ($headline) {
     Write-Host "HEADLINE: B (pipelines) and B2 (foreach loop) in a fresh pwsh, start to exit, against A (bash), the driver's floor and the peers" -ForegroundColor Cyan
     Write-Host "(CNI bridge+portmap and netavark: the same lab, namespaces made and deleted in one ip -batch each, their plugins spawned by a bash loop)." -ForegroundColor Cyan
-    Write-Host "Targets: B/F <= 1.5, B2/F <= 2, td B2/A <= 0.25, B/CNI <= 0.1 at N=100. Warm figures (this pwsh) are in the first table." -ForegroundColor Cyan
+    Write-Host "Targets: B/Floor <= 1.5, B2/Floor <= 2, td B2/A <= 0.25, B/CNI <= 0.1 at N=100. Warm figures (this pwsh) are in the first table." -ForegroundColor Cyan
     $headline | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
     if ($peerChecks) { Write-Host 'Peers checked before their times were kept:' -ForegroundColor Cyan; $peerChecks | Format-Table -AutoSize | Out-String -Width 300 | Write-Host }
+}
+if ($firstCalls) {
+    Write-Host "First calls in a fresh pwsh (median of 5 processes): Import-Module (target < 300 ms), then each cmdlet's first call and its second, with the JIT time each caused" -ForegroundColor Cyan
+    $firstCalls | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 }
 if ($growth) {
     Write-Host "Growth of each way's time between the two largest N ('linear' is the ratio of the sizes)" -ForegroundColor Cyan
@@ -1068,6 +1121,7 @@ $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Dat
     Headline       = $headline
     Growth         = $growth
     PeerChecks     = $peerChecks
+    FirstCalls     = $firstCalls
     PerCall        = $perCall
     PerCallSamples = @($perCallRows | Select-Object Driver, H, Lab, Cmdlet, CmdletMs, RawMs, RawCommands, Raw)
     PublishAtSize  = $atSize
