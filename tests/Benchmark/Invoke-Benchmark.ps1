@@ -34,6 +34,18 @@
     Publish-NsPort in one pipeline (timed, per mapping), the rest are made the floor way first; -ConnPipeline 10000
     sends all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
 
+    Peers: the same lab at each N made by CNI's bridge + portmap plugins (chained as a conflist does: portmap gets
+    bridge's result as prevResult) and by netavark (`netavark setup /run/netns/NAME`, its network options on stdin),
+    driven by a bash loop, with the namespaces made and deleted in one `ip -batch` each; each peer's state and
+    reachability (bridge ports, addresses, default routes, a ping, the published port from wan) are checked before
+    its time is kept, and its teardown (CNI DEL, netavark teardown) is timed. The Debian packages
+    containernetworking-plugins and netavark are installed with apt-get when missing (root only; said when not).
+    The headline table puts B and B2 in a fresh pwsh beside A, the floor and the peers, and the growth table gives
+    each way's time between the two largest N.
+
+    First call: Import-Module and each main cmdlet's first and second call in 5 fresh pwsh processes, with the JIT
+    time each caused (System.Runtime.JitInfo, all threads: background tier-up counts too).
+
     The machine is shared: every figure is a median, and noisy.
 
     Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
@@ -511,7 +523,6 @@ table inet netnsps {
         [pscustomobject]@{ N = $n; Measure = 'Get-NetNamespace'; Seconds = [math]::Round((@($list | Sort-Object))[[math]::Floor($Rounds / 2)], 4) }
         $tab
     }
-
 
     # First call: what a fresh script pays before its loop gets fast. In 5 fresh pwsh processes (under the first
     # driver), Import-Module and each main cmdlet's first and second call, each with the JIT time it caused
