@@ -67,12 +67,7 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
 
         foreach (var ns in namespaces)
         {
-            Teardown(() =>
-            {
-                var hostEnds = NamespaceRemoval.HostEnds(State, ns);
-                Run(new Plan().Add(Ip.DeleteNamespace(ns)));
-                NamespaceRemoval.WaitGone(State, hostEnds, CancellationToken);
-            });
+            Teardown(() => Run(NamespacePlanner.Remove(State, ns)));
         }
         foreach (var bridge in bridges)
         {

@@ -1,5 +1,4 @@
 using NetNsPS.Operations;
-using System.Collections.Generic;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -7,8 +6,10 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Deletes named network namespaces (ip netns delete). The kernel removes their interfaces, and with
-/// them the host ends of their veth pairs. A namespace that is already gone is not an error.
+/// Deletes named network namespaces: the host ends of their veth pairs first (ip link delete, which is synchronous),
+/// then the namespace (ip netns delete), whose remaining interfaces the kernel frees in the background. So when the
+/// cmdlet returns nothing of the namespace is left on the host, without waiting for the kernel's cleanup. A namespace
+/// that is already gone is not an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -20,8 +21,6 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
-
-    private readonly List<int> _hostEnds = new();
 
     protected override bool ChangesState => true;
 
@@ -36,18 +35,7 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 return;
             }
-            // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
-            var hostEnds = IsWhatIf || !State.NamespaceExists(name) ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
-            if (Apply(plan))
-            {
-                _hostEnds.AddRange(hostEnds);
-            }
+            Apply(plan);
         });
     }
-
-    /// <summary>
-    /// Waits once, for the whole pipeline, until the host ends of the deleted namespaces' veths are gone, so the next
-    /// command (make the pair again, delete the bridge, compare the state) finds the teardown finished.
-    /// </summary>
-    protected override void End() => NamespaceRemoval.WaitGone(State, _hostEnds, CancellationToken);
 }

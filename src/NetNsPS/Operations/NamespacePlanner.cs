@@ -34,6 +34,16 @@ public static class NamespacePlanner
     public static Plan Remove(ISystemView view, string name)
     {
         var plan = new Plan().About(Subject(name));
+        if (view.NamespaceExists(name))
+        {
+            // `ip netns delete` returns before the kernel frees the namespace, and its veths' host ends go only then (a
+            // moment later, or seconds later on a busy machine). Deleting each host end first is synchronous: when the
+            // cmdlet returns, nothing of the namespace is left on the host, and nobody has to wait.
+            foreach (var hostEnd in Internal.NamespaceRemoval.HostEndNames(view, name))
+            {
+                plan.Add(Ip.DeleteLink(null, hostEnd));
+            }
+        }
         if (view.NamespaceExists(name) || view.NamespaceFileIsStray(name))
         {
             plan.Add(Ip.DeleteNamespace(name));
