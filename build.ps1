@@ -11,7 +11,7 @@
     Demo     builds, then runs the article's setup inside a sandbox and prints what it built and what reaches what.
     Bench    builds, then compares NetNsPS with the plain bash way and the floor under each firewall driver, times
              Publish-/Unpublish-NsPort at 1,000 mappings and the new-connection rate at 1 and 10,000 published ports
-             (tests/Benchmark), writing out/bench/*.json.
+             (tests/Benchmark), and the peers CNI bridge+portmap and netavark on the same lab, writing out/bench/*.json.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
@@ -51,7 +51,8 @@ param(
     # Bench: of those ports, how many (the last) go through Publish-NsPort in one pipeline; the rest the floor way.
     # 10000 = all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
     [int] $BenchConnPipeline = 100,
-    # Bench: the sections to run (default: all): Loop, PerCall, AtSize, ConnRate.
+    # Bench: the sections to run (default: all): Loop, PerCall, AtSize, ConnRate, FirstCall, Peers (CNI bridge+portmap and netavark,
+    # the same lab at each -BenchN; apt-get installs their Debian packages when missing and this is root).
     [string[]] $BenchSection,
 
     [ValidateSet('Debug', 'Release')]

@@ -34,6 +34,18 @@
     Publish-NsPort in one pipeline (timed, per mapping), the rest are made the floor way first; -ConnPipeline 10000
     sends all of them through the cmdlets (long: a pipeline's cost grows faster than its length).
 
+    Peers: the same lab at each N made by CNI's bridge + portmap plugins (chained as a conflist does: portmap gets
+    bridge's result as prevResult) and by netavark (`netavark setup /run/netns/NAME`, its network options on stdin),
+    driven by a bash loop, with the namespaces made and deleted in one `ip -batch` each; each peer's state and
+    reachability (bridge ports, addresses, default routes, a ping, the published port from wan) are checked before
+    its time is kept, and its teardown (CNI DEL, netavark teardown) is timed. The Debian packages
+    containernetworking-plugins and netavark are installed with apt-get when missing (root only; said when not).
+    The headline table puts B and B2 in a fresh pwsh beside A, the floor and the peers, and the growth table gives
+    each way's time between the two largest N.
+
+    First call: Import-Module and each main cmdlet's first and second call in 5 fresh pwsh processes, with the JIT
+    time each caused (System.Runtime.JitInfo, all threads: background tier-up counts too).
+
     The machine is shared: every figure is a median, and noisy.
 
     Also times Tab completion (TabExpansion2) with N namespaces and ports. Prints tables of medians and
@@ -63,8 +75,10 @@ param(
     [int] $ConnPipeline = 100,
     # The sections to run (default: all): Loop (the lab at each N: A, F, B, B2, fresh pwsh; and one New-NetNamespace),
     # PerCall (one call at each host size), AtSize (one publish at -Mappings), ConnRate (new connections at -ConnPorts).
-    [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate')]
-    [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate'),
+    # Peers (the same lab at each N by CNI bridge+portmap and by netavark, installed with apt-get where they can be).
+    # FirstCall (Import-Module and the first and second call of the main cmdlets, in 5 fresh pwsh processes).
+    [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall')]
+    [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall'),
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
@@ -75,11 +89,29 @@ if (-not $drivers) { throw 'no firewall driver to run the benchmark under' }
 $savedDriver = $env:NETNSPS_FIREWALL
 $benchStart = [Diagnostics.Stopwatch]::StartNew()
 
+# Peers: the Debian packages of CNI's plugins and of netavark, installed here (outside the sandbox, which has no
+# network) when missing and this is root; said plainly when they cannot be, and that peer is then skipped.
+if ($Section -contains 'Peers') {
+    $peerPackages = @('containernetworking-plugins', 'netavark')
+    $missing = @($peerPackages | Where-Object { -not ((& dpkg-query -W -f='${Status}' $_ 2>$null) -match 'install ok installed') })
+    if ($missing -and -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        Write-Host "Peers: $($missing -join ', ') not installed, and there is no apt-get here: those peers are skipped." -ForegroundColor Yellow
+    } elseif ($missing -and (& id -u) -ne '0') {
+        Write-Host "Peers: $($missing -join ', ') not installed, and installing needs root: those peers are skipped." -ForegroundColor Yellow
+    } elseif ($missing) {
+        Write-Host "Peers: installing $($missing -join ', ') with apt-get"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get install -y -qq --no-install-recommends @missing *>$null
+        if ($LASTEXITCODE -ne 0) { & apt-get update -qq *>$null; & apt-get install -y -qq --no-install-recommends @missing *>$null }
+        if ($LASTEXITCODE -ne 0) { Write-Host "Peers: apt-get could not install $($missing -join ', ') (exit $LASTEXITCODE): those peers are skipped." -ForegroundColor Yellow }
+    }
+}
+$PeerSizes = $N
 # A section not asked for runs nothing: its sizes are empty, and the report leaves its tables out.
 if ($Section -notcontains 'Loop') { $N = @() }
 if ($Section -notcontains 'PerCall') { $HostSizes = @() }
-$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline, $Section -ScriptBlock {
-    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline, [string[]] $Section)
+$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline, $Section, $PeerSizes -ScriptBlock {
+    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline, [string[]] $Section, [int[]] $PeerSizes)
     $ErrorActionPreference = 'Stop'
     # Every cmdlet reads the driver from NETNSPS_FIREWALL at each call, and fresh pwsh processes inherit it.
     function Use-Driver([string] $Driver) {
@@ -492,6 +524,51 @@ table inet netnsps {
         $tab
     }
 
+    # First call: what a fresh script pays before its loop gets fast. In 5 fresh pwsh processes (under the first
+    # driver), Import-Module and each main cmdlet's first and second call, each with the JIT time it caused
+    # (System.Runtime.JitInfo: milliseconds compiling, all threads); the medians.
+    if ($Section -contains 'FirstCall') {
+        Reset-Lab
+        Use-Driver $Drivers[0]
+        Write-Host "  first calls, $($Drivers[0]), 5 fresh pwsh processes"
+        $firstCallText = [ordered]@{
+            'Import-Module'       = "Import-Module '$($ModulePath -replace "'", "''")'"
+            'New-NetNamespace'    = 'New-NetNamespace ns{0}'
+            'Add-VethPair'        = 'Add-VethPair ns{0} -Bridge br0'
+            'Add-NsIPAddress'     = 'Add-NsIPAddress 10.77.0.{1}/16 -Namespace ns{0}'
+            'Add-NsRoute'         = 'Add-NsRoute -Namespace ns{0} -NextHop 10.77.0.1'
+            'Publish-NsPort'      = 'Publish-NsPort ns{0} -InternalPort 80 -ExternalPort 2000{0}'
+            'Get-NetNamespace'    = 'Get-NetNamespace'
+            'Get-NsPort'          = 'Get-NsPort'
+            'Unpublish-NsPort'    = 'Unpublish-NsPort -ExternalPort 2000{0}'
+            'Remove-NetNamespace' = 'Remove-NetNamespace ns{0} -Confirm:$false'
+        }
+        $timer = 'function T([string] $Name, [scriptblock] $Block) { $j = [System.Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds; $s = [Diagnostics.Stopwatch]::StartNew(); & $Block | Out-Null; "@@ $Name $($s.Elapsed.TotalMilliseconds) $([System.Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds - $j)" }'
+        $lines = @($timer, "T 'Import-Module' { $($firstCallText['Import-Module']) }")
+        # First calls on ns1, then the second calls on ns2 (in the same order, so each one's reads are alike).
+        foreach ($k in 1, 2) {
+            foreach ($name in @($firstCallText.Keys | Select-Object -Skip 1)) { $lines += "T '$name#$k' { $($firstCallText[$name] -f $k, ($k + 1)) }" }
+        }
+        $script = "`$ErrorActionPreference = 'Stop'`n" + ($lines -join "`n")
+        $samples = foreach ($r in 1..5) {
+            foreach ($line in @(Invoke-FreshPwsh $script)) {
+                if ("$line" -match '^@@ (\S+) (\S+) (\S+)$') { [pscustomobject]@{ Name = $Matches[1]; Ms = [double]$Matches[2]; JitMs = [double]$Matches[3] } }
+            }
+        }
+        foreach ($name in $firstCallText.Keys) {
+            $first = @($samples | Where-Object { $_.Name -eq $name -or $_.Name -eq "$name#1" })
+            $second = @($samples | Where-Object { $_.Name -eq "$name#2" })
+            [pscustomobject]@{
+                Section        = 'FirstCall'
+                Driver         = $Drivers[0]
+                Call           = $name
+                'first ms'     = [math]::Round((Get-Median $first.Ms), 1)
+                'first JIT ms' = [math]::Round((Get-Median $first.JitMs), 1)
+                'second ms'    = if ($second) { [math]::Round((Get-Median $second.Ms), 1) }
+                'second JIT ms' = if ($second) { [math]::Round((Get-Median $second.JitMs), 1) }
+            }
+        }
+    }
     # Per call: one cmdlet call with H namespaces already on the host, against the raw commands it replaces.
     function Invoke-Raw([string[]] $Lines) {
         foreach ($line in $Lines) {
@@ -696,19 +773,22 @@ print(n, fail, round(time.monotonic() - t0, 4))
         }
         [pscustomobject]@{ Median = Get-Median $rates; All = @($rates | ForEach-Object { [math]::Round($_) }) }
     }
-    $connNs = [int][math]::Min(20, $ConnPorts)
-    foreach ($driver in @(if ($Section -contains 'ConnRate') { $Drivers })) {
-        Reset-Lab
-        Use-Driver $driver
-        Write-Host "  connection rate, $driver, 1 and $ConnPorts published ports"
-        Invoke-LowerBound $connNs setup
-        # The internet: wan (198.51.100.1/24) on a veth to the sandbox host (198.51.100.2/24), its default route the host.
+    # The internet: wan (198.51.100.1/24) on a veth to the sandbox host (198.51.100.2/24), its default route the host.
+    function Add-Wan {
         foreach ($c in 'netns add wan', 'link add veth-wan type veth peer name veth-wan-h', 'link set veth-wan netns wan',
             '-n wan addr add 198.51.100.1/24 dev veth-wan', '-n wan link set veth-wan up', '-n wan link set lo up',
             'addr add 198.51.100.2/24 dev veth-wan-h', 'link set veth-wan-h up', '-n wan route add default via 198.51.100.2') {
             & ip ($c -split ' ')
             if ($LASTEXITCODE -ne 0) { throw "ip $c failed" }
         }
+    }
+    $connNs = [int][math]::Min(20, $ConnPorts)
+    foreach ($driver in @(if ($Section -contains 'ConnRate') { $Drivers })) {
+        Reset-Lab
+        Use-Driver $driver
+        Write-Host "  connection rate, $driver, 1 and $ConnPorts published ports"
+        Invoke-LowerBound $connNs setup
+        Add-Wan
         & ip netns exec wan sysctl -qw 'net.ipv4.ip_local_port_range=1024 65000'
         $connMaps = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ Namespace = "ns$((($_ - 1) % $connNs) + 1)"; InternalPort = 20000 + $_; ExternalPort = 20000 + $_ } } }
         $last = @(& $connMaps $ConnPorts)[-1]
@@ -747,6 +827,99 @@ print(n, fail, round(time.monotonic() - t0, 4))
             'Get-NsPort s'           = [math]::Round($listAll, 2)
             'trials @1'              = $one.All -join ' '
             "trials @$ConnPorts"     = $many.All -join ' '
+        }
+    }
+
+    # Peers: the same lab (N namespaces on br0, each a veth, an address, a default route and one published port
+    # 20000+i -> :80) made by CNI's bridge + portmap plugins and by netavark, through their own interfaces, driven by a
+    # bash loop as a runtime spawns them. The namespaces are made first in one `ip -batch` (a runtime makes its netns
+    # itself) and deleted last in one, both inside the timing. Their configuration files are written beforehand.
+    # Checked before a time is kept: N bridge ports, address and default route in the first, middle and last
+    # namespace, a ping from the first to the last, the last one's published port from wan, and N DNAT rules;
+    # after the teardown: no bridge port and no DNAT rule left.
+    function Get-PeerCheck([int] $n, [string] $Peer) {
+        $ports = @(& ip -j link show master br0 | ConvertFrom-Json).Count
+        if ($ports -ne $n) { throw "${Peer}, N=${n}: $ports ports on br0, expected $n" }
+        $addressOf = @{}
+        foreach ($i in @(1, [math]::Max(1, [math]::Floor($n / 2)), $n) | Sort-Object -Unique) {
+            $addr = @(& ip -n "ns$i" -j -4 addr show dev eth0 | ConvertFrom-Json | ForEach-Object { $_.addr_info } | ForEach-Object { $_.local })
+            $route = @(& ip -n "ns$i" -j route show default | ConvertFrom-Json)
+            if ($addr.Count -ne 1 -or $route.Count -ne 1 -or $route[0].gateway -ne '10.77.0.1') { throw "${Peer}, N=${n}: ns$i has addresses '$addr' and default route '$($route.gateway)'" }
+            $addressOf[$i] = $addr[0]
+        }
+        & ip netns exec ns1 ping -c 1 -W 2 $addressOf[$n] | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "${Peer}, N=${n}: ns1 cannot ping ns$n ($($addressOf[$n]))" }
+        $dnat = @(& iptables-save -t nat | Where-Object { $_ -match '-j DNAT' -and $_ -match '--dport 2\d{4}\b' }).Count
+        if ($dnat -lt $n) { throw "${Peer}, N=${n}: $dnat DNAT rules for the published ports, expected at least $n" }
+        # The last namespace's published port, from the internet (a server on :80 in ns<n>, the client in wan).
+        Add-Wan
+        $out = Join-Path $pyDir "peer-$Peer.out"
+        $server = Start-Process ip -ArgumentList 'netns', 'exec', "ns$n", $python, (Join-Path $pyDir 'server.py'), 80, 20, 2 -RedirectStandardOutput $out -RedirectStandardError "$out.err" -PassThru
+        try {
+            $line = & ip netns exec wan $python (Join-Path $pyDir 'client.py') 198.51.100.2 (20000 + $n) 0.01 1
+            if ($LASTEXITCODE -ne 0) { throw "${Peer}, N=${n}: 198.51.100.2:$(20000 + $n) is not reachable from wan ($line)" }
+        } finally {
+            if (-not $server.HasExited) { Stop-Process -Id $server.Id -ErrorAction SilentlyContinue }
+        }
+        & ip netns delete wan
+        "ports=$ports dnat=$dnat ping+port ok"
+    }
+    $peerPaths = @{
+        CNI      = @('/usr/lib/cni', '/opt/cni/bin') | Where-Object { Test-Path (Join-Path $_ 'bridge') } | Where-Object { Test-Path (Join-Path $_ 'portmap') } | Select-Object -First 1
+        netavark = @('/usr/lib/podman/netavark', '/usr/libexec/podman/netavark', (Get-Command netavark -ErrorAction SilentlyContinue).Source) | Where-Object { $_ -and (Test-Path $_) } | Select-Object -First 1
+    }
+    foreach ($n in @(if ($Section -contains 'Peers') { $PeerSizes })) {
+        foreach ($peer in 'CNI', 'netavark') {
+            if (-not $peerPaths[$peer]) { Write-Host "  peer $peer, N=${n}: not installed here, skipped" -ForegroundColor Yellow; continue }
+            Reset-Lab
+            $dir = Join-Path $pyDir "$peer-$n"
+            New-Item -ItemType Directory -Force -Path $dir | Out-Null
+            $nsAdd = Join-Path $dir 'ns-add'; $nsDel = Join-Path $dir 'ns-del'
+            Set-Content $nsAdd (@(1..$n | ForEach-Object { "netns add ns$_" }) -join "`n")
+            Set-Content $nsDel (@(1..$n | ForEach-Object { "netns delete ns$_" }) -join "`n")
+            if ($peer -eq 'CNI') {
+                # A conflist's two plugins, chained: bridge (host-local IPAM) first, then portmap with its prevResult.
+                $bridgeConf = '{"cniVersion":"0.4.0","name":"bench","type":"bridge","bridge":"br0","isGateway":true,"ipMasq":false,"hairpinMode":true,' +
+                    '"ipam":{"type":"host-local","subnet":"10.77.0.0/16","gateway":"10.77.0.1","dataDir":"' + (Join-Path $dir 'ipam') + '","routes":[{"dst":"0.0.0.0/0"}]}}'
+                Set-Content (Join-Path $dir 'bridge.json') $bridgeConf
+                foreach ($i in 1..$n) {
+                    Set-Content (Join-Path $dir "portmap-$i.head") -NoNewline ('{"cniVersion":"0.4.0","name":"bench","type":"portmap","capabilities":{"portMappings":true},"snat":true,' +
+                        '"runtimeConfig":{"portMappings":[{"hostPort":' + (20000 + $i) + ',"containerPort":80,"protocol":"tcp"}]}')
+                }
+                $env_ = "export CNI_PATH='$($peerPaths.CNI)' CNI_IFNAME=eth0; d='$dir'; p='$($peerPaths.CNI)'"
+                $setup = "$env_`nip -batch `"`$d/ns-add`"`nfor i in `$(seq 1 $n); do`n  export CNI_COMMAND=ADD CNI_CONTAINERID=ns`$i CNI_NETNS=/run/netns/ns`$i`n" +
+                    "  r=`$(`"`$p/bridge`" < `"`$d/bridge.json`")`n  { cat `"`$d/portmap-`$i.head`"; printf ',`"prevResult`":%s}' `"`$r`"; } | `"`$p/portmap`" > /dev/null`ndone`n"
+                $teardown = "$env_`nfor i in `$(seq 1 $n); do`n  export CNI_COMMAND=DEL CNI_CONTAINERID=ns`$i CNI_NETNS=/run/netns/ns`$i`n" +
+                    "  { cat `"`$d/portmap-`$i.head`"; printf '}'; } | `"`$p/portmap`"`n  `"`$p/bridge`" < `"`$d/bridge.json`"`ndone`nip -batch `"`$d/ns-del`"`n"
+            } else {
+                # netavark's network options (container, its port mappings, the network), as podman passes them on stdin.
+                foreach ($i in 1..$n) {
+                    $options = [ordered]@{
+                        container_id   = '{0:x64}' -f $i
+                        container_name = "ns$i"
+                        port_mappings  = @([ordered]@{ host_ip = ''; container_port = 80; host_port = 20000 + $i; range = 1; protocol = 'tcp' })
+                        networks       = @{ bench = @{ static_ips = @(Address $i); interface_name = 'eth0' } }
+                        network_info   = @{ bench = [ordered]@{ name = 'bench'; id = ('{0:x64}' -f 7); driver = 'bridge'; network_interface = 'br0'
+                                subnets = @(@{ subnet = '10.77.0.0/16'; gateway = '10.77.0.1' }); ipv6_enabled = $false; internal = $false; dns_enabled = $false
+                                ipam_options = @{ driver = 'host-local' } } }
+                    }
+                    Set-Content (Join-Path $dir "ns$i.json") ($options | ConvertTo-Json -Depth 6 -Compress)
+                }
+                $env_ = "export NETAVARK_FW=iptables; d='$dir'; nv='$($peerPaths.netavark)'"
+                $setup = "$env_`nip -batch `"`$d/ns-add`"`nfor i in `$(seq 1 $n); do `"`$nv`" --config `"`$d/config`" setup /run/netns/ns`$i < `"`$d/ns`$i.json`" > /dev/null; done`n"
+                $teardown = "$env_`nfor i in `$(seq 1 $n); do `"`$nv`" --config `"`$d/config`" teardown /run/netns/ns`$i < `"`$d/ns`$i.json`"; done`nip -batch `"`$d/ns-del`"`n"
+            }
+            Write-Host "  peer $peer, N=$n"
+            $setupS = Measure-Seconds { Invoke-Bash $setup }
+            $check = Get-PeerCheck $n $peer
+            $teardownS = Measure-Seconds { Invoke-Bash $teardown }
+            $left = @(& ip -j link show master br0 2>$null | ConvertFrom-Json).Count
+            $leftDnat = @(& iptables-save -t nat | Where-Object { $_ -match '-j DNAT' }).Count
+            if ($left -or $leftDnat) { throw "${peer}, N=${n}: after the teardown $left bridge ports and $leftDnat DNAT rules are left" }
+            [pscustomobject]@{ N = $n; Measure = "$peer/setup+publish"; Seconds = [math]::Round($setupS, 4) }
+            [pscustomobject]@{ N = $n; Measure = "$peer/teardown"; Seconds = [math]::Round($teardownS, 4) }
+            [pscustomobject]@{ Section = 'PeerCheck'; N = $n; Peer = $peer; Check = $check; Path = $peerPaths[$peer] }
+            Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
         }
     }
     Remove-Item $pyDir -Recurse -Force -ErrorAction SilentlyContinue
@@ -788,13 +961,14 @@ $rows.AddRange(@($results | Where-Object { -not $_.PSObject.Properties['Section'
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare)'; Seconds = [math]::Round($bare, 4) })
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'Import-Module (over bare pwsh start)'; Seconds = [math]::Round($imported - $bare, 4) })
 
+# A measurement's seconds, or nothing (Find-Time) or an error (Get-Time) when it was not made.
+function Find-Time([int] $Size, [string] $Name) { foreach ($row in $rows) { if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds } } }
 function Get-Time([int] $Size, [string] $Name) {
-    foreach ($row in $rows) {
-        if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds }
-    }
-    throw "no measurement $Name for N=$Size"
+    $t = Find-Time $Size $Name
+    if ($null -eq $t) { throw "no measurement $Name for N=$Size" }
+    $t
 }
-function Get-Ratio([double] $Numerator, [double] $Denominator) { if ($Denominator -gt 0) { [math]::Round($Numerator / $Denominator, 3) } else { $null } }
+function Get-Ratio($Numerator, $Denominator) { if ($null -ne $Numerator -and [double]$Denominator -gt 0) { [math]::Round([double]$Numerator / [double]$Denominator, 3) } else { $null } }
 # The floor each driver is held to: F (iptables-restore) for iptables, F-nft (nft -f) for nftables.
 $floorName = @{ iptables = 'F'; nftables = 'F-nft' }
 $ratios = foreach ($size in $N) {
@@ -860,6 +1034,45 @@ $perCall = foreach ($d in $drivers) {
         [pscustomobject]$row
     }
 }
+# The headline: B and B2 as a script pays for them (fresh pwsh), beside A, the floor and the peers, at each N and driver.
+$headline = foreach ($size in @(if ($Section -contains 'Loop' -or $Section -contains 'Peers') { $PeerSizes })) {
+    foreach ($d in $drivers) {
+        $fl = $floorName[$d]; $f = Find-Time $size "$fl/setup+publish"; $cni = Find-Time $size 'CNI/setup+publish'; $nv = Find-Time $size 'netavark/setup+publish'
+        $bf = Find-Time $size "Bfresh/$d/setup+publish"; $b2f = Find-Time $size "B2fresh/$d/setup+publish"; $ta = Find-Time $size 'A/teardown'; $tb2f = Find-Time $size "B2fresh/$d/teardown"
+        [pscustomobject][ordered]@{
+            N                 = $size
+            Driver            = $d
+            'A s'             = Find-Time $size 'A/setup+publish'
+            Floor             = $fl
+            'Floor s'         = $f
+            'B fresh s'       = $bf
+            'B2 fresh s'      = $b2f
+            'CNI s'           = $cni
+            'netavark s'      = $nv
+            'B/Floor'         = Get-Ratio $bf $f
+            'B2/Floor'        = Get-Ratio $b2f $f
+            'B/CNI'           = Get-Ratio $bf $cni
+            'td A s'          = $ta
+            'td B2 fresh s'   = $tb2f
+            'td CNI s'        = Find-Time $size 'CNI/teardown'
+            'td netavark s'   = Find-Time $size 'netavark/teardown'
+            'td B2/A'         = Get-Ratio $tb2f $ta
+        }
+    }
+}
+# Growth of each way's time from one N to the next (100 -> 1000 when both ran): 10 means linear.
+$sizesRun = @($PeerSizes | Sort-Object -Unique)
+$growth = if ($sizesRun.Count -gt 1) {
+    $from = if ($sizesRun -contains 100 -and $sizesRun -contains 1000) { 100 } else { $sizesRun[-2] }
+    $to = if ($from -eq 100 -and $sizesRun -contains 1000) { 1000 } else { $sizesRun[-1] }
+    $ways = @($rows | Where-Object { [int]$_.N -eq $to -and $_.Measure -match '/(setup\+publish|teardown)$' } | ForEach-Object { $_.Measure } | Sort-Object -Unique)
+    foreach ($way in $ways) {
+        $a0 = Find-Time $from $way; $a1 = Find-Time $to $way
+        if ($null -ne $a0 -and $null -ne $a1) { [pscustomobject]@{ Way = $way; "s @$from" = $a0; "s @$to" = $a1; "growth $to/$from" = Get-Ratio $a1 $a0; 'linear' = Get-Ratio $to $from } }
+    }
+}
+$peerChecks = @(& $sectionOf 'PeerCheck' | Select-Object N, Peer, Check, Path)
+$firstCalls = @(& $sectionOf 'FirstCall' | Select-Object * -ExcludeProperty Section)
 $one = if ($Section -contains 'Loop') { Get-Ratio (Get-Time 1 'New-NetNamespace (one)') (Get-Time 1 'ip netns add + lo up (one)') }
 
 Write-Host "`nAll figures are medians on a shared 2-core machine (other work runs beside it): noisy, read ratios and trends, not single values." -ForegroundColor Yellow
@@ -873,6 +1086,21 @@ $fresh | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 Write-Host "Per call, in a warm pwsh, with H namespaces (veth, address, published port) already on the host: median ms of $Calls calls, each on a fresh namespace," -ForegroundColor Cyan
 Write-Host "beside the raw commands the call replaces (its -WhatIf lines, each spawned as a process). Target: growth of the ratio <= 1.5" -ForegroundColor Cyan
 $perCall | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+if ($headline) {
+    Write-Host "HEADLINE: B (pipelines) and B2 (foreach loop) in a fresh pwsh, start to exit, against A (bash), the driver's floor and the peers" -ForegroundColor Cyan
+    Write-Host "(CNI bridge+portmap and netavark: the same lab, namespaces made and deleted in one ip -batch each, their plugins spawned by a bash loop)." -ForegroundColor Cyan
+    Write-Host "Targets: B/Floor <= 1.5, B2/Floor <= 2, td B2/A <= 0.25, B/CNI <= 0.1 at N=100. Warm figures (this pwsh) are in the first table." -ForegroundColor Cyan
+    $headline | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+    if ($peerChecks) { Write-Host 'Peers checked before their times were kept:' -ForegroundColor Cyan; $peerChecks | Format-Table -AutoSize | Out-String -Width 300 | Write-Host }
+}
+if ($firstCalls) {
+    Write-Host "First calls in a fresh pwsh (median of 5 processes): Import-Module (target < 300 ms), then each cmdlet's first call and its second, with the JIT time each caused" -ForegroundColor Cyan
+    $firstCalls | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+}
+if ($growth) {
+    Write-Host "Growth of each way's time between the two largest N ('linear' is the ratio of the sizes)" -ForegroundColor Cyan
+    $growth | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
+}
 foreach ($d in $drivers) {
     foreach ($cmdlet in @($perCallRows | ForEach-Object { $_.Cmdlet } | Select-Object -Unique)) {
         Write-Host "  [$d] $cmdlet replaces: $((($perCallRows | Where-Object { $_.Cmdlet -eq $cmdlet -and $_.Driver -eq $d } | Select-Object -First 1).Raw) -join ' ; ')"
@@ -901,6 +1129,10 @@ $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Dat
     Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (iptables-restore); F-nft floor (nft -f); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit; way/driver = under that firewall driver. Medians on a shared, noisy machine.'
     Ratios         = $ratios
     FreshLoop      = $fresh
+    Headline       = $headline
+    Growth         = $growth
+    PeerChecks     = $peerChecks
+    FirstCalls     = $firstCalls
     PerCall        = $perCall
     PerCallSamples = @($perCallRows | Select-Object Driver, H, Lab, Cmdlet, CmdletMs, RawMs, RawCommands, Raw)
     PublishAtSize  = $atSize

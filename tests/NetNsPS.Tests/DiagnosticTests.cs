@@ -752,7 +752,7 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void Nft_AForeignTablesForwardDrop_Fails_NamingIt_FixAcceptsInThatChain()
+    public void Nft_AForeignTablesForwardDrop_Fails_NamingIt_FixIsNewNetBridgeAcceptInChain()
     {
         var h = NftHost(NftWith(NftFullSetup, NftOtherTool));
         var bad = All(h, Red()).Where(d => d.Status != NsDiagnosticStatus.Ok).ToDictionary(d => d.Check);
@@ -760,8 +760,10 @@ public class DiagnosticTests
         var o = bad["FORWARD out of bridge0"];
         Assert.Equal(NsDiagnosticStatus.Failed, o.Status);
         Assert.Equal("out: dropped by inet othertool forward rule 1, not NetNsPS's: iifname \"bridge0\" drop; replies: accepted by inet othertool early rule 2, not NetNsPS's: oifname \"bridge0\" accept", o.Observed);
-        Assert.Equal("nft insert rule inet othertool forward 'iifname \"bridge0\" oifname != \"bridge0\" accept'", o.Fix);
-        Assert.Equal("nft insert rule inet othertool forward 'iifname \"bridge0\" ip saddr 192.168.15.2 ct state established,related accept'", bad["FORWARD to :8080"].Fix);
+        // An accept in NetNsPS's table cannot override another table's drop: New-NetBridge puts the bridge's accepts
+        // first in the chain named (the cmdlet, not a raw nft insert).
+        Assert.Equal("New-NetBridge bridge0 -AcceptInChain 'inet othertool forward'", o.Fix);
+        Assert.Equal("New-NetBridge bridge0 -AcceptInChain 'inet othertool forward'", bad["FORWARD to :8080"].Fix);
     }
 
     [Fact]

@@ -125,6 +125,31 @@ public class FirewallPlannerGoldenTests
         Assert.DoesNotContain(PortPlanner.Unpublish(two, IptablesDriver.Instance, new[] { Unport(8081) }).Plan.Steps, s => s.Command.Render().Contains("bridge-nf", System.StringComparison.Ordinal));
     }
 
+    private static PortPlanner.PublishIntent UdpPort(string ns, ushort external) => new(NsProtocol.Udp, null, external, ns, null, external);
+
+    [Fact]
+    public void Publish_Udp_EndsWithTheStaleConntrackCleanupOfItsHostPort()
+    {
+        var result = Publish(View(Published(Port("red", 8080)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), UdpPort("blue", 5353));
+        var last = result.Plan.Steps.Last(s => s.Command.Program == "conntrack");
+        Assert.Equal("conntrack -D -p udp --orig-port-dst 5353", last.Command.Render());
+        Assert.Null(last.Undo);
+        GoldenPlan.Check("port/publish-udp", Outcome(result));
+    }
+
+    [Fact]
+    public void Publish_Udp_Converged_PlansNoConntrackCleanup() =>
+        Assert.True(Publish(View(Published(UdpPort("red", 5353)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"), UdpPort("red", 5353)).Plan.IsEmpty);
+
+    [Fact]
+    public void Publish_Tcp_PlansNoConntrackCleanup() =>
+        Assert.DoesNotContain(Publish(View(), Port("red", 8080)).Plan.Steps, s => s.Command.Program == "conntrack");
+
+    [Fact]
+    public void Unpublish_Udp_DeletesTheStaleConntrackEntriesOfItsHostPort() =>
+        GoldenPlan.Check("port/unpublish-udp", Unpublish(View(Published(UdpPort("red", 5353)), redHairpin: true, routeLocalnet: "1", bridgeNf: "1"),
+            new PortPlanner.UnpublishIntent(NsProtocol.Udp, 5353, null, null)));
+
     [Fact]
     public void Unpublish_NotTheLastMappingOnTheBridge_LeavesTheSharedOnes() =>
         GoldenPlan.Check("port/unpublish-not-last", Unpublish(View(Published(Port("red", 8080), Port("blue", 8081)), redHairpin: true, blueHairpin: true, routeLocalnet: "1", bridgeNf: "1"), Unport(8081)));

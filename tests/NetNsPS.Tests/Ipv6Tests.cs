@@ -265,6 +265,91 @@ public class Ipv6Tests
         Assert.Equal("0.0.0.0:8080", NsPortMapping.Endpoint("0.0.0.0", 8080));
     }
 
+    // ---- Get-NsDiagnostic's IPv6 checks, on facts built by hand ----
+
+    private static LinkRecord DiagLink(int index, string name, string? kind, string? master = null, int? peer = null, params string[] cidrs) =>
+        new(index, name, kind, master is null ? null : "bridge", LinkFlags.Broadcast | LinkFlags.Up, "UP", 1500, null, master, peer,
+            peer is null ? null : 0, null, master is null ? null : true, cidrs.Select(c => TestRecords.Address(c)).ToList());
+
+    private static (Internal.Diagnostics.HostFacts Host, Internal.Diagnostics.NamespaceFacts Red) DiagFacts(string? forward = "1", string? nf6 = "1",
+        bool bridgeV6 = true, bool route = true, bool published = true, System.Action<IptablesKernel>? tamperV6 = null)
+    {
+        var bridge = bridgeV6 ? DiagLink(3, "bridge0", "bridge", cidrs: new[] { "192.168.15.1/24", "2001:db8:15::1/64" }) : DiagLink(3, "bridge0", "bridge", cidrs: "192.168.15.1/24");
+        var hostLinks = new List<LinkRecord> { DiagLink(1, "lo", null, cidrs: "127.0.0.1/8"), bridge, DiagLink(5, "veth-red-br", "veth", master: "bridge0", peer: 4) };
+        var redLinks = new List<LinkRecord> { DiagLink(1, "lo", null, cidrs: "127.0.0.1/8"), DiagLink(4, "veth-red", "veth", peer: 5, cidrs: new[] { "192.168.15.2/24", "2001:db8:15::2/64", "fe80::2/64" }) };
+        var routes = new List<RouteRecord> { TestRecords.Route("2001:db8:15::/64", null, "veth-red", null, "kernel", null, null) };
+        if (route)
+        {
+            routes.Add(TestRecords.Route("default", "2001:db8:15::1", "veth-red", null, null, null, null));
+        }
+        var v4 = new IptablesKernel();
+        var v6 = new IptablesKernel { Tool = "ip6tables" };
+        if (published)
+        {
+            var view = View(DualIptables());
+            var plan = PortPlanner.Publish(view, IptablesDriver.Instance, PortPlanner.Resolve(view, Port("red", 8080))).Plan;
+            v4.RunAll(plan.Steps.Select(st => st.Command));
+            v6.RunAll(plan.Steps.Select(st => st.Command));
+        }
+        tamperV6?.Invoke(v6);
+        var host = new Internal.Diagnostics.HostFacts
+        {
+            Driver = IptablesDriver.Instance, IpForward = "1", Ipv6Forward = forward, BridgeNetfilterLoaded = true, BridgeNfCallIptables = "1",
+            BridgeNfCallIp6tables = nf6, Links = hostLinks, Firewall = DualIptables(v4, v6),
+        };
+        return (host, new Internal.Diagnostics.NamespaceFacts("red", redLinks, routes));
+    }
+
+    private static Dictionary<string, NsDiagnostic> Checks((Internal.Diagnostics.HostFacts Host, Internal.Diagnostics.NamespaceFacts Red) f) =>
+        Internal.Diagnostics.Ipv6Checks.All(f.Host, f.Red, null).ToDictionary(d => d.Check);
+
+    [Fact]
+    public void Diagnostic_DualStackPublished_EveryIpv6CheckOk_AndLocalhostExplained()
+    {
+        var checks = Checks(DiagFacts());
+        Assert.Equal(new[] { "IPv6 address", "IPv6 default route", "IPv6 forwarding", "IPv6 rules tcp/8080", "IPv6 localhost tcp/8080", "IPv6 bridge netfilter" }, checks.Keys);
+        Assert.All(checks.Values, d => Assert.Equal(NsDiagnosticStatus.Ok, d.Status));
+        Assert.Contains("no route_localnet for IPv6", checks["IPv6 localhost tcp/8080"].Why);
+        Assert.Contains("[2001:db8:15::1]:8080", checks["IPv6 localhost tcp/8080"].Observed);
+    }
+
+    [Fact]
+    public void Diagnostic_Ipv6Failures_EachNamesItsCmdletFix()
+    {
+        var noForward = Checks(DiagFacts(forward: "0"))["IPv6 forwarding"];
+        Assert.Equal(NsDiagnosticStatus.Failed, noForward.Status);
+        Assert.Equal("Enable-IpForward -AddressFamily IPv6", noForward.Fix);
+        var noRoute = Checks(DiagFacts(route: false))["IPv6 default route"];
+        Assert.Equal("Add-NsRoute -Namespace red -NextHop 2001:db8:15::1", noRoute.Fix);
+        var noNf = Checks(DiagFacts(nf6: "0"))["IPv6 bridge netfilter"];
+        Assert.Equal(NsDiagnosticStatus.Failed, noNf.Status);
+        Assert.StartsWith("Publish-NsPort red", noNf.Fix);
+        var noBridgeAddress = Checks(DiagFacts(bridgeV6: false));
+        Assert.Equal("Add-NsIPAddress 2001:db8:15::1/64 -InterfaceName bridge0", Assert.Single(noBridgeAddress).Value.Fix);
+    }
+
+    [Fact]
+    public void Diagnostic_AnIpv6RuleDeletedByHand_FailsItsRulesCheck_FixRepublishes()
+    {
+        var f = DiagFacts(tamperV6: kernel =>
+        {
+            var forward = kernel.Read().Rules.Single(r => r.Tag.EndsWith(":forward", System.StringComparison.Ordinal));
+            kernel.Run(IptablesDriver.Command(true, FirewallTable.Filter, new[] { "-D", "NETNSPS-FORWARD" }.Concat(IptablesDriver.Spec(forward)).ToArray()));
+        });
+        var check = Internal.Diagnostics.Ipv6Checks.All(f.Host, f.Red, null).Single(d => d.Check == "IPv6 rules tcp/8080");
+        Assert.Equal(NsDiagnosticStatus.Failed, check.Status);
+        Assert.Contains("missing forward", check.Observed);
+        Assert.Equal("Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -InternalIPAddress 2001:db8:15::2", check.Fix);
+    }
+
+    [Fact]
+    public void Diagnostic_AnIpv4OnlyNamespace_HasNoIpv6Checks()
+    {
+        var f = DiagFacts();
+        var red = new Internal.Diagnostics.NamespaceFacts("red", new List<LinkRecord> { DiagLink(4, "veth-red", "veth", peer: 5, cidrs: new[] { "192.168.15.2/24", "fe80::2/64" }) }, f.Red.Routes);
+        Assert.Empty(Internal.Diagnostics.Ipv6Checks.All(f.Host, red, null));
+    }
+
     private static string Render(PortPlanner.PublishResult r) =>
         GoldenPlan.Render(r.Plan) + string.Concat(r.Refused.Select(e => $"error: {e.ErrorId}: {e.Message}\n"));
 }

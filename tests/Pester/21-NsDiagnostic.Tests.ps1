@@ -374,7 +374,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             $jumps.Status | Should -Be 'Failed'
             if ($script:nft) {
                 $jumps.Observed | Should -BeLike 'inet netnsps nat-postrouting is a regular chain, hooked nowhere*'
-                $jumps.Fix | Should -Be "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; Enable-NsMasquerade bridge0; $script:publish"
+                $jumps.Fix | Should -Be "nft delete chain inet netnsps nat-postrouting; nft delete set inet netnsps nat-postrouting-hairpin4; nft delete set inet netnsps nat-postrouting-hairpin6; Enable-NsMasquerade bridge0; $script:publish"
             } else {
                 $jumps.Observed | Should -BeLike 'no jump from nat POSTROUTING to NETNSPS-POSTROUTING*'
                 $jumps.Fix | Should -Be 'Enable-NsMasquerade bridge0'
@@ -419,7 +419,7 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
             Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $true
         }
 
-        It 'a drop planted in another nftables table (inet othertool): Failed, naming it; the Fix accepts in that chain' -Skip:($env:NETNSPS_FIREWALL -ne 'nftables') {
+        It 'a drop planted in another nftables table (inet othertool): Failed, naming it; the Fix is New-NetBridge -AcceptInChain' -Skip:($env:NETNSPS_FIREWALL -ne 'nftables') {
             # (Under the iptables driver the diagnostics read iptables-save only: nft tables are not in its view.)
             Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $true
             Invoke-Checked nft add table inet othertool | Out-Null
@@ -431,7 +431,8 @@ Describe 'Get-NsDiagnostic on the article''s setup' {
                 $out = $bad | Where-Object Check -eq 'FORWARD out of bridge0'
                 $out.Status | Should -Be 'Failed'
                 $out.Observed | Should -BeLike 'out: dropped by inet othertool forward rule 1, not NetNsPS''s: iifname "bridge0" drop*'
-                $out.Fix | Should -Be 'nft insert rule inet othertool forward ''iifname "bridge0" oifname != "bridge0" accept'''
+                # An accept in NetNsPS's table cannot override that drop: the fix puts the bridge's accepts first in that chain.
+                $out.Fix | Should -Be "New-NetBridge bridge0 -AcceptInChain 'inet othertool forward'"
                 Assert-Tcp -From red -Address 198.51.100.1 -Port 8000 -Reachable $false
                 Assert-Tcp -From wan -Address 198.51.100.2 -Port 8080 -Reachable $false
                 Assert-Tcp -From red -Address 192.168.15.3 -Port 8000 -Reachable $false

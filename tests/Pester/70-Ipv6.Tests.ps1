@@ -120,6 +120,20 @@ Describe 'IPv6 dual stack' {
         (Get-NetNamespace red).IPAddresses | Should -Contain '2001:db8:15::2/64'
     }
 
+    It 'Get-NsDiagnostic checks the IPv6 paths, explains [::1], and its fix for a failed check is a cmdlet that repairs it' {
+        $d = @(Get-NsDiagnostic red | Where-Object Check -Like 'IPv6*')
+        $d.Check | Should -Be @('IPv6 address', 'IPv6 default route', 'IPv6 forwarding', 'IPv6 rules tcp/8080', 'IPv6 localhost tcp/8080', 'IPv6 bridge netfilter')
+        $d | Where-Object Status -NE 'Ok' | Should -BeNullOrEmpty
+        ($d | Where-Object Check -EQ 'IPv6 localhost tcp/8080').Why | Should -Match 'no route_localnet for IPv6'
+        Disable-IpForward -AddressFamily IPv6
+        $failed = Get-NsDiagnostic red | Where-Object Check -EQ 'IPv6 forwarding'
+        $failed.Status | Should -Be 'Failed'
+        $failed.Fix | Should -Be 'Enable-IpForward -AddressFamily IPv6'
+        Invoke-Expression $failed.Fix | Out-Null
+        (Get-NsDiagnostic red | Where-Object Check -EQ 'IPv6 forwarding').Status | Should -Be 'Ok'
+        Get-Page -Namespace wan -Url 'http://[2001:db8:100::2]:8080/' | Should -Be 'hello from red'
+    }
+
     It '-WhatIf prints the exact ip -6 and firewall commands' {
         $out = Invoke-ChildPwsh @'
 Add-NsIPAddress 2001:db8:15::9/64 -Namespace blue -WhatIf

@@ -34,8 +34,10 @@ function Reset-Sandbox {
         }
     }
     if (Get-Command nft -ErrorAction SilentlyContinue) {
-        # The nftables driver's table (iptables-nft's own tables are reset through iptables above).
+        # The nftables driver's table (iptables-nft's own tables are reset through iptables above), and the host
+        # firewall table the fixtures and help examples make.
         & nft delete table inet netnsps 2>$null
+        & nft delete table inet hostfw 2>$null
     }
     & sysctl -q -w net.ipv4.ip_forward=0 | Out-Null
     if (Test-Path /proc/sys/net/ipv6/conf/all/forwarding) { & sysctl -q -w net.ipv6.conf.all.forwarding=0 | Out-Null }
@@ -137,8 +139,9 @@ function Get-FirewallDriverName {
 }
 
 function Get-IptablesDump {
-    # iptables-save (or ip6tables-save) without comments and counters. A table with no rules and only built-in chains at
-    # ACCEPT is left out: iptables-nft keeps a table listed once anything touched it, though it is empty.
+    # iptables-save (or another save tool: ip6tables-save, iptables-legacy-save, iptables-nft-save) without comments
+    # and counters. A table with no rules and only built-in chains at ACCEPT is left out: iptables-nft keeps a table
+    # listed once anything touched it, though it is empty.
     param([string] $Tool = 'iptables-save')
     $tables = [System.Collections.Generic.List[string]]::new()
     $block = $null
@@ -464,6 +467,187 @@ function Get-WanRequestLog {
         Start-Sleep -Milliseconds 100
     }
     Get-Content $LogPath -Raw
+}
+
+function Set-IptablesAlternative {
+    # Points `iptables`, `iptables-save`, `iptables-restore` and their ip6tables twins at one backend, as
+    # `update-alternatives --set iptables /usr/sbin/iptables-legacy` does on a real host, but only inside this
+    # sandbox's mount namespace: a tmpfs copy of /etc/alternatives, mounted over it (dpkg's own records are not touched).
+    # /usr/sbin/iptables -> /etc/alternatives/iptables -> /usr/sbin/iptables-legacy -> xtables-legacy-multi.
+    param([Parameter(Mandatory)][ValidateSet('legacy', 'nft')][string] $Backend)
+    Assert-Sandbox
+    $dir = "/run/netnsps-test-alternatives-$Backend"
+    Invoke-Checked rm -rf $dir | Out-Null
+    Invoke-Checked cp -a /etc/alternatives/. "$dir/" | Out-Null
+    foreach ($v in 'iptables', 'ip6tables') {
+        foreach ($suffix in '', '-save', '-restore') {
+            Invoke-Checked ln -sfn "/usr/sbin/$v-$Backend$suffix" "$dir/$v$suffix" | Out-Null
+        }
+    }
+    Invoke-Checked mount --bind $dir /etc/alternatives | Out-Null
+}
+
+function Add-LegacyHostFixture {
+    # A host whose own rules live in iptables-legacy (update-alternatives set to legacy, as on older Debian, CentOS 7,
+    # or hosts kept on legacy for a tool that needs it): `iptables` is the legacy binary for the fixture's life, filter
+    # FORWARD's policy is DROP, INPUT holds a few rules of the admin's, and iptables-nft holds nothing. Both backends
+    # run in the kernel (a legacy DROP drops what nf_tables accepted), so the module must write where the drop is.
+    Assert-Sandbox
+    Set-IptablesAlternative legacy
+    $rules = @(
+        '*filter'
+        ':INPUT ACCEPT [0:0]'
+        ':FORWARD DROP [0:0]'
+        ':OUTPUT ACCEPT [0:0]'
+        '-A INPUT -i lo -j ACCEPT'
+        '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+        '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'
+        'COMMIT'
+    ) -join "`n"
+    $out = ($rules + "`n") | & iptables-legacy-restore -w 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "iptables-legacy-restore of the host's rules failed ($LASTEXITCODE): $out" }
+}
+
+function Hide-IptablesPrograms {
+    # No iptables binaries at all, inside this sandbox's mount namespace only: /usr/sbin (and so /sbin, its symlink on
+    # Debian 12) becomes a tmpfs of symlinks to the real files, bound at /run/netnsps-test-real-sbin, for every program
+    # but iptables*, ip6tables*, xtables*, arptables* and ebtables*. A lookup on PATH then finds none of them.
+    Assert-Sandbox
+    $real = '/run/netnsps-test-real-sbin'
+    New-Item -ItemType Directory -Force -Path $real | Out-Null
+    Invoke-Checked mount --bind /usr/sbin $real | Out-Null
+    Invoke-Checked mount -t tmpfs -o mode=0755 netnsps-test-sbin /usr/sbin | Out-Null
+    foreach ($name in (Get-ChildItem -LiteralPath $real -Name)) {
+        if ($name -match '^(ip6?tables|xtables|arptables|ebtables)') { continue }
+        Invoke-Checked ln -s "$real/$name" "/usr/sbin/$name" | Out-Null
+    }
+}
+
+function Add-NftOnlyHostFixture {
+    # An nftables-only host: no iptables binaries (Hide-IptablesPrograms), and the host's own firewall in a table of
+    # its own, as /etc/nftables.conf leaves it: `table inet hostfw` whose input chain takes a few rules and whose
+    # forward chain drops everything (policy drop).
+    Assert-Sandbox
+    Hide-IptablesPrograms
+    $rules = @(
+        'table inet hostfw {'
+        '    chain input {'
+        '        type filter hook input priority filter; policy accept;'
+        '        iif "lo" accept'
+        '        ct state established,related accept'
+        '        tcp dport 22 accept'
+        '    }'
+        '    chain forward {'
+        '        type filter hook forward priority filter; policy drop;'
+        '    }'
+        '}'
+    ) -join "`n"
+    $out = ($rules + "`n") | & nft -f - 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "nft -f of the host's table failed ($LASTEXITCODE): $out" }
+}
+
+function Add-UfwHostFixture {
+    # A host that runs the real Debian ufw package, enabled with its defaults: deny incoming, deny routed (FORWARD's
+    # policy DROP), allow outgoing. ufw's state stays in this sandbox: tmpfs copies of /etc/ufw, /usr/lib/ufw (/lib/ufw)
+    # and /etc/default/ufw are mounted over them in its mount namespace, and IPT_SYSCTL points at an empty file, so
+    # ufw-init sets no sysctl. ufw drives `iptables` (iptables-nft here): its chains live in iptables-nft's tables.
+    Assert-Sandbox
+    if (-not (Get-Command ufw -ErrorAction SilentlyContinue)) { throw 'ufw is not installed: apt-get install ufw' }
+    $copies = '/run/netnsps-test-ufw'
+    New-Item -ItemType Directory -Force -Path $copies | Out-Null
+    foreach ($dir in '/etc/ufw', '/usr/lib/ufw') {
+        $copy = Join-Path $copies ($dir.Trim('/') -replace '/', '_')
+        New-Item -ItemType Directory -Force -Path $copy | Out-Null
+        Invoke-Checked cp -a "$dir/." "$copy/" | Out-Null
+        Invoke-Checked mount --bind $copy $dir | Out-Null
+    }
+    Set-Content -Path "$copies/sysctl.conf" -Value ''
+    (Get-Content /etc/default/ufw) -replace '^IPT_SYSCTL=.*', "IPT_SYSCTL=$copies/sysctl.conf" | Set-Content "$copies/default"
+    Invoke-Checked mount --bind "$copies/default" /etc/default/ufw | Out-Null
+    Invoke-Checked ufw default deny incoming | Out-Null
+    Invoke-Checked ufw default deny routed | Out-Null
+    Invoke-Checked ufw allow 22/tcp | Out-Null
+    Invoke-Checked ufw --force enable | Out-Null
+}
+
+function Remove-HostFixtureMounts {
+    # Takes off what a host fixture mounted over the system's files in this sandbox (alternatives, hidden binaries,
+    # ufw's state), newest first, so a later Describe of the same file starts from the real files.
+    Assert-Sandbox
+    $mounts = @(Get-Content /proc/self/mountinfo | ForEach-Object { ($_ -split ' ')[4] } |
+            Where-Object { $_ -in '/etc/alternatives', '/usr/sbin', '/run/netnsps-test-real-sbin', '/etc/ufw', '/lib/ufw', '/usr/lib/ufw', '/etc/default/ufw' })
+    [array]::Reverse($mounts)
+    foreach ($m in $mounts) { Invoke-Checked umount -n $m | Out-Null }
+}
+
+function Get-BackendsDump {
+    # Both iptables backends, each through its own save tool, whatever `iptables` names.
+    "legacy: " + (Get-IptablesDump -Tool iptables-legacy-save) + "`nnft: " + (Get-IptablesDump -Tool iptables-nft-save)
+}
+
+function Start-ArticleOnHost {
+    # What each real-host file does once its fixture is built: wan plays another machine on the host's link (its
+    # default route, and it knows the way to the namespaces' subnet so it can try them directly), a web server in
+    # wan; then the article through the cmdlets, red:80 published on 8080 and red:81 left unpublished. Returns the
+    # pristine dump (taken before the article, by -Dump) and the servers.
+    param([scriptblock] $Dump = { Get-StateDump })
+    New-Wan
+    Invoke-Checked ip -n wan route add 192.168.15.0/24 via 198.51.100.2 | Out-Null
+    Invoke-Checked ip route add default via 198.51.100.1 | Out-Null
+    $wanLog = '/tmp/netnsps-host-wan.log'
+    Remove-Item $wanLog -ErrorAction SilentlyContinue
+    $wanWeb = Start-NsWebServer -Namespace wan -Port 8000 -Bind 198.51.100.1 -LogPath $wanLog
+    $pristine = & $Dump
+    New-ArticleSetup
+    'red', 'blue' | ForEach-Object { Add-NsRoute -Namespace $_ -NextHop 192.168.15.1 | Out-Null }
+    Enable-IpForward | Out-Null
+    Enable-NsMasquerade bridge0 | Out-Null
+    Enable-BridgeNetfilter | Out-Null
+    $web = Start-NsWebServer -Namespace red -Port 80
+    $hidden = Start-NsWebServer -Namespace red -Port 81 -LogPath /tmp/netnsps-host-red81.log
+    Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+    [pscustomobject]@{ Pristine = $pristine; Web = $web; Hidden = $hidden; WanWeb = $wanWeb; WanLog = $wanLog }
+}
+
+function Get-ArticlePaths {
+    # Every path of the article on this host, each true when it works: red <-> blue, host <-> red, red -> wan (and
+    # whether wan saw the host's address, not red's), the published port from wan, localhost, a sibling and by hairpin,
+    # and the unpublished port 81 from wan, directly and through the host (true = it answered: a leak).
+    param([Parameter(Mandatory)] $Article)
+    $redToWan = (Get-Page -Namespace red -Url 'http://198.51.100.1:8000/') -eq 'hello from wan'
+    $log = Get-Content $Article.WanLog -Raw -ErrorAction SilentlyContinue
+    [ordered]@{
+        RedToBlue          = Test-Ping -Namespace red -Target 192.168.15.3
+        BlueToRed          = Test-Ping -Namespace blue -Target 192.168.15.2
+        HostToRed          = (Test-Ping -Target 192.168.15.2) -and (Get-Page -Url 'http://192.168.15.2:80/') -eq 'hello from red'
+        RedToHost          = Test-Ping -Namespace red -Target 192.168.15.1
+        RedToWanMasqueraded = $redToWan -and $log -match '198\.51\.100\.2 - - ' -and $log -notmatch '192\.168\.15\.2 - - '
+        PublishedFromWan   = (Get-Page -Namespace wan -Url 'http://198.51.100.2:8080/') -eq 'hello from red'
+        PublishedLocalhost = (Get-Page -Url 'http://127.0.0.1:8080/') -eq 'hello from red'
+        PublishedSibling   = (Get-Page -Namespace blue -Url 'http://192.168.15.1:8080/') -eq 'hello from red'
+        PublishedHairpin   = (Get-Page -Namespace red -Url 'http://192.168.15.1:8080/') -eq 'hello from red'
+        HiddenFromBlue     = (Get-Page -Namespace blue -Url 'http://192.168.15.2:81/') -eq 'hello from red'
+        HiddenFromWan      = $null -ne (Get-Page -Namespace wan -Url 'http://192.168.15.2:81/')
+        HiddenViaHost      = $null -ne (Get-Page -Namespace wan -Url 'http://198.51.100.2:81/')
+    }
+}
+
+function Stop-ArticleOnHost {
+    # The red servers stopped, then the article's teardown through the cmdlets (Disable-IpForward puts back what
+    # forwarding was).
+    param([Parameter(Mandatory)] $Article)
+    foreach ($p in $Article.Web, $Article.Hidden) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit() } }
+    Remove-ArticleSetup
+}
+
+function Assert-ArticlePaths {
+    # Every path of the article works on this host and the unpublished port stays closed from outside (Get-ArticlePaths).
+    param([Parameter(Mandatory)] $Article)
+    $paths = Get-ArticlePaths $Article
+    @($paths.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value)" }) | Should -Be @(
+        'RedToBlue=True', 'BlueToRed=True', 'HostToRed=True', 'RedToHost=True', 'RedToWanMasqueraded=True'
+        'PublishedFromWan=True', 'PublishedLocalhost=True', 'PublishedSibling=True', 'PublishedHairpin=True'
+        'HiddenFromBlue=True', 'HiddenFromWan=False', 'HiddenViaHost=False')
 }
 
 function Get-DumpDiff {

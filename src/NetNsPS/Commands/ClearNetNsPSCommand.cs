@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall.Nftables;
 using NetNsPS.Linux.Firewall;
 
 namespace NetNsPS.Commands;
@@ -106,6 +107,8 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
     private Plan PlanFirewall(FirewallSnapshot snapshot)
     {
         var plan = new Plan();
+        // The bridges' accepts in other tools' chains (New-NetBridge -AcceptInChain), found by their tags.
+        ForeignForwardAccepts.PlanRemove(ForeignForwardAccepts.Find(Runner, null, CancellationToken), plan);
         // Port mappings first, as Unpublish-NsPort removes them: with route_localnet put back and hairpin mode turned off.
         _released.AddRange(PortPlanner.PlanUnpublishAll(State, Firewall, snapshot, plan));
         plan.About("NetNsPS's firewall chains and settings");

@@ -89,7 +89,9 @@ public sealed class GetNsDiagnosticCommand : NetNsCmdlet
         }
         foreach (var name in namespaces)
         {
-            WriteObject(NamespaceChecks.All(_host, reader.ReadNamespace(name), ExternalPort), enumerateCollection: true);
+            var facts = reader.ReadNamespace(name);
+            WriteObject(NamespaceChecks.All(_host, facts, ExternalPort), enumerateCollection: true);
+            WriteObject(Ipv6Checks.All(_host, facts, ExternalPort), enumerateCollection: true);
         }
     }
 

@@ -2,6 +2,9 @@ using NetNsPS.Operations;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall.Nftables;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace NetNsPS.Commands;
 
@@ -25,12 +28,26 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? IPAddress { get; set; }
 
+    /// <summary>
+    /// Other tools' nftables chains whose drop would stop the bridge's traffic, as family, table and chain (such as
+    /// 'inet hostfw forward'): the bridge's accepts (within it, out of it, the replies, published ports) go first in
+    /// each, tagged; Remove-NetBridge and Clear-NetNsPS take them out. An accept in NetNsPS's own table cannot override
+    /// another table's drop, and NetNsPS edits another table only where it is named here.
+    /// </summary>
+    [Parameter]
+    public string[]? AcceptInChain { get; set; }
+
     protected override bool ChangesState => true;
 
     protected override void Process()
     {
         var name = Names.Interface(Name, nameof(Name));
         IpPrefix? address = IPAddress is null ? null : IpPrefix.Parse(IPAddress, nameof(IPAddress), null);
+        _acceptIn = (AcceptInChain ?? System.Array.Empty<string>()).Select(c => ForeignForwardAccepts.ChainRef.Parse(c, nameof(AcceptInChain))).Distinct().ToList();
+        foreach (var chain in _acceptIn.Where(c => !ForeignForwardAccepts.Exists(Runner, c, CancellationToken)))
+        {
+            throw new NetNsException($"-{nameof(AcceptInChain)}: there is no chain {chain} (nft list chain {chain}).", "ChainNotFound", ErrorCategory.ObjectNotFound, chain.ToString());
+        }
         // Scripts side by side may create the same bridge (or its address) at the same moment: converge on theirs.
         // The output is written after the lock is released: what comes next in the pipeline runs inside Emit.
         var applied = false;
@@ -44,5 +61,9 @@ public sealed class NewNetBridgeCommand : NetNsCmdlet
     }
 
     /// <summary>Reads, plans and applies; false under -WhatIf.</summary>
-    private bool Ensure(string name, IpPrefix? address) => Apply(BridgePlanner.Ensure(State, Firewall, name, address));
+    private bool Ensure(string name, IpPrefix? address) =>
+        Apply(BridgePlanner.Ensure(State, Firewall, name, address, null, _acceptIn,
+            _acceptIn.Count == 0 ? System.Array.Empty<ForeignForwardAccepts.Found>() : ForeignForwardAccepts.Find(Runner, name, CancellationToken)));
+
+    private List<ForeignForwardAccepts.ChainRef> _acceptIn = new();
 }

@@ -2,6 +2,7 @@ using NetNsPS.Operations;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
+using NetNsPS.Linux.Firewall.Nftables;
 
 namespace NetNsPS.Commands;
 
@@ -30,7 +31,7 @@ public sealed class RemoveNetBridgeCommand : NetNsCmdlet
             // Under the module's lock: the bridge's forward accepts share the module's chains with other cmdlets.
             using (IsWhatIf ? null : FirewallLock.Acquire(CancellationToken))
             {
-                var plan = BridgePlanner.Remove(State, Firewall, name);
+                var plan = BridgePlanner.Remove(State, Firewall, name, ForeignForwardAccepts.Find(Runner, name, CancellationToken));
                 if (plan.IsEmpty)
                 {
                     WriteVerbose($"Bridge '{name}' does not exist; nothing to remove.");

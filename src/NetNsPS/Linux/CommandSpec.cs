@@ -43,6 +43,12 @@ public sealed record CommandSpec
     /// </summary>
     public CommandBatch? Batch { get; init; }
 
+    /// <summary>
+    /// A step whose failure does not undo the plan (a stale-conntrack cleanup, as CNI only logs its failures): the
+    /// executor says it failed in the verbose stream and goes on. Never batched, and has no undo.
+    /// </summary>
+    public bool BestEffort { get; init; }
+
     /// <summary>The command as a user could paste it into bash.</summary>
     public string Render()
     {

@@ -20,11 +20,7 @@ public static class IcmpEcho
     /// <summary>An echo request: type 8, code 0, checksum, identifier, sequence number, payload.</summary>
     public static byte[] BuildRequest(ushort identifier, ushort sequence, ReadOnlySpan<byte> payload)
     {
-        var packet = new byte[HeaderLength + payload.Length];
-        packet[0] = EchoRequestType;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), identifier);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
-        payload.CopyTo(packet.AsSpan(HeaderLength));
+        var packet = Echo(EchoRequestType, identifier, sequence, payload);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), Checksum(packet));
         return packet;
     }
@@ -33,10 +29,14 @@ public static class IcmpEcho
     /// An ICMPv6 echo request (RFC 4443): type 128, code 0, identifier, sequence number, payload. The checksum is left
     /// 0: it covers the IPv6 pseudo-header, and the kernel computes it for ping and raw ICMPv6 sockets alike.
     /// </summary>
-    public static byte[] BuildV6Request(ushort identifier, ushort sequence, ReadOnlySpan<byte> payload)
+    public static byte[] BuildV6Request(ushort identifier, ushort sequence, ReadOnlySpan<byte> payload) =>
+        Echo(V6EchoRequestType, identifier, sequence, payload);
+
+    /// <summary>An echo message of either family without its checksum: type, code 0, identifier, sequence, payload.</summary>
+    private static byte[] Echo(byte type, ushort identifier, ushort sequence, ReadOnlySpan<byte> payload)
     {
         var packet = new byte[HeaderLength + payload.Length];
-        packet[0] = V6EchoRequestType;
+        packet[0] = type;
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), identifier);
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), sequence);
         payload.CopyTo(packet.AsSpan(HeaderLength));

@@ -4,6 +4,8 @@ using NetNsPS.Internal;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
 using NetNsPS.Linux.Firewall.Firewalld;
+using NetNsPS.Linux.Firewall.Nftables;
+using System.Collections.Generic;
 
 namespace NetNsPS.Operations;
 
@@ -21,7 +23,15 @@ public static class BridgePlanner
     /// What makes the bridge exist, up, with the address, and its traffic accepted where FORWARD drops; an existing
     /// non-bridge of that name is an error. <paramref name="lab"/>: the lab whose mark the bridge gets (null: the module's).
     /// </summary>
-    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address, string? lab = null)
+    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address, string? lab = null) =>
+        Ensure(view, driver, name, address, lab, System.Array.Empty<ForeignForwardAccepts.ChainRef>(), System.Array.Empty<ForeignForwardAccepts.Found>());
+
+    /// <summary>
+    /// The same, and the bridge's accepts first in each of <paramref name="acceptIn"/> (other tools' nftables chains
+    /// the user named) where <paramref name="foreign"/> (the tagged rules found there) lacks them: the plan's last steps.
+    /// </summary>
+    public static Plan Ensure(ISystemView view, IFirewallDriver driver, string name, IpPrefix? address, string? lab,
+        IReadOnlyList<ForeignForwardAccepts.ChainRef> acceptIn, IReadOnlyCollection<ForeignForwardAccepts.Found> foreign)
     {
         var plan = new Plan().About(Subject(name));
         var existing = view.Link(null, name);
@@ -53,6 +63,10 @@ public static class BridgePlanner
         if (address is { } a)
         {
             plan.Append(AddressPlanner.Add(view, null, name, a, deviceIsPlanned: existing is null));
+        }
+        foreach (var chain in acceptIn)
+        {
+            ForeignForwardAccepts.PlanEnsure(chain, name, foreign, plan);
         }
         return plan;
     }
@@ -119,7 +133,11 @@ public static class BridgePlanner
     /// (those first, and also when the bridge is gone already); nothing when none is there; an error when the name is
     /// not a bridge.
     /// </summary>
-    public static Plan Remove(ISystemView view, IFirewallDriver driver, string name)
+    public static Plan Remove(ISystemView view, IFirewallDriver driver, string name) =>
+        Remove(view, driver, name, System.Array.Empty<ForeignForwardAccepts.Found>());
+
+    /// <summary>The same, with the bridge's accepts found in other tools' chains (<paramref name="foreign"/>) deleted first.</summary>
+    public static Plan Remove(ISystemView view, IFirewallDriver driver, string name, IReadOnlyCollection<ForeignForwardAccepts.Found> foreign)
     {
         var plan = new Plan().About(Subject(name));
         var link = view.Link(null, name);
@@ -128,6 +146,7 @@ public static class BridgePlanner
             throw new NetNsException($"Interface '{name}' is a {link.Kind ?? "device"}, not a bridge; it was left alone.",
                 "NotABridge", ErrorCategory.InvalidArgument, name);
         }
+        ForeignForwardAccepts.PlanRemove(foreign.Where(f => RuleTag.Parse(f.Tag)?.Bridge == name), plan);
         if (FirewallIfReadable(view) is { } snapshot && snapshot.Rules.Where(r => NatRules.IsBridgeTag(r.Tag, name)).ToList() is { Count: > 0 } rules)
         {
             driver.PlanRemove(snapshot, rules, plan, NatRules.BridgeForwardHooks);

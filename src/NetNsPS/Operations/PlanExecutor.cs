@@ -88,13 +88,23 @@ public sealed class PlanExecutor
                     ? new ProcessResult(2, string.Empty, $"injected fault at step {failAt} ({FaultInjectionVariable})")
                     : RunStep(command);
             }
+            catch (NetNsException e) when (command.BestEffort)
+            {
+                // A best-effort step that could not even start (its program missing): said, and the plan goes on.
+                result = new ProcessResult(127, string.Empty, e.Message);
+            }
             catch (Exception)
             {
                 // Cancellation (Ctrl+C) or a program that would not start: leave nothing half-built.
                 Rollback(done);
                 throw;
             }
-            if (!result.Succeeded)
+            if (!result.Succeeded && command.BestEffort && i + 1 != failAt)
+            {
+                // (An injected fault still fails the plan: it is there to prove the rollback of every step.)
+                _verbose($"(best effort, not done: {result.ErrorText.Trim()})");
+            }
+            else if (!result.Succeeded)
             {
                 Rollback(done);
                 throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed",

@@ -131,7 +131,13 @@ internal static class PortPlanner
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
         // Localhost reaches a mapping through route_localnet, which IPv4 alone has: the bridges of IPv4 mappings only.
         var bridges = accepted.Where(a => !a.Mapping.InternalIPAddress.Contains(':')).Select(a => a.Mapping.Bridge).Distinct().ToList();
+        var before = plan.Steps.Count;
         driver.PlanEnsure(snapshot, alongside.Concat(accepted.SelectMany(a => NatRules.Port(a.Mapping))).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
+        if (plan.Steps.Count > before)
+        {
+            // A UDP mapping new or moved: flows still following an earlier DNAT of the port go (containernetworking/plugins#123).
+            PlanStaleConntrack(accepted.Select(a => (a.Mapping.Protocol, a.Mapping.ExternalPort, a.Mapping.InternalIPAddress.Contains(':'))), plan);
+        }
         foreach (var bridge in bridges)
         {
             var routeLocalnet = Sysctl.RouteLocalnet(bridge);
@@ -293,11 +299,26 @@ internal static class PortPlanner
             released.AddRange(Sysctl.BridgeNfCalls);
         }
         driver.PlanRemove(snapshot, rules, plan, hooks);
+        PlanStaleConntrack(goneKeys.Select(k => (k.Protocol, k.ExternalPort, k.ExternalAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)), plan);
         foreach (var (command, undo) in shared)
         {
             plan.Add(command, undo);
         }
         return released;
+    }
+
+    /// <summary>
+    /// The deletion of the conntrack entries of each UDP host port (by original destination port, the host port, as
+    /// CNI does; the container port would miss them and hit other flows, moby/moby#53384). TCP needs none: a new
+    /// connection makes a new entry. Best effort, no undo.
+    /// </summary>
+    private static void PlanStaleConntrack(IEnumerable<(NsProtocol Protocol, ushort Port, bool Ipv6)> ports, Plan plan)
+    {
+        // Each family's entries are its own: an IPv6 mapping's flows are in the AF_INET6 table.
+        foreach (var (port, ipv6) in ports.Where(p => p.Protocol == NsProtocol.Udp).Select(p => (p.Port, p.Ipv6)).Distinct().OrderBy(p => p.Ipv6).ThenBy(p => p.Port))
+        {
+            plan.Add(Linux.Netlink.Conntrack.DeleteCommand(ipv6 ? (byte)Linux.Netlink.Uapi.AF_INET6 : (byte)Linux.Netlink.Uapi.AF_INET, Linux.Netlink.Uapi.IPPROTO_UDP, port));
+        }
     }
 
     /// <summary>The key under which hairpin mode of a bridge port is recorded (<see cref="SettingsRecords"/>).</summary>

@@ -15,6 +15,12 @@ internal sealed class HostFacts
     /// <summary>net.ipv4.ip_forward as /proc/sys shows it; null when it could not be read.</summary>
     public string? IpForward { get; init; }
 
+    /// <summary>net.ipv6.conf.all.forwarding; null when it could not be read (no IPv6).</summary>
+    public string? Ipv6Forward { get; init; }
+
+    /// <summary>net.bridge.bridge-nf-call-ip6tables; null when br_netfilter is not loaded.</summary>
+    public string? BridgeNfCallIp6tables { get; init; }
+
     /// <summary>Whether br_netfilter is loaded (its /proc/sys/net/bridge exists).</summary>
     public bool BridgeNetfilterLoaded { get; init; }
 

@@ -50,6 +50,8 @@ internal sealed class DiagnosticReader
             IpForward = Sysctl.Read(Sysctl.IpForward),
             BridgeNetfilterLoaded = Sysctl.BridgeNetfilterLoaded,
             BridgeNfCallIptables = Sysctl.Read(Sysctl.BridgeNfCallIptables),
+            Ipv6Forward = Sysctl.Read(Sysctl.Ipv6Forward),
+            BridgeNfCallIp6tables = Sysctl.Read(Sysctl.BridgeNfCallIp6tables),
             Links = links,
             Routes = _state.Routes(null),
             Firewall = snapshot,

@@ -104,6 +104,10 @@ internal static class HostChecks
         {
             chain += " and iptables' " + IptablesDriver.OwnChain(FirewallHook.Forward);
         }
+        else if (h.Firewall.Ruleset.Chain("legacy filter", IptablesDriver.OwnChain(FirewallHook.Forward)) is not null)
+        {
+            chain += " and iptables-legacy's " + IptablesDriver.OwnChain(FirewallHook.Forward);
+        }
         var did = new List<string>();
         if (accepted.Count > 0)
         {
@@ -243,8 +247,20 @@ internal static class HostChecks
     {
         var ruleset = h.Firewall.Ruleset;
         var owned = v.Rule?.Owned ?? ruleset.Chain(v.Table, v.Chain)?.Owned ?? true;
+        if (ruleset.HasHooks && !owned && IsOtherToolsNftTable(v.Table) && (rule.OutInterface ?? rule.InInterface) is { } bridge)
+        {
+            // Another tool's nftables chain drops the bridge's traffic (an accept in NetNsPS's table cannot override it):
+            // New-NetBridge puts the bridge's accepts, tagged, first in the chain named (and Remove-NetBridge takes them out).
+            return $"{Fixes.NewNetBridge(bridge)} -AcceptInChain '{v.Table} {v.Chain}'";
+        }
         return ruleset.HasHooks && !owned ? h.Driver.RepairAcceptIn(v.Table, v.Chain, rule) : h.Driver.RepairInsert(rule);
     }
+
+    /// <summary>"inet hostfw": a table of nftables proper, not iptables-nft's (ip filter ...), legacy's or NetNsPS's own.</summary>
+    private static bool IsOtherToolsNftTable(string table) =>
+        table.Split(' ') is [var family and ("inet" or "ip" or "ip6"), var name]
+        && !(family is "ip" or "ip6" && Linux.Firewall.Nftables.NftablesHost.XtablesTables.Contains(name))
+        && table != Linux.Firewall.Nftables.NftablesLayout.Table;
 
     /// <summary>An untagged accept in FORWARD, for a raw repair.</summary>
     internal static FirewallRule Forward() => new(FirewallTable.Filter, FirewallHook.Forward, "", FirewallAction.Accept);

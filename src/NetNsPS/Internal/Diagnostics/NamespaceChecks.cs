@@ -39,18 +39,21 @@ internal static class NamespaceChecks
 
     private const string Loopback = "127.0.0.1";
 
+    /// <summary>One check of a namespace; an Ok check has no fix.</summary>
+    internal static NsDiagnostic Result(string ns, string check, NsDiagnosticStatus status, string observed, string why, string fix) => new()
+    {
+        Namespace = ns,
+        Check = check,
+        Status = status,
+        Observed = observed,
+        Why = why,
+        Fix = status == NsDiagnosticStatus.Ok ? "" : fix,
+    };
+
     public static IEnumerable<NsDiagnostic> All(HostFacts h, NamespaceFacts n, ushort? externalPort)
     {
         var ns = n.Name;
-        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => new()
-        {
-            Namespace = ns,
-            Check = check,
-            Status = status,
-            Observed = observed,
-            Why = why,
-            Fix = status == NsDiagnosticStatus.Ok ? "" : fix,
-        };
+        NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => Result(ns, check, status, observed, why, fix);
         const NsDiagnosticStatus Ok = NsDiagnosticStatus.Ok, Failed = NsDiagnosticStatus.Failed;
 
         // ---- the veth into the bridge ----
@@ -139,7 +142,9 @@ internal static class NamespaceChecks
             $"leaving through {outside}: ");
 
         // ---- published ports ----
-        var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>().Where(m => m.Namespace == ns && (externalPort is null || m.ExternalPort == externalPort)).ToList();
+        // IPv4's mappings: an IPv6 mapping's checks are Ipv6Checks'.
+        var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>()
+            .Where(m => m.Namespace == ns && !m.InternalIPAddress.Contains(':') && (externalPort is null || m.ExternalPort == externalPort)).ToList();
         var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress.ToString();
         if (externalPort is { } wanted && mappings.Count == 0)
         {
@@ -245,7 +250,7 @@ internal static class NamespaceChecks
         var probes = new[]
         {
             new Probe { In = outside, Out = IfaceSpec.Is(m.Bridge), Source = AddressSpec.NotIn(subnet), Destination = inside, Protocol = Proto(m), DestinationPort = m.InternalPort, Dnat = true },
-            new Probe { In = IfaceSpec.Is(m.Bridge), Out = outside, Source = inside, Destination = AddressSpec.NotIn(subnet), Protocol = Proto(m), Established = true },
+            new Probe { In = IfaceSpec.Is(m.Bridge), Out = outside, Source = inside, Destination = AddressSpec.NotIn(subnet), Protocol = Proto(m), Established = true, Dnat = true },
         };
         Verdict[] Walk(FirewallRuleset r) => probes.Select(p => RuleWalker.Walk(r, "filter", "FORWARD", p)).ToArray();
         bool AllOk(FirewallRuleset r) => Walk(r).All(v => Grading.Grade(v, Grading.Accepted) == NsDiagnosticStatus.Ok);

@@ -169,8 +169,11 @@ public sealed class FirewallRuleset
         return numbered;
     }
 
-    /// <summary>The tables that hold at least one rule, or a built-in chain whose policy is not ACCEPT.</summary>
-    public IReadOnlyList<string> TablesInUse() =>
-        _order.Where(c => c.Rules.Count > 0 || (c.Policy is not null && c.Policy != "ACCEPT"))
+    /// <summary>
+    /// The tables that hold at least one rule, or a built-in chain whose policy is not ACCEPT; with othersOnly, only
+    /// those of chains NetNsPS does not own.
+    /// </summary>
+    public IReadOnlyList<string> TablesInUse(bool othersOnly = false) =>
+        _order.Where(c => !(othersOnly && c.Owned) && (c.Rules.Count > 0 || (c.Policy is not null && c.Policy != "ACCEPT")))
             .Select(c => c.Table).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
 }

@@ -92,5 +92,10 @@ public interface IFirewallDriver
 public sealed record BackendFacts(string? Active, FirewallRuleset? Legacy, FirewallRuleset? Nft)
 {
     /// <summary>Both backends hold rules (split brain): both apply, but `iptables` shows one.</summary>
-    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse().Count > 0;
+    /// <remarks>
+    /// Where `iptables` is the legacy binary, NetNsPS's own nftables table beside the host's legacy rules is no split:
+    /// the module lists and removes it, and its FORWARD shim goes where the legacy drop is. Where `iptables` is
+    /// iptables-nft, any legacy rule is one `iptables` does not show.
+    /// </remarks>
+    public bool IsSplit => Legacy is not null && Nft is not null && Legacy.TablesInUse().Count > 0 && Nft.TablesInUse(othersOnly: Active == "legacy").Count > 0;
 }

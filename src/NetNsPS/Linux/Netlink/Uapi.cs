@@ -159,6 +159,27 @@ internal static class Uapi
     public const int NFNL_SUBSYS_NFTABLES = 10;
     public const int NFNETLINK_V0 = 0;
 
+    // <linux/netfilter/nfnetlink.h>, <linux/netfilter/nfnetlink_conntrack.h>: the conntrack subsystem, its messages
+    // and the attributes of an entry's original tuple.
+    public const int NFNL_SUBSYS_CTNETLINK = 1;
+    public const int IPCTNL_MSG_CT_NEW = 0;
+    public const int IPCTNL_MSG_CT_GET = 1;
+    public const int IPCTNL_MSG_CT_DELETE = 2;
+    public const ushort CTA_TUPLE_ORIG = 1;
+    public const ushort CTA_ZONE = 18;
+    public const ushort CTA_TUPLE_IP = 1;
+    public const ushort CTA_TUPLE_PROTO = 2;
+    public const ushort CTA_IP_V4_SRC = 1;
+    public const ushort CTA_IP_V4_DST = 2;
+    public const ushort CTA_IP_V6_SRC = 3;
+    public const ushort CTA_IP_V6_DST = 4;
+    public const ushort CTA_PROTO_NUM = 1;
+    public const ushort CTA_PROTO_SRC_PORT = 2;
+    public const ushort CTA_PROTO_DST_PORT = 3;
+    public const byte IPPROTO_TCP = 6;
+    public const byte IPPROTO_UDP = 17;
+    public const int ENOENT = 2;
+
     // <linux/netfilter/nf_tables.h>: the ruleset generation (bumped by every committed transaction)
     public const int NFT_MSG_NEWGEN = 15;
     public const int NFT_MSG_GETGEN = 16;

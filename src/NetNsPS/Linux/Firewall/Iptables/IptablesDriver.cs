@@ -660,6 +660,9 @@ public sealed class IptablesDriver : IFirewallDriver
     /// <summary>iptables-nft-save's output, parsed; null when it is missing or fails.</summary>
     public static FirewallRuleset? SaveNft(IProcessRunner runner, CancellationToken token) => Save(runner, "iptables-nft-save", token);
 
+    /// <summary>iptables-legacy-save's output, parsed; null when it is missing or fails.</summary>
+    public static FirewallRuleset? SaveLegacy(IProcessRunner runner, CancellationToken token) => Save(runner, "iptables-legacy-save", token);
+
     /// <summary>
     /// Moves the other backend's rules into the one `iptables` uses (so they still apply, and show), then empties it.
     /// ACCEPT policies stay behind: copied, they would open a chain the active backend keeps at DROP. Each step runs
@@ -701,7 +704,7 @@ public sealed class IptablesDriver : IFirewallDriver
     }
 
     /// <summary>When iptables-save printed no header (no table yet), the backend `iptables` points to: xtables-nft-multi or xtables-legacy-multi.</summary>
-    private static string? ActiveBackendFromPath()
+    internal static string? ActiveBackendFromPath()
     {
         try
         {

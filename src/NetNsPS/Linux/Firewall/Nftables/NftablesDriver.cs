@@ -191,7 +191,7 @@ public sealed class NftablesDriver : IFirewallDriver
     }
 
     /// <summary>Whether legacy x_tables tables are loaded here (/proc/net/ip_tables_names, invisible to nft); true when it cannot be read.</summary>
-    private static bool LegacyTablesLoaded()
+    internal static bool LegacyTablesLoaded()
     {
         try
         {
@@ -487,27 +487,39 @@ public sealed class NftablesDriver : IFirewallDriver
     /// <summary>iptables-nft's filter FORWARD, as the diagnostics' ruleset names it.</summary>
     private const string XtablesFilter = "ip filter";
 
+    /// <summary>iptables-legacy's filter table, as the diagnostics' ruleset names it.</summary>
+    private const string LegacyFilter = NftablesHost.LegacyPrefix + "filter";
+
+    /// <summary>
+    /// The filter table the shim goes to, as the diagnostics' ruleset names it: where `iptables` writes (legacy's when
+    /// it is the legacy binary and legacy's FORWARD is there, else iptables-nft's).
+    /// </summary>
+    private static string ShimTable(FirewallRuleset ruleset) =>
+        ruleset.Chain(LegacyFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)) is not null && IptablesDriver.ActiveBackendFromPath() == "legacy"
+            ? LegacyFilter : XtablesFilter;
+
     /// <summary>
     /// Read for the diagnostics, the ruleset holds iptables-nft's chains but no iptables snapshot to plan on: the
     /// shim PlanEnsure would add where that FORWARD drops (the forward accepts in NETNSPS-FORWARD, its jump first).
     /// </summary>
     private static void SimulateShim(FirewallRuleset ruleset, IReadOnlyList<FirewallRule> rules)
     {
-        var forward = ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward));
+        var filter = ShimTable(ruleset);
+        var forward = ruleset.Chain(filter, IptablesDriver.BuiltinChain(FirewallHook.Forward));
         var accepts = rules.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward).ToList();
         if (!IptablesDriver.Drops(forward) || accepts.Count == 0)
         {
             return;
         }
         var name = IptablesDriver.OwnChain(FirewallHook.Forward);
-        var shim = ruleset.GetOrAdd(XtablesFilter, name, owned: true);
+        var shim = ruleset.GetOrAdd(filter, name, owned: true);
         foreach (var spec in accepts.Select(IptablesDriver.Spec).Where(spec => !shim.Rules.Any(r => r.NativeSpec.Skip(2).SequenceEqual(spec))))
         {
-            ruleset.Append(IptablesDriver.ParseChainRule(XtablesFilter, name, spec));
+            ruleset.Append(IptablesDriver.ParseChainRule(filter, name, spec));
         }
         if (!forward!.Rules.Any(r => r.Target == name))
         {
-            forward.Rules.Insert(0, IptablesDriver.ParseChainRule(XtablesFilter, forward.Name, IptablesDriver.JumpSpec(FirewallTable.Filter, FirewallHook.Forward)));
+            forward.Rules.Insert(0, IptablesDriver.ParseChainRule(filter, forward.Name, IptablesDriver.JumpSpec(FirewallTable.Filter, FirewallHook.Forward)));
             for (var i = 0; i < forward.Rules.Count; i++)
             {
                 forward.Rules[i] = forward.Rules[i] with { Position = i + 1 };
@@ -523,7 +535,8 @@ public sealed class NftablesDriver : IFirewallDriver
     {
         var own = Own(snapshot);
         return own.Iptables is { } iptables ? IptablesDriver.ForwardDrops(iptables)
-            : own.Host is not null && IptablesDriver.Drops(own.Ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)));
+            : own.Host is not null && (IptablesDriver.Drops(own.Ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)))
+                || IptablesDriver.Drops(own.Ruleset.Chain(LegacyFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward))));
     }
 
     // ---- the ruleset view (for the diagnostics) ----

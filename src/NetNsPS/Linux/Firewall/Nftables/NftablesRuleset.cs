@@ -125,14 +125,19 @@ public sealed class NftablesHost
         }
         var json = result.StandardOutput;
         var xtables = HasXtables(json) ? IptablesDriver.SaveNft(runner, token) : null;
-        return Attach(json, xtables);
+        // x_tables (iptables-legacy) tables run beside nf_tables and nft cannot list them: their save tool can.
+        var legacy = NftablesDriver.LegacyTablesLoaded() ? IptablesDriver.SaveLegacy(runner, token) : null;
+        return Attach(json, xtables, legacy);
     }
 
-    /// <summary>The snapshot of `list ruleset` JSON, with the rest of the ruleset attached (xtables: iptables-nft-save's, or null).</summary>
-    public static NftablesSnapshot Attach(string json, FirewallRuleset? xtables)
+    /// <summary>
+    /// The snapshot of `list ruleset` JSON, with the rest of the ruleset attached (xtables: iptables-nft-save's, or
+    /// null; legacy: iptables-legacy-save's, or null).
+    /// </summary>
+    public static NftablesSnapshot Attach(string json, FirewallRuleset? xtables, FirewallRuleset? legacy = null)
     {
         var snapshot = NftablesJson.Parse(json);
-        snapshot.Host = Parse(json, xtables);
+        snapshot.Host = Parse(json, xtables, legacy);
         snapshot.Freeze();
         return snapshot;
     }
@@ -149,7 +154,7 @@ public sealed class NftablesHost
     }
 
     /// <summary>Parses `list ruleset` JSON (nft 1.0.6, schema 1) for everything but the module's rules.</summary>
-    public static NftablesHost Parse(string json, FirewallRuleset? xtables)
+    public static NftablesHost Parse(string json, FirewallRuleset? xtables, FirewallRuleset? legacy = null)
     {
         var others = new FirewallRuleset { Backend = "nf_tables" };
         var tables = new List<string>();
@@ -221,11 +226,54 @@ public sealed class NftablesHost
                 }
             }
         }
+        if (legacy is not null)
+        {
+            AttachLegacy(others, legacy);
+            tables.AddRange(legacy.Chains.Select(c => LegacyPrefix + c.Table).Distinct().Where(t => !tables.Contains(t)));
+        }
         return new NftablesHost(others, tables, own);
     }
 
     /// <summary>NativeSpec's first word for a rule read from iptables-nft-save: then its iptables table and arguments.</summary>
     public const string XtablesSpec = "xtables";
+
+    /// <summary>NativeSpec's first word for a rule read from iptables-legacy-save: then its iptables table and arguments.</summary>
+    public const string LegacySpec = "legacy";
+
+    /// <summary>The prefix of the diagnostics' table names for x_tables' tables: "legacy filter", "legacy nat".</summary>
+    public const string LegacyPrefix = "legacy ";
+
+    /// <summary>
+    /// iptables-legacy's tables as tables of this ruleset ("legacy filter"), their built-in chains hooked where x_tables
+    /// hooks them (the iptables priorities: raw -300, mangle -150, nat -100 / 100, filter 0, security 50), so a walk
+    /// of a hook meets a legacy DROP as the kernel does: after nf_tables' accept, still a drop.
+    /// </summary>
+    internal static void AttachLegacy(FirewallRuleset ruleset, FirewallRuleset legacy)
+    {
+        foreach (var chain in legacy.Chains)
+        {
+            var key = LegacyPrefix + chain.Table;
+            var c = ruleset.GetOrAdd(key, chain.Name, chain.Policy, chain.Owned);
+            if (chain.Policy is not null && LegacyPriority(chain.Table, chain.Name) is { } priority)
+            {
+                c.Hook = new BaseHook("ip", chain.Table == "nat" ? "nat" : "filter", chain.Name.ToLowerInvariant(), priority);
+            }
+            foreach (var r in chain.Rules)
+            {
+                c.Rules.Add(r with { Table = key, NativeSpec = new[] { LegacySpec, chain.Table }.Concat(r.NativeSpec).ToArray() });
+            }
+        }
+    }
+
+    private static int? LegacyPriority(string table, string chain) => table switch
+    {
+        "raw" => -300,
+        "mangle" => -150,
+        "nat" => chain is "PREROUTING" or "OUTPUT" ? -100 : 100,
+        "filter" => 0,
+        "security" => 50,
+        _ => null,
+    };
 
     /// <summary>NativeSpec's first word for a rule of another nftables table: then family, table, chain, handle.</summary>
     public const string RulesetSpec = "ruleset";
@@ -442,6 +490,12 @@ public sealed class NftablesHost
             }
             return (r with { States = states.Select(s => s.ToUpperInvariant()).ToList(), NotStates = not }, $"ct {key} {shownOp}{string.Join(',', states)}", true);
         }
+        if (left.TryGetProperty("ct", out var cs) && cs.TryGetProperty("key", out var csKey) && csKey.GetString() == "status"
+            && right.ValueKind == JsonValueKind.String && right.GetString() == "dnat")
+        {
+            // `ct status dnat`: a connection a DNAT rule translated, as iptables' `-m conntrack --ctstate DNAT`.
+            return (r with { States = new List<string> { "DNAT" }, NotStates = not }, $"ct status {shownOp}dnat", true);
+        }
         return raw;
     }
 
@@ -470,7 +524,8 @@ public sealed class NftablesHost
     public static string RepairDelete(ChainRule rule) => rule.NativeSpec switch
     {
         [RulesetSpec, var family, var table, var chain, var handle] => NftCommand.Of("delete", "rule", family, table, chain, "handle", handle).Render(),
-        [XtablesSpec, var table, ..] => new CommandSpec("iptables-nft", new[] { "-w", "-t", table, "-D", rule.Chain }.Concat(rule.NativeSpec.Skip(2))).Render(),
+        [XtablesSpec or LegacySpec, var table, ..] => new CommandSpec(rule.NativeSpec[0] == LegacySpec ? "iptables-legacy" : "iptables-nft",
+            new[] { "-w", "-t", table, "-D", rule.Chain }.Concat(rule.NativeSpec.Skip(2))).Render(),
         _ => "",
     };
 
@@ -479,7 +534,7 @@ public sealed class NftablesHost
     {
         var untagged = rule with { Tag = "" };
         var parts = table.Split(' ', 2);
-        if (parts.Length == 2 && parts[0] == "ip" && XtablesTables.Contains(parts[1]))
+        if (parts.Length == 2 && parts[0] is "ip" or "legacy" && XtablesTables.Contains(parts[1]))
         {
             var spec = IptablesDriver.Spec(untagged).ToList();
             var comment = spec.IndexOf("comment");
@@ -487,7 +542,7 @@ public sealed class NftablesHost
             {
                 spec.RemoveRange(comment - 1, 4);
             }
-            return new CommandSpec("iptables-nft", new[] { "-w", "-t", parts[1], "-I", chain }.Concat(spec)).Render();
+            return new CommandSpec(parts[0] == "legacy" ? "iptables-legacy" : "iptables-nft", new[] { "-w", "-t", parts[1], "-I", chain }.Concat(spec)).Render();
         }
         var body = NftablesLayout.Body(untagged) ?? "";
         return parts.Length == 2 ? NftCommand.Of("insert", "rule", parts[0], parts[1], chain, body).Render() : "";
