@@ -28,7 +28,7 @@ public sealed class TestNsConnectionCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    /// <summary>IPv4 addresses to test; 'localhost' means 127.0.0.1. Other host names are not resolved (no DNS query leaves the machine).</summary>
+    /// <summary>IPv4 or IPv6 addresses to test (ICMP or ICMPv6 echo, TCP over either family); 'localhost' means 127.0.0.1. Other host names are not resolved (no DNS query leaves the machine).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("RemoteAddress", "IPAddress")]
     [AllowEmptyString]
