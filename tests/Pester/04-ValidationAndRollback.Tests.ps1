@@ -25,7 +25,8 @@ Describe 'Bad input is refused before any change' {
         @{ Case = 'interface name with $(id)'; Command = { New-NetBridge '$(id)' }; Id = 'InvalidInterfaceName'; Category = 'InvalidArgument'; Value = '$(id)' }
         @{ Case = 'malformed address'; Command = { Add-NsIPAddress 192.168.15/24 -Namespace red }; Id = 'InvalidIPAddress'; Category = 'InvalidArgument'; Value = '192.168.15' }
         @{ Case = 'prefix over 32'; Command = { Add-NsIPAddress 192.168.15.9/33 -Namespace red }; Id = 'InvalidPrefixLength'; Category = 'InvalidArgument'; Value = '192.168.15.9/33' }
-        @{ Case = 'IPv6 address'; Command = { Add-NsIPAddress fd00::2/64 -Namespace red }; Id = 'IPv6NotSupported'; Category = 'InvalidArgument'; Value = 'fd00::2' }
+        @{ Case = 'IPv6 address with a zone id'; Command = { Add-NsIPAddress 'fe80::2%veth-red/64' -Namespace red }; Id = 'InvalidIPAddress'; Category = 'InvalidArgument'; Value = 'zone id' }
+        @{ Case = 'IPv6 prefix over 128'; Command = { Add-NsIPAddress fd00::2/129 -Namespace red }; Id = 'InvalidPrefixLength'; Category = 'InvalidArgument'; Value = 'fd00::2/129' }
         @{ Case = 'network address as host address'; Command = { Add-NsIPAddress 192.168.15.0/24 -Namespace red }; Id = 'InvalidHostAddress'; Category = 'InvalidArgument'; Value = '192.168.15.0/24' }
         @{ Case = 'route prefix with host bits'; Command = { Add-NsRoute -Namespace red -DestinationPrefix 10.1.2.3/8 -NextHop 192.168.15.1 }; Id = 'HostBitsSet'; Category = 'InvalidArgument'; Value = '10.0.0.0/8' }
         @{ Case = 'missing namespace'; Command = { Add-VethPair nosuch -Bridge bridge0 }; Id = 'NamespaceNotFound'; Category = 'ObjectNotFound'; Value = 'nosuch' }
@@ -45,7 +46,9 @@ Describe 'Bad input is refused before any change' {
     }
 
     It 'a parameter of the wrong type is refused by PowerShell binding' {
-        { Add-NsIPAddress 192.168.15.9 -PrefixLength 40 -Namespace red -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NetNsPS.Commands.AddNsIPAddressCommand'
+        { Add-NsIPAddress 192.168.15.9 -PrefixLength 200 -Namespace red -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,NetNsPS.Commands.AddNsIPAddressCommand'
+        # Within 0-128 but beyond IPv4's 32: the module's own error, naming IPv4's range.
+        { Add-NsIPAddress 192.168.15.9 -PrefixLength 40 -Namespace red -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPrefixLength,NetNsPS.Commands.AddNsIPAddressCommand'
     }
 }
 
