@@ -252,7 +252,7 @@ Describe 'A bad lab file' {
         $e = { Deploy-NsLab $bad -ErrorAction Stop } | Should -Throw -PassThru
         $e.FullyQualifiedErrorId | Should -BeLike 'InvalidLabFile,*'
         $e.CategoryInfo.Category | Should -Be 'InvalidData'
-        $e.Exception.Message | Should -Match "Namespaces\[5\]\.IPAddress: '10\.0\.0\.300/24' is not a valid IPv4 address"
+        $e.Exception.Message | Should -Match "Namespaces\[5\]\.IPAddress: '10\.0\.0\.300/24' is not a valid IP address"
         Get-StateDump | Should -Be $script:pristine
     }
 

@@ -83,13 +83,9 @@ public static class FirewallDrivers
         {
             throw LibNftables.Missing();
         }
-        if (name == IptablesName && !entry.IsAvailable)
-        {
-            // An nft-only host: said before anything is read or changed, not as a missing iptables-save mid-plan.
-            throw new NetNsException(
-                $"{Variable}='{IptablesName}' asks for the iptables firewall driver, but this host has no iptables program on PATH (an nftables-only host). Install it with: apt-get install {DebianPackages.For("iptables")}, or use the nftables driver (Set-NetNsPSOption -FirewallDriver {NftablesDriver.DriverName}).",
-                "FirewallDriverNotInstalled", ErrorCategory.NotInstalled, IptablesName);
-        }
+        // iptables asked for where it is not installed (an nft-only host) is not refused here: a cmdlet that needs no
+        // firewall (New-NetBridge where nothing can drop the bridge's traffic) still works, and one that reads the
+        // firewall fails before any change, naming the program and its package (ProgramNotFound).
         return entry.Make();
     }
 }
