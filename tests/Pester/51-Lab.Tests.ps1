@@ -182,7 +182,8 @@ Describe 'A chain of routers from a .psd1' {
         Get-NsLab chain | Remove-NsLab
         Get-NsLab | Should -BeNullOrEmpty
         Test-Path /run/netnsps/labs/chain.json | Should -BeFalse
-        Get-StateDump | Should -Be $script:pristine
+        $after = Get-StateDump
+        $after | Should -Be $script:pristine -Because (Get-DumpDiff $script:pristine $after)
         Get-FirewallDump | Should -Be $script:pristineFirewall
     }
 

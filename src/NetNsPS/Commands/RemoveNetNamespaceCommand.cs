@@ -6,10 +6,10 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Deletes named network namespaces: the host ends of their veth pairs first (ip link delete, which is synchronous),
-/// then the namespace (ip netns delete), whose remaining interfaces the kernel frees in the background. So when the
-/// cmdlet returns nothing of the namespace is left on the host, without waiting for the kernel's cleanup. A namespace
-/// that is already gone is not an error.
+/// Deletes named network namespaces: first, from inside, each veth whose other end is elsewhere (ip -n NS link delete,
+/// synchronous: the other end goes with it), then the namespace (ip netns delete), whose remaining interfaces the
+/// kernel frees in the background. So when the cmdlet returns nothing of the namespace is left on the host, without
+/// waiting for the kernel's cleanup. A namespace that is already gone is not an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
