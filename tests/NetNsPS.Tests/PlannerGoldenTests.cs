@@ -31,8 +31,6 @@ public class PlannerGoldenTests
         ["namespace/ensure-lo-down"] = () => NamespacePlanner.Ensure(LoDown(), "red"),
         ["namespace/remove-existing"] = () => NamespacePlanner.Remove(new FakeSystemView().Namespace("red"), "red"),
         ["namespace/remove-absent"] = () => NamespacePlanner.Remove(new FakeSystemView(), "red"),
-        ["namespace/remove-with-veths"] = () => NamespacePlanner.Remove(new FakeSystemView().Namespace("red").Bridge("bridge0")
-            .Veth("red", "veth-red", "veth-red-br", master: "bridge0").Veth("red", "eth1", "red-eth1"), "red"),
         ["namespace/ensure-over-stray-file"] = () => NamespacePlanner.Ensure(Stray("red"), "red"),
         ["namespace/remove-stray-file"] = () => NamespacePlanner.Remove(Stray("red"), "red"),
 

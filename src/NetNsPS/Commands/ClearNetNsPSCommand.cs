@@ -67,7 +67,12 @@ public sealed class ClearNetNsPSCommand : NetNsCmdlet
 
         foreach (var ns in namespaces)
         {
-            Teardown(() => Run(NamespacePlanner.Remove(State, ns)));
+            Teardown(() =>
+            {
+                var hostEnds = NamespaceRemoval.HostEnds(State, ns);
+                Run(new Plan().Add(Ip.DeleteNamespace(ns)));
+                NamespaceRemoval.WaitGone(State, hostEnds, CancellationToken);
+            });
         }
         foreach (var bridge in bridges)
         {

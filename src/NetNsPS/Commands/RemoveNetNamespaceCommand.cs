@@ -1,4 +1,5 @@
 using NetNsPS.Operations;
+using System.Collections.Generic;
 using System.Management.Automation;
 using NetNsPS.Internal;
 using NetNsPS.Linux;
@@ -6,10 +7,8 @@ using NetNsPS.Linux;
 namespace NetNsPS.Commands;
 
 /// <summary>
-/// Deletes named network namespaces: first, from inside, each veth whose other end is elsewhere (ip -n NS link delete,
-/// synchronous: the other end goes with it), then the namespace (ip netns delete), whose remaining interfaces the
-/// kernel frees in the background. So when the cmdlet returns nothing of the namespace is left on the host, without
-/// waiting for the kernel's cleanup. A namespace that is already gone is not an error.
+/// Deletes named network namespaces (ip netns delete). The kernel removes their interfaces, and with
+/// them the host ends of their veth pairs. A namespace that is already gone is not an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NetNamespace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -21,6 +20,8 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     [ArgumentCompleter(typeof(NetNsPS.Completion.NamespaceCompleter))]
     [AllowEmptyString]
     public string[] Name { get; set; } = System.Array.Empty<string>();
+
+    private readonly List<int> _hostEnds = new();
 
     protected override bool ChangesState => true;
 
@@ -35,7 +36,18 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
                 WriteVerbose($"Namespace '{name}' does not exist; nothing to remove.");
                 return;
             }
-            Apply(plan);
+            // The kernel frees the namespace after `ip netns delete` returns; the host ends of its veth pairs go then.
+            var hostEnds = IsWhatIf || !State.NamespaceExists(name) ? new List<int>() : NamespaceRemoval.HostEnds(State, name);
+            if (Apply(plan))
+            {
+                _hostEnds.AddRange(hostEnds);
+            }
         });
     }
+
+    /// <summary>
+    /// Waits once, for the whole pipeline, until the host ends of the deleted namespaces' veths are gone, so the next
+    /// command (make the pair again, delete the bridge, compare the state) finds the teardown finished.
+    /// </summary>
+    protected override void End() => NamespaceRemoval.WaitGone(State, _hostEnds, CancellationToken);
 }

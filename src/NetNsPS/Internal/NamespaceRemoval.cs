@@ -17,26 +17,18 @@ internal static class NamespaceRemoval
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
     /// <summary>The host ends of the namespace's veth pairs, read before it is deleted (none when it cannot be read).</summary>
-    public static List<int> HostEnds(ISystemView state, string ns) =>
-        Read(() => state.Links(ns).Where(l => l.IsVeth).Select(inside => VethPairs.HostEnd(state, inside)?.Index).OfType<int>().ToList());
-
-    /// <summary>
-    /// The namespace's veths whose other end is in another namespace (the host's, a sibling's): what its removal
-    /// deletes first, from inside it. A pair with both ends inside goes with the namespace.
-    /// </summary>
-    public static List<string> CrossNamespaceVeths(ISystemView state, string ns) =>
-        Read(() => state.Links(ns).Where(l => l.IsVeth && l.PeerNetnsId is not null).Select(l => l.Name).ToList());
-
-    private static List<T> Read<T>(Func<List<T>> read)
+    public static List<int> HostEnds(ISystemView state, string ns)
     {
         try
         {
-            return read();
+            return state.Links(ns).Where(l => l.IsVeth)
+                .Select(inside => VethPairs.HostEnd(state, inside)?.Index)
+                .OfType<int>().ToList();
         }
         catch (NetNsException e) when (e.ErrorId is not ("ProgramNotFound" or "RootRequired"))
         {
             // A namespace that cannot be entered (a stale file in /run/netns) is still deleted; there is nothing to wait for.
-            return new List<T>();
+            return new List<int>();
         }
     }
 

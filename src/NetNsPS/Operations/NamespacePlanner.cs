@@ -34,20 +34,6 @@ public static class NamespacePlanner
     public static Plan Remove(ISystemView view, string name)
     {
         var plan = new Plan().About(Subject(name));
-        if (view.NamespaceExists(name))
-        {
-            // `ip netns delete` returns before the kernel frees the namespace, and the other ends of its veths (on the
-            // host, in other namespaces) go only then: a moment later, or seconds later on a busy machine. Deleting each
-            // such veth first, from inside the namespace, is synchronous and takes its other end with it: when the cmdlet
-            // returns, nothing of the namespace is left elsewhere, and nobody has to wait. Only the namespace's own
-            // interfaces are named, never a host link found by its index (indexes of fresh namespaces repeat).
-            // Best effort: a pair two namespaces of one plan share (a lab's link) is gone once the first is removed, and
-            // the namespace's deletion would take it anyway.
-            foreach (var veth in Internal.NamespaceRemoval.CrossNamespaceVeths(view, name))
-            {
-                plan.Add(Ip.DeleteLink(name, veth) with { BestEffort = true });
-            }
-        }
         if (view.NamespaceExists(name) || view.NamespaceFileIsStray(name))
         {
             plan.Add(Ip.DeleteNamespace(name));
