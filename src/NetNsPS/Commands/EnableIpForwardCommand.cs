@@ -41,8 +41,8 @@ public sealed class EnableIpForwardCommand : NetNsCmdlet
             var key = Sysctl.ForwardKey(family);
             // Where NetNsPS's own persist file turned it on at boot, what it was before NetNsPS is off.
             var before = ns is null ? (Sysctl.IsOurs(State.PersistFileText(family)) ? "0" : State.Sysctl(key)) : null;
-            var acceptRa = ns is null && family == System.Net.Sockets.AddressFamily.InterNetworkV6 && before != "1"
-                ? SysctlPlanner.RouterAdvertisementsKept(State) : new System.Collections.Generic.List<string>();
+            // The interfaces the plan raises accept_ra on, to record and to name.
+            var acceptRa = SysctlPlanner.AcceptRaRaised(State, ns, family);
             var plan = SysctlPlanner.EnableIpForward(State, Persist, ns, ns is not null && !State.NamespaceExists(ns), family);
             if (Apply(plan))
             {

@@ -37,7 +37,7 @@ public static class SysctlPlanner
                 $"{Errors.Where(ns)} has no IPv6 ({key} does not exist: IPv6 is disabled on the kernel command line or absent); IPv6 forwarding cannot be turned on.",
                 "IPv6Unavailable", ErrorCategory.NotEnabled, key);
         }
-        var acceptRa = ns is null && family == AddressFamily.InterNetworkV6 && current != "1" ? RouterAdvertisementsKept(view) : new List<string>();
+        var acceptRa = AcceptRaRaised(view, ns, family, current);
         foreach (var device in acceptRa)
         {
             plan.Add(Sysctl.Write(Sysctl.AcceptRa(device), "2"), Sysctl.Write(Sysctl.AcceptRa(device), "1"));
@@ -63,6 +63,15 @@ public static class SysctlPlanner
         }
         return plan;
     }
+
+    /// <summary>
+    /// The interfaces whose accept_ra <see cref="EnableIpForward"/> raises to 2: on the host, when it turns IPv6
+    /// forwarding on (now <paramref name="current"/>; read when not given), those of <see cref="RouterAdvertisementsKept"/>.
+    /// What Enable-IpForward records is this same list.
+    /// </summary>
+    public static List<string> AcceptRaRaised(ISystemView view, string? ns, AddressFamily family, string? current = null) =>
+        ns is null && family == AddressFamily.InterNetworkV6 && (current ?? view.Sysctl(Sysctl.Ipv6Forward)) != "1"
+            ? RouterAdvertisementsKept(view) : new List<string>();
 
     /// <summary>The host's interfaces that learn a route from router advertisements (a route of protocol "ra") and accept them only while not forwarding.</summary>
     public static List<string> RouterAdvertisementsKept(ISystemView view) =>
