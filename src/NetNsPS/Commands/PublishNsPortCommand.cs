@@ -75,11 +75,11 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         {
             return;
         }
-        if (accepted.Any(a => !a.Mapping.InternalIPAddress.Contains(':')) && Sysctl.Read(Sysctl.IpForward) != "1")
+        if (accepted.Any(a => !NatRules.IsIpv6(a.Mapping)) && Sysctl.Read(Sysctl.IpForward) != "1")
         {
             WriteWarning("IP forwarding is off: only the host itself reaches the published ports; other machines, sibling namespaces and the namespace itself need Enable-IpForward.");
         }
-        if (accepted.FirstOrDefault(a => a.Mapping.InternalIPAddress.Contains(':')) is { } v6)
+        if (accepted.FirstOrDefault(a => NatRules.IsIpv6(a.Mapping)) is { } v6)
         {
             if (Sysctl.Read(Sysctl.Ipv6Forward) != "1")
             {
@@ -114,14 +114,14 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
         }
         // route_localnet of each bridge and hairpin mode of each port as they were, for Unpublish-NsPort and
         // Clear-NetNsPS to put back.
-        var found = result.Accepted.Where(a => !a.Mapping.InternalIPAddress.Contains(':')).Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
+        var found = result.Accepted.Where(a => !NatRules.IsIpv6(a.Mapping)).Select(a => Sysctl.RouteLocalnet(a.Mapping.Bridge)).Distinct().ToDictionary(k => k, k => State.Sysctl(k) ?? "0");
         foreach (var hostEnd in result.Accepted.Select(a => a.HostEnd))
         {
             found[PortPlanner.HairpinKey(hostEnd.Name)] = hostEnd.Hairpin == true ? "1" : "0";
         }
         var bridgeNetfilter = State.Sysctl(Sysctl.BridgeNfCallIptables);
         var bridgeNetfilter6 = State.Sysctl(Sysctl.BridgeNfCallIp6tables);
-        var ipv6 = result.Accepted.Any(a => a.Mapping.InternalIPAddress.Contains(':'));
+        var ipv6 = result.Accepted.Any(a => NatRules.IsIpv6(a.Mapping));
         if (!Apply(result.Plan))
         {
             return new List<PortPlanner.PublishTarget>();

@@ -26,6 +26,12 @@ internal static class NatRules
     /// <summary>Whether a mapping's ExternalIPAddress means every address of the host (of its family).</summary>
     public static bool IsAny(string? external) => external is AnyAddress or AnyIpv6Address;
 
+    /// <summary>Whether an address as a mapping writes it (canonical text, never a host name) is IPv6's.</summary>
+    public static bool IsIpv6(string address) => address.Contains(':');
+
+    /// <summary>Whether a mapping is IPv6's: its two ends are of one family.</summary>
+    public static bool IsIpv6(NsPortMapping m) => IsIpv6(m.InternalIPAddress);
+
     // ---- outbound NAT (the article's "Access the Internet") ----
 
     public static string MasqueradeTag(string bridge) => RuleTag.Masquerade(bridge).ToString();
@@ -36,7 +42,7 @@ internal static class NatRules
     public static IEnumerable<FirewallRule> Masquerade(string bridge, string sourcePrefix)
     {
         var tag = RuleTag.Masquerade(bridge);
-        var ownTag = sourcePrefix.Contains(':') ? tag.WithRole(Ipv6Role) : tag;
+        var ownTag = IsIpv6(sourcePrefix) ? tag.WithRole(Ipv6Role) : tag;
         // iptables -t nat -A POSTROUTING -s 192.168.15.0/24 ! -o bridge0 -j MASQUERADE
         yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, ownTag.ToString(), FirewallAction.Masquerade)
         { Source = sourcePrefix, OutInterface = bridge, NotOutInterface = true };

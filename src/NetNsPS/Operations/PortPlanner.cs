@@ -130,13 +130,13 @@ internal static class PortPlanner
         // The firewall changes of all mappings go per table (one iptables-restore each), so they are one object to confirm.
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
         // Localhost reaches a mapping through route_localnet, which IPv4 alone has: the bridges of IPv4 mappings only.
-        var bridges = accepted.Where(a => !a.Mapping.InternalIPAddress.Contains(':')).Select(a => a.Mapping.Bridge).Distinct().ToList();
+        var bridges = accepted.Where(a => !NatRules.IsIpv6(a.Mapping)).Select(a => a.Mapping.Bridge).Distinct().ToList();
         var before = plan.Steps.Count;
         driver.PlanEnsure(snapshot, alongside.Concat(accepted.SelectMany(a => NatRules.Port(a.Mapping))).Concat(bridges.SelectMany(NatRules.Localnet)), plan);
         if (plan.Steps.Count > before)
         {
             // A UDP mapping new or moved: flows still following an earlier DNAT of the port go (containernetworking/plugins#123).
-            PlanStaleConntrack(accepted.Select(a => (a.Mapping.Protocol, a.Mapping.ExternalPort, a.Mapping.InternalIPAddress.Contains(':'))), plan);
+            PlanStaleConntrack(accepted.Select(a => (a.Mapping.Protocol, a.Mapping.ExternalPort, NatRules.IsIpv6(a.Mapping))), plan);
         }
         foreach (var bridge in bridges)
         {
@@ -152,7 +152,7 @@ internal static class PortPlanner
             plan.Add(Ip.SetHairpin(hostEnd, true), Ip.SetHairpin(hostEnd, false));
         }
         // Sibling namespaces reach a published port only through bridge netfilter: a host-wide object of its own.
-        plan.Append(SysctlPlanner.BridgeNetfilter(view, ipv6: accepted.Any(a => a.Mapping.InternalIPAddress.Contains(':'))));
+        plan.Append(SysctlPlanner.BridgeNetfilter(view, ipv6: accepted.Any(a => NatRules.IsIpv6(a.Mapping))));
         return new PublishResult(plan, accepted, refused);
     }
 
@@ -160,10 +160,7 @@ internal static class PortPlanner
     private static bool Overlaps(NsPortMapping a, NsPortMapping b) =>
         a.Protocol == b.Protocol && a.ExternalPort == b.ExternalPort
         && (a.ExternalIPAddress == b.ExternalIPAddress
-            || (FamilyOf(a.ExternalIPAddress) == FamilyOf(b.ExternalIPAddress) && (NatRules.IsAny(a.ExternalIPAddress) || NatRules.IsAny(b.ExternalIPAddress))));
-
-    private static System.Net.Sockets.AddressFamily FamilyOf(string address) =>
-        address.Contains(':') ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork;
+            || (NatRules.IsIpv6(a.ExternalIPAddress) == NatRules.IsIpv6(b.ExternalIPAddress) && (NatRules.IsAny(a.ExternalIPAddress) || NatRules.IsAny(b.ExternalIPAddress))));
 
     private static bool SameMapping(NsPortMapping a, NsPortMapping b) =>
         a.Protocol == b.Protocol && a.ExternalIPAddress == b.ExternalIPAddress && a.ExternalPort == b.ExternalPort

@@ -72,6 +72,11 @@ internal sealed class HostFacts
     /// <summary>The host end of a namespace's veth, paired by interface index across namespaces.</summary>
     public LinkRecord? HostEnd(LinkRecord inside) => Links.FirstOrDefault(h => inside.IsPairedWith(h, acrossNamespaces: true));
 
+    /// <summary>The first of these veths whose host end is a port of a bridge, with that host end; (null, null) when none is.</summary>
+    public (LinkRecord? Inside, LinkRecord? HostEnd) BridgedVeth(IEnumerable<LinkRecord> veths) =>
+        veths.Select(v => (Inside: (LinkRecord?)v, HostEnd: HostEnd(v)))
+            .FirstOrDefault(p => p.HostEnd?.Master is not null && Link(p.HostEnd.Master) is { IsBridge: true });
+
     /// <summary>The namespace's first address on a veth attached to a bridge: what Publish-NsPort forwards to by default.</summary>
     public string? DefaultInternalAddress(string ns) =>
         NamespaceLinks.TryGetValue(ns, out var links)

@@ -31,8 +31,7 @@ internal static class Ipv6Checks
         NsDiagnostic D(string check, NsDiagnosticStatus status, string observed, string why, string fix) => NamespaceChecks.Result(ns, check, status, observed, why, fix);
         const NsDiagnosticStatus Ok = NsDiagnosticStatus.Ok, Failed = NsDiagnosticStatus.Failed;
 
-        var attached = n.Links.Where(l => l.IsVeth).Select(v => (Inside: v, HostEnd: h.HostEnd(v)))
-            .FirstOrDefault(p => p.HostEnd?.Master is not null && h.Link(p.HostEnd.Master) is { IsBridge: true });
+        var attached = h.BridgedVeth(n.Links.Where(l => l.IsVeth));
         var mine = attached.Inside?.Ipv6Addresses.ToList() ?? new List<AddressRecord>();
         if (attached.HostEnd is null || mine.Count == 0)
         {
@@ -73,7 +72,7 @@ internal static class Ipv6Checks
 
         // ---- its IPv6 mappings ----
         var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>()
-            .Where(m => m.Namespace == ns && m.InternalIPAddress.Contains(':') && (externalPort is null || m.ExternalPort == externalPort)).ToList();
+            .Where(m => m.Namespace == ns && NatRules.IsIpv6(m) && (externalPort is null || m.ExternalPort == externalPort)).ToList();
         var rules = h.Firewall.Rules.ToHashSet();
         foreach (var m in mappings)
         {

@@ -60,7 +60,7 @@ internal static class NamespaceChecks
         var bridges = h.Links.Where(l => l.IsBridge).ToList();
         var oneBridge = bridges.Count == 1 ? bridges[0].Name : "<bridge>";
         var veths = n.Links.Where(l => l.IsVeth).ToList();
-        var attached = veths.Select(v => (Inside: v, HostEnd: h.HostEnd(v))).FirstOrDefault(p => p.HostEnd?.Master is not null && h.Link(p.HostEnd.Master) is { IsBridge: true });
+        var attached = h.BridgedVeth(veths);
         const string portWhy = "The namespace reaches the host, its siblings and the internet only through a veth whose other end is a port of the bridge.";
         if (attached.HostEnd is null)
         {
@@ -72,7 +72,7 @@ internal static class NamespaceChecks
                     Fixes.Cmdlet("Add-VethPair", ns, ("Bridge", oneBridge)));
             yield break;
         }
-        var (inside, hostEnd) = (attached.Inside, attached.HostEnd!);
+        var (inside, hostEnd) = (attached.Inside!, attached.HostEnd!);
         var bridge = h.Link(hostEnd.Master!)!;
         var b = bridge.Name;
         yield return D(BridgePortCheck, Ok, $"{inside.Name}, whose host end {hostEnd.Name} is a port of {b}", portWhy, "");
@@ -144,7 +144,7 @@ internal static class NamespaceChecks
         // ---- published ports ----
         // IPv4's mappings: an IPv6 mapping's checks are Ipv6Checks'.
         var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>()
-            .Where(m => m.Namespace == ns && !m.InternalIPAddress.Contains(':') && (externalPort is null || m.ExternalPort == externalPort)).ToList();
+            .Where(m => m.Namespace == ns && !NatRules.IsIpv6(m) && (externalPort is null || m.ExternalPort == externalPort)).ToList();
         var defaultInternal = h.DefaultInternalAddress(ns) ?? nsAddress.ToString();
         if (externalPort is { } wanted && mappings.Count == 0)
         {
