@@ -81,11 +81,44 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Types.ps1xml') $staged
     Copy-Item (Join-Path $root 'LICENSE') $staged
     foreach ($file in 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll') { Copy-Item (Join-Path $bin $file) $staged }
+    Invoke-ReadyToRun -Bin $bin -Files 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll'
     # Help: MAML for the cmdlets and text for the about topics, from docs/ (syntax and parameters from the
     # staged module's metadata, read in a child pwsh so this process never loads the module it builds).
     Import-Module (Join-Path $root 'src/build/MarkdownHelp.psm1') -Force
     Build-ModuleHelp -ModuleManifest (Join-Path $staged 'NetNsPS.psd1') -DocsPath (Join-Path $root 'docs') -OutputPath (Join-Path $staged 'en-US') | Out-Null
     Write-Host "Staged module at $staged"
+}
+
+function Invoke-ReadyToRun {
+    # The staged assemblies compiled ahead of time (ReadyToRun) for the runtime this pwsh runs on, against its framework
+    # and its System.Management.Automation, with the SDK's crossgen2 of that runtime (src/build/ReadyToRun restores
+    # it): a fresh pwsh then JIT-compiles about half as many methods before its first results. The IL stays net8.0, so
+    # pwsh 7.4 (.NET 8) loads the same files and runs them as IL: a runtime ignores the native code of an R2R image of
+    # another major version. Without crossgen2 (offline), the module stays IL only, and says so.
+    param([Parameter(Mandatory)][string] $Bin, [Parameter(Mandatory)][string[]] $Files)
+    $major = [Environment]::Version.Major
+    $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $find = {
+        Get-ChildItem (Join-Path $packages "microsoft.netcore.app.crossgen2.linux-$arch") -Directory -ErrorAction SilentlyContinue |
+            Where-Object { $_.Name -match "^$major\.\d+\.\d+$" } | Sort-Object { [version] $_.Name } | Select-Object -Last 1
+    }
+    $pack = & $find
+    if (-not $pack -and $major -eq 10) {
+        & dotnet restore (Join-Path $root 'src/build/ReadyToRun/ReadyToRun.csproj') --nologo -v quiet | Out-Null
+        $pack = & $find
+    }
+    if (-not $pack) {
+        Write-Host "No crossgen2 for .NET $major here: the module stays IL only (its first calls in a fresh pwsh JIT-compile more)." -ForegroundColor Yellow
+        return
+    }
+    $crossgen = Join-Path $pack.FullName 'tools/crossgen2'
+    $framework = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    foreach ($file in $Files) {
+        $references = @($Files | Where-Object { $_ -ne $file } | ForEach-Object { '-r'; Join-Path $Bin $_ })
+        Invoke-Native $crossgen (@((Join-Path $Bin $file), '-o', (Join-Path $staged $file), '--targetos', 'linux', '--targetarch', $arch, '-O',
+            '-r', (Join-Path $framework '*.dll'), '-r', (Join-Path $PSHOME '*.dll')) + $references) | Out-Null
+    }
 }
 
 function Invoke-IsolatedPwsh {

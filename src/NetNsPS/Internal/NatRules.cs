@@ -107,11 +107,12 @@ internal static class NatRules
         var destination = IsAny(m.ExternalIPAddress) ? null : IpPrefix.Host(IPAddress.Parse(m.ExternalIPAddress)).ToString();
         var to = new DnatTarget(IPAddress.Parse(m.InternalIPAddress), m.InternalPort);
         var inside = IpPrefix.Host(to.Address).ToString();
+        var dnat = PortTag(m, "dnat");
         // From other machines: iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.168.15.2:80
-        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Prerouting, PortTag(m, "dnat"), FirewallAction.Dnat)
+        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Prerouting, dnat, FirewallAction.Dnat)
         { Destination = destination, Protocol = protocol, DestinationPort = m.ExternalPort, DnatTo = to };
         // From the host itself, localhost included: the same DNAT in OUTPUT.
-        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Output, PortTag(m, "dnat"), FirewallAction.Dnat)
+        yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Output, dnat, FirewallAction.Dnat)
         { Destination = destination, Protocol = protocol, DestinationPort = m.ExternalPort, DnatTo = to };
         // From the same namespace: hairpin NAT, so the reply comes back through the host and is un-DNATed.
         yield return new FirewallRule(FirewallTable.Nat, FirewallHook.Postrouting, PortTag(m, "hairpin"), FirewallAction.Masquerade)

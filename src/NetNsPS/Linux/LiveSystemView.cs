@@ -40,7 +40,10 @@ public sealed class LiveSystemView : ISystemView
 
     public IReadOnlyList<RouteRecord> Routes(string? ns) => _net.Routes(ns);
 
-    public string? Sysctl(string key) => Linux.Sysctl.Read(key);
+    /// <summary>Sysctls as first read for this record (a plan reads route_localnet or bridge netfilter more than once); forgotten by <see cref="Invalidate"/>, as links are.</summary>
+    private readonly Dictionary<(string? Namespace, string Key), string?> _sysctls = new();
+
+    public string? Sysctl(string key) => Sysctl(null, key);
 
     public IReadOnlyList<QdiscRecord> Qdiscs(string? ns, string? device)
     {
@@ -62,7 +65,8 @@ public sealed class LiveSystemView : ISystemView
         return _qdiscs[key] = Tc.ParseRootQdiscs(result.StandardOutput, device);
     }
 
-    public string? Sysctl(string? ns, string key) => Linux.Sysctl.Read(ns, key);
+    public string? Sysctl(string? ns, string key) =>
+        _sysctls.TryGetValue((ns, key), out var known) ? known : _sysctls[(ns, key)] = Linux.Sysctl.Read(ns, key);
 
     public string? PersistFileText(System.Net.Sockets.AddressFamily family = System.Net.Sockets.AddressFamily.InterNetwork) =>
         File.Exists(Linux.Sysctl.PersistFileOf(family)) ? File.ReadAllText(Linux.Sysctl.PersistFileOf(family)) : null;
@@ -82,5 +86,6 @@ public sealed class LiveSystemView : ISystemView
         _snapshot = null;
         _qdiscs.Clear();
         _firewalld.Clear();
+        _sysctls.Clear();
     }
 }

@@ -16,7 +16,16 @@ public static class Privileges
     /// <summary>Reading the firewall (iptables-save) needs CAP_NET_ADMIN, even though it changes nothing.</summary>
     public static bool CanReadFirewall() => HasCapability(CapNetAdmin);
 
-    public static bool HasCapability(int capability)
+    /// <summary>
+    /// The process's effective capabilities (CapEff of /proc/self/status), read once: every state-changing call checks
+    /// them, and they do not change under a running pwsh (setns on the module's threads leaves them alone). A mask of
+    /// 0 when it cannot be read.
+    /// </summary>
+    private static readonly Lazy<ulong> EffectiveMask = new(ReadEffectiveMask);
+
+    public static bool HasCapability(int capability) => (EffectiveMask.Value & (1UL << capability)) != 0;
+
+    private static ulong ReadEffectiveMask()
     {
         try
         {
@@ -24,15 +33,14 @@ public static class Privileges
             {
                 if (line.StartsWith("CapEff:", StringComparison.Ordinal))
                 {
-                    var mask = ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                    return (mask & (1UL << capability)) != 0;
+                    return ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 }
             }
         }
         catch (IOException)
         {
         }
-        return false;
+        return 0;
     }
 
     /// <summary>

@@ -22,16 +22,30 @@ public static class SettingsRecords
     /// <summary>The record of a setting; null when NetNsPS has not recorded it (or the file cannot be read).</summary>
     public static SettingRecord? Read(string key) => ReadAll().FirstOrDefault(r => r.Key == key);
 
+    /// <summary>The file as last parsed, under its path, write time and length: a publish reads it on every call.</summary>
+    private static Parsed? _parsed;
+
+    private sealed record Parsed(string Path, System.DateTime Written, long Length, SettingRecord[] Records);
+
     private static List<SettingRecord> ReadAll()
     {
+        var path = FilePath;
         try
         {
-            if (!File.Exists(FilePath))
+            var info = new FileInfo(path);
+            if (!info.Exists)
             {
                 return new List<SettingRecord>();
             }
-            return File.ReadAllLines(FilePath).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length == 3).Select(f => new SettingRecord(f[0], f[1], f[2])).ToList();
+            // Every write is a new file moved into place, so a file of the same write time and length is the one parsed.
+            if (_parsed is { } known && known.Path == path && known.Written == info.LastWriteTimeUtc && known.Length == info.Length)
+            {
+                return known.Records.ToList();
+            }
+            var records = File.ReadAllLines(path).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length == 3).Select(f => new SettingRecord(f[0], f[1], f[2])).ToArray();
+            _parsed = new Parsed(path, info.LastWriteTimeUtc, info.Length, records);
+            return records.ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -65,7 +65,11 @@ public static class Sysctl
     {
         try
         {
-            return File.ReadAllText(ProcPath(key)).Trim();
+            // One open and one read of a few bytes: every publish reads several.
+            using var handle = File.OpenHandle(ProcPath(key), FileMode.Open, FileAccess.Read);
+            Span<byte> buffer = stackalloc byte[512];
+            var length = RandomAccess.Read(handle, buffer, 0);
+            return length < buffer.Length ? System.Text.Encoding.UTF8.GetString(buffer[..length]).Trim() : File.ReadAllText(ProcPath(key)).Trim();
         }
         catch (IOException)
         {

@@ -290,7 +290,8 @@ public sealed class NftablesDriver : IFirewallDriver
     {
         foreach (var rule in rules)
         {
-            if (own.Find(rule) is not null)
+            var asElement = NftablesLayout.AsElement(rule);
+            if (own.Find(rule, asElement) is not null)
             {
                 // There; but a lookup rule deleted by hand leaves its elements unreached: put only that back.
                 if (own.Chain(rule.Table, rule.Hook) is { } present)
@@ -305,7 +306,7 @@ public sealed class NftablesDriver : IFirewallDriver
                 PlanDelete(own, stale, plan);
             }
             var chain = EnsureChain(own, rule.Table, rule.Hook, plan);
-            if (NftablesLayout.AsElement(rule) is { } element && own.Element(element.Set.SetName, element.Key) is null)
+            if (asElement is { } element && own.Element(element.Set.SetName, element.Key) is null)
             {
                 var e = new NftablesSnapshot.NftElement(element.Set.SetName, element.Key, element.Value, rule.Tag);
                 plan.Add(Nft(On("add", "element", e.Set, NftablesLayout.ElementList(e.Key, e.Value, e.Tag))),

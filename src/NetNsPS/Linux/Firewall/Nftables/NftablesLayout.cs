@@ -61,24 +61,17 @@ public static class NftablesLayout
         _ => hook is FirewallHook.Prerouting or FirewallHook.Output ? -100 : 100,
     };
 
-    private static readonly Dictionary<(FirewallTable, FirewallHook), IReadOnlyList<NftSet>> Sets = new();
-
     /// <summary>
     /// The maps and sets a chain uses, each with the one rule that looks it up: one of each kind per address family
     /// ("-host4" and "-host6", ...). The inet table sees both families; a NAT statement of the other family than the
     /// packet's does nothing, so each family's lookups leave the other's packets alone.
     /// </summary>
-    public static IReadOnlyList<NftSet> SetsOf(FirewallTable table, FirewallHook hook)
-    {
-        lock (Sets)
-        {
-            if (!Sets.TryGetValue((table, hook), out var sets))
-            {
-                Sets[(table, hook)] = sets = new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 }.SelectMany(f => SetsOf(table, hook, f)).ToList();
-            }
-            return sets;
-        }
-    }
+    public static IReadOnlyList<NftSet> SetsOf(FirewallTable table, FirewallHook hook) => Sets[(int)table][(int)hook];
+
+    /// <summary>Every (table, hook)'s sets, made once: planning asks for them several times per rule.</summary>
+    private static readonly IReadOnlyList<NftSet>[][] Sets = Enum.GetValues<FirewallTable>().Select(t => Enum.GetValues<FirewallHook>()
+        .Select(h => (IReadOnlyList<NftSet>)new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 }.SelectMany(f => SetsOf(t, h, f)).ToArray())
+        .ToArray()).ToArray();
 
     private static IEnumerable<NftSet> SetsOf(FirewallTable table, FirewallHook hook, AddressFamily family)
     {

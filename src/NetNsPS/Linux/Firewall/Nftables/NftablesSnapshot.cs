@@ -181,13 +181,16 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// The entry of this rule's value as <see cref="Entries"/> has it (an element of its key under its chain, or a
     /// tagged rule of that chain); null when it is not there. A lookup by key, whatever the number of mappings.
     /// </summary>
-    internal Entry? Find(FirewallRule rule)
+    internal Entry? Find(FirewallRule rule) => Find(rule, NftablesLayout.AsElement(rule));
+
+    /// <summary>The same, given the rule as an element (<see cref="NftablesLayout.AsElement"/>), which the caller already made.</summary>
+    internal Entry? Find(FirewallRule rule, (NftablesLayout.NftSet Set, string Key, string? Value)? asElement)
     {
         if (Chain(rule.Table, rule.Hook) is not { } chain)
         {
             return null;
         }
-        if (NftablesLayout.AsElement(rule) is { } wanted && Element(wanted.Set.SetName, wanted.Key) is { } found && found.Rule == rule)
+        if (asElement is { } wanted && Element(wanted.Set.SetName, wanted.Key) is { } found && found.Rule == rule)
         {
             return new Entry(found.Rule, null, found.Element);
         }
