@@ -284,7 +284,8 @@ iptables -w -t raw -X NETNSPS-PREROUTING
     # -Maps: the port mappings (I = namespace number, Ext, Int); by default ns<i>:80 as 20000+i for i in 1..n.
     function Get-DefaultMaps([int] $n) { foreach ($i in 1..$n) { [pscustomobject]@{ I = $i; Ext = 20000 + $i; Int = 80 } } }
     function Get-NftTableText($Maps) {
-        # The layout `nft list table inet netnsps` shows after the cmdlets made a small lab (see README "Two firewall drivers").
+        # The layout `nft list table inet netnsps` shows after the cmdlets made a small lab (see README "Two firewall drivers"):
+        # each chain looks up a map or set of each family, the IPv6 ones empty in this IPv4 lab.
         $dnat = @(); $hairpin = @(); $forward = @()
         foreach ($m in $Maps) {
             $a = Address $m.I; $tag = "netnsps:port:tcp:0.0.0.0:$($m.Ext):ns$($m.I):br0"
@@ -301,36 +302,60 @@ table inet netnsps {
 `tmap nat-prerouting-any4 {
 `t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
 `t}
+`tmap nat-prerouting-host6 {
+`t`ttype ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
+`t}
+`tmap nat-prerouting-any6 {
+`t`ttype inet_proto . inet_service : ipv6_addr . inet_service
+`t}
 `tmap nat-output-host4 {
 `t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
 `t}
 `tmap nat-output-any4 {
 `t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
 `t}
+`tmap nat-output-host6 {
+`t`ttype ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
+`t}
+`tmap nat-output-any6 {
+`t`ttype inet_proto . inet_service : ipv6_addr . inet_service
+`t}
 `tset nat-postrouting-hairpin4 {
 `t`ttype ipv4_addr . ipv4_addr . inet_proto . inet_service$(& $elements $hairpin)
 `t}
+`tset nat-postrouting-hairpin6 {
+`t`ttype ipv6_addr . ipv6_addr . inet_proto . inet_service
+`t}
 `tset filter-forward-ports4 {
 `t`ttype ipv4_addr . ifname . inet_proto . inet_service$(& $elements $forward)
+`t}
+`tset filter-forward-ports6 {
+`t`ttype ipv6_addr . ifname . inet_proto . inet_service
 `t}
 `tchain nat-prerouting {
 `t`ttype nat hook prerouting priority dstnat; policy accept;
 `t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-prerouting-host4
 `t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-prerouting-any4
+`t`tfib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @nat-prerouting-host6
+`t`tfib daddr type local dnat ip6 to meta l4proto . th dport map @nat-prerouting-any6
 `t}
 `tchain nat-output {
 `t`ttype nat hook output priority -100; policy accept;
 `t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-output-host4
 `t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-output-any4
+`t`tfib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @nat-output-host6
+`t`tfib daddr type local dnat ip6 to meta l4proto . th dport map @nat-output-any6
 `t}
 `tchain nat-postrouting {
 `t`ttype nat hook postrouting priority srcnat; policy accept;
 `t`tip saddr . ip daddr . meta l4proto . th dport @nat-postrouting-hairpin4 masquerade
+`t`tip6 saddr . ip6 daddr . meta l4proto . th dport @nat-postrouting-hairpin6 masquerade
 `t`toifname "br0" fib saddr type local masquerade comment "netnsps:localnet:br0"
 `t}
 `tchain filter-forward {
 `t`ttype filter hook forward priority filter; policy accept;
 `t`tip daddr . oifname . meta l4proto . th dport @filter-forward-ports4 accept
+`t`tip6 daddr . oifname . meta l4proto . th dport @filter-forward-ports6 accept
 `t}
 `tchain raw-prerouting {
 `t`ttype filter hook prerouting priority raw; policy accept;

@@ -233,7 +233,7 @@ internal static class PortPlanner
         if (gone.Count > 0)
         {
             plan.About(Subject(gone.Select(Describe)));
-            released = PlanTeardown(view, driver, snapshot, gone, snapshot.PortKeys, plan);
+            released = PlanTeardown(view, driver, snapshot, gone, snapshot.PortKeysOn, plan);
         }
         return new UnpublishResult(plan, notPublished, released);
     }
@@ -246,7 +246,8 @@ internal static class PortPlanner
         {
             plan.About(Subject(all.Select(Describe)));
         }
-        return PlanTeardown(view, driver, snapshot, all, all.Select(p => p.Key).ToList(), plan);
+        // Every mapping goes: none is left on any namespace or bridge.
+        return PlanTeardown(view, driver, snapshot, all, (_, _) => Enumerable.Empty<PortKey>(), plan);
     }
 
     /// <summary>
@@ -262,19 +263,20 @@ internal static class PortPlanner
     }
 
     /// <summary>
-    /// Plans the removal of the mappings <paramref name="gone"/> (each with all its rules), given the keys of all
-    /// mappings now live; returns the settings released.
+    /// Plans the removal of the mappings <paramref name="gone"/> (each with all its rules), given the keys of the
+    /// mappings now live on a namespace and a bridge (null: any; <see cref="FirewallSnapshot.PortKeysOn"/>); returns
+    /// the settings released.
     /// </summary>
     private static List<string> PlanTeardown(ISystemView view, IFirewallDriver driver, FirewallSnapshot snapshot,
-        IReadOnlyCollection<PublishedPort> gone, IReadOnlyCollection<PortKey> all, Plan plan)
+        IReadOnlyCollection<PublishedPort> gone, Func<string?, string?, IEnumerable<PortKey>> keysOn, Plan plan)
     {
         var goneKeys = gone.Select(p => p.Key).ToHashSet();
-        var remaining = all.Where(k => !goneKeys.Contains(k)).ToList();
+        bool Remains(string? ns, string? bridge) => keysOn(ns, bridge).Any(k => !goneKeys.Contains(k));
         var rules = gone.SelectMany(p => p.Rules).ToList();
         var shared = new List<(CommandSpec Command, CommandSpec Undo)>();
         var hooks = NatRules.PortHooks.ToList();
         var released = new List<string>();
-        foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => remaining.All(m => m.Bridge != b)))
+        foreach (var bridge in goneKeys.Select(p => p.Bridge).Distinct().Where(b => !Remains(null, b)))
         {
             rules.AddRange(snapshot.Rules.Where(r => NatRules.IsLocalnetTag(r.Tag, bridge)));
             hooks.AddRange(NatRules.LocalnetHooks);
@@ -285,12 +287,12 @@ internal static class PortPlanner
             released.Add(Sysctl.RouteLocalnet(bridge));
         }
         foreach (var (ns, bridge) in goneKeys.Select(p => (p.Namespace, p.Bridge)).Distinct()
-                     .Where(t => remaining.All(m => m.Namespace != t.Namespace)))
+                     .Where(t => !Remains(t.Namespace, null)))
         {
             shared.AddRange(HairpinOff(view, ns, bridge, released));
         }
         // The last mapping of all: bridge netfilter back to what NetNsPS found (br_netfilter itself stays loaded).
-        if (remaining.Count == 0)
+        if (!Remains(null, null))
         {
             shared.AddRange(SysctlPlanner.PutBackBridgeNetfilter(view));
             released.AddRange(Sysctl.BridgeNfCalls);

@@ -25,6 +25,14 @@ public abstract class FirewallSnapshot
     public virtual IReadOnlyCollection<PortKey> PortKeys =>
         Rules.Select(r => r.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!).Distinct().ToList();
 
+    /// <summary>
+    /// The keys of the port mappings on that namespace and that bridge (null: any), as <see cref="PortKeys"/> has them.
+    /// Lazy, so a question such as "is any other mapping left on this bridge?" stops at the first; a driver may index
+    /// them, so that Unpublish-NsPort does not go through every mapping of the host.
+    /// </summary>
+    public virtual IEnumerable<PortKey> PortKeysOn(string? ns, string? bridge) =>
+        PortKeys.Where(k => (ns is null || k.Namespace == ns) && (bridge is null || k.Bridge == bridge));
+
     /// <summary>The module's chains that exist (empty ones included).</summary>
     public abstract IReadOnlyCollection<(FirewallTable Table, FirewallHook Hook)> Chains { get; }
 

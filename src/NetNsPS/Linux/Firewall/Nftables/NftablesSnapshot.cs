@@ -81,6 +81,25 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     private ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement Element, PortKey Key)>> _byPort =
         ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement, PortKey)>>.Empty;
 
+    /// <summary>
+    /// The mappings of each namespace and of each bridge, by key, with how many elements each has: Unpublish-NsPort asks
+    /// whether another mapping is left on a namespace or bridge without going through every mapping.
+    /// </summary>
+    private ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> _keysByNamespace = ImmutableDictionary<string, ImmutableDictionary<PortKey, int>>.Empty;
+    private ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> _keysByBridge = ImmutableDictionary<string, ImmutableDictionary<PortKey, int>>.Empty;
+
+    private static readonly ImmutableDictionary<PortKey, int> NoKeys = ImmutableDictionary<PortKey, int>.Empty;
+
+    /// <summary>One element of the key more (+1) or less (-1) under that name.</summary>
+    private static ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> Count(
+        ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> index, string name, PortKey key, int change)
+    {
+        var keys = index.GetValueOrDefault(name, NoKeys);
+        var count = keys.GetValueOrDefault(key) + change;
+        keys = count > 0 ? keys.SetItem(key, count) : keys.Remove(key);
+        return keys.IsEmpty ? index.Remove(name) : index.SetItem(name, keys);
+    }
+
     private static readonly ImmutableSortedDictionary<string, (NftElement, FirewallRule)> NoElements =
         ImmutableSortedDictionary.Create<string, (NftElement, FirewallRule)>(System.StringComparer.Ordinal);
 
@@ -114,6 +133,8 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         {
             var port = (key.Protocol, key.ExternalPort);
             _byPort = _byPort.SetItem(port, _byPort.GetValueOrDefault(port, NoPortElements).Add((element, key)));
+            _keysByNamespace = Count(_keysByNamespace, key.Namespace, key, +1);
+            _keysByBridge = Count(_keysByBridge, key.Bridge, key, +1);
         }
     }
 
@@ -137,6 +158,35 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         }
     }
 
+    /// <summary>
+    /// <see cref="PortKeys"/> of one namespace or bridge from the indexes, lazily: an indexed key counts where one of its
+    /// elements is in a map or set of a chain that is there; the chains' tagged rules and iptables' keys are few, and
+    /// filtered.
+    /// </summary>
+    public override IEnumerable<PortKey> PortKeysOn(string? ns, string? bridge)
+    {
+        var candidates = ns is not null ? _keysByNamespace.GetValueOrDefault(ns, NoKeys).Keys
+            : bridge is not null ? _keysByBridge.GetValueOrDefault(bridge, NoKeys).Keys
+            : _keysByNamespace.Values.SelectMany(keys => keys.Keys);
+        HashSet<string>? live = null;
+        foreach (var key in candidates.Where(k => bridge is null || k.Bridge == bridge))
+        {
+            live ??= LiveSets();
+            if (_byPort.GetValueOrDefault((key.Protocol, key.ExternalPort), NoPortElements).Any(e => e.Item2 == key && live.Contains(e.Item1.Set)))
+            {
+                yield return key;
+            }
+        }
+        foreach (var key in OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule?.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!)
+                     .Concat(Iptables?.PortKeys ?? System.Array.Empty<PortKey>()))
+        {
+            if ((ns is null || key.Namespace == ns) && (bridge is null || key.Bridge == bridge))
+            {
+                yield return key;
+            }
+        }
+    }
+
     internal void RemoveElement(NftElement element)
     {
         if (_elements.TryGetValue(element.Set, out var elements) && elements.ContainsKey(element.Key))
@@ -149,6 +199,8 @@ public sealed class NftablesSnapshot : FirewallSnapshot
                 var port = (key.Protocol, key.ExternalPort);
                 var onPort = _byPort.GetValueOrDefault(port, NoPortElements).Remove((element, key));
                 _byPort = onPort.IsEmpty ? _byPort.Remove(port) : _byPort.SetItem(port, onPort);
+                _keysByNamespace = Count(_keysByNamespace, key.Namespace, key, -1);
+                _keysByBridge = Count(_keysByBridge, key.Bridge, key, -1);
             }
         }
     }
@@ -339,6 +391,8 @@ public sealed class NftablesSnapshot : FirewallSnapshot
         copy._elements = _elements;
         copy._byTag = _byTag;
         copy._byPort = _byPort;
+        copy._keysByNamespace = _keysByNamespace;
+        copy._keysByBridge = _keysByBridge;
         return copy;
     }
 }
