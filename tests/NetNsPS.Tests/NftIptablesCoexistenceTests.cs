@@ -255,10 +255,14 @@ public sealed class NftIptablesCoexistenceTests
     private static List<FirewallRule> Forward(IEnumerable<FirewallRule> rules) =>
         rules.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward).OrderBy(r => r.Tag).ToList();
 
+    /// <summary>
+    /// The shim's jump goes first in FORWARD, before a trailing DROP or REJECT, but after Docker's jump to DOCKER-USER
+    /// (position 2 there), so that a user's own DOCKER-USER rules filter the module's bridges too.
+    /// </summary>
     [Theory]
-    [InlineData(DockerDrop)]
-    [InlineData(Reject)]
-    public void WhereForwardDrops_ExactlyTheForwardAcceptsAreCopiedIntoIptables_AndGoWithThem(string save)
+    [InlineData(DockerDrop, 2)]
+    [InlineData(Reject, 1)]
+    public void WhereForwardDrops_ExactlyTheForwardAcceptsAreCopiedIntoIptables_AndGoWithThem(string save, int position)
     {
         var host = Host.With(save);
         var pristine = host.State;
@@ -266,12 +270,15 @@ public sealed class NftIptablesCoexistenceTests
         Driver.PlanEnsure(host.Read(), Wanted(), plan);
         var iptables = plan.Steps.Select(s => s.Command).Where(c => c.Program == "iptables").Select(c => c.Render()).ToList();
         Assert.Equal("iptables -w -t filter -N NETNSPS-FORWARD", iptables[0]);
-        Assert.Equal("iptables -w -t filter -I FORWARD 1 -j NETNSPS-FORWARD", iptables[1]);
+        Assert.Equal($"iptables -w -t filter -I FORWARD {position} -j NETNSPS-FORWARD", iptables[1]);
         Assert.Equal(Forward(Wanted()).Count + 2, iptables.Count);
         Assert.All(iptables.Skip(2), c => Assert.StartsWith("iptables -w -t filter -A NETNSPS-FORWARD ", c));
         host.Apply(plan);
 
         var after = host.Read();
+        var forward = host.Iptables.Save().Split('\n').Where(l => l.StartsWith("-A FORWARD ", StringComparison.Ordinal)).ToList();
+        Assert.Equal("-A FORWARD -j NETNSPS-FORWARD", forward[position - 1]);
+        Assert.Equal(save.Contains("DOCKER-USER", StringComparison.Ordinal), forward[0] == "-A FORWARD -j DOCKER-USER");
         Assert.Equal(Forward(Wanted()), Forward(after.Iptables!.Rules));
         Assert.Equal(Forward(Wanted()).Count, after.Iptables.Rules.Count);
         Assert.Equal(new[] { (FirewallTable.Filter, FirewallHook.Forward) }, after.Iptables.Chains);

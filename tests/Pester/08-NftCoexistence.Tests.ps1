@@ -150,10 +150,12 @@ Describe 'iptables FORWARD policy DROP, as Docker''s iptables mode leaves it, un
         foreach ($w in $script:webRed, $script:webBlue) { if ($w) { Stop-Process -Id $w.Id -ErrorAction SilentlyContinue } }
     }
 
-    It 'Enable-NsMasquerade: red reaches wan, through a NETNSPS-FORWARD chain reached first from FORWARD' {
+    It 'Enable-NsMasquerade: red reaches wan, through a NETNSPS-FORWARD chain reached first from FORWARD after DOCKER-USER' {
         Enable-NsMasquerade bridge0 | Out-Null
         Test-Ping -Namespace red -Target 198.51.100.1 | Should -BeTrue
-        (& iptables -S FORWARD) | Select-Object -Index 1 | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
+        # Docker's jump to DOCKER-USER stays first (the user's own rules see every forwarded packet); the shim's is next.
+        (& iptables -S FORWARD) | Select-Object -Index 1 | Should -Be '-A FORWARD -j DOCKER-USER'
+        (& iptables -S FORWARD) | Select-Object -Index 2 | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
         (& iptables -S FORWARD) | Should -Contain '-P FORWARD DROP'
         (& nft list chain inet netnsps nat-postrouting) -join "`n" | Should -Match 'masquerade comment "netnsps:masq:bridge0"'
         (& iptables-save -t nat) -match 'NETNSPS' | Should -BeNullOrEmpty -Because 'only forward accepts are copied into iptables'
@@ -163,7 +165,7 @@ Describe 'iptables FORWARD policy DROP, as Docker''s iptables mode leaves it, un
         Invoke-Checked iptables -w -D FORWARD -j NETNSPS-FORWARD
         Test-Ping -Namespace red -Target 198.51.100.1 | Should -BeFalse
         Enable-NsMasquerade bridge0 | Out-Null
-        (& iptables -S FORWARD) | Select-Object -Index 1 | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
+        (& iptables -S FORWARD) | Select-Object -Index 2 | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
         Test-Ping -Namespace red -Target 198.51.100.1 | Should -BeTrue
     }
 

@@ -61,7 +61,9 @@ Describe 'The article on a Docker host' {
         if ($script:nft) {
             # In its own table too; only the copy in iptables (the shim, reached first) overrides iptables' drop.
             (& nft list chain inet netnsps filter-forward) -join "`n" | Should -BeLike '*iifname "bridge0" oifname "bridge0" accept comment "netnsps:bridge:bridge0:within"*'
-            (& iptables -S FORWARD)[1] | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
+            # First in FORWARD, but after Docker's jump to DOCKER-USER, which Docker keeps first for the user's own rules.
+            (& iptables -S FORWARD)[1] | Should -Be '-A FORWARD -j DOCKER-USER'
+            (& iptables -S FORWARD)[2] | Should -Be '-A FORWARD -j NETNSPS-FORWARD'
         }
         # Docker's own chains are as it made them.
         (& iptables -S DOCKER-FORWARD) | Should -Contain '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
@@ -86,6 +88,17 @@ Describe 'The article on a Docker host' {
         # http.server logs the client: the host's address on wan's link, not red's.
         $log | Should -Match '198\.51\.100\.2 - - '
         $log | Should -Not -Match '192\.168\.15\.2 - - '
+    }
+
+    It 'a rule of the user''s in DOCKER-USER filters the NetNsPS bridge''s traffic too, as Docker promises for its own' {
+        Get-Page -Namespace red -Url 'http://198.51.100.1:8000/' | Should -Be 'hello from wan'
+        Invoke-Checked iptables -w -I DOCKER-USER -s 192.168.15.2/32 -d 198.51.100.1/32 -j DROP | Out-Null
+        try {
+            Get-Page -Namespace red -Url 'http://198.51.100.1:8000/' | Should -BeNullOrEmpty
+        } finally {
+            Invoke-Checked iptables -w -D DOCKER-USER -s 192.168.15.2/32 -d 198.51.100.1/32 -j DROP | Out-Null
+        }
+        Get-Page -Namespace red -Url 'http://198.51.100.1:8000/' | Should -Be 'hello from wan'
     }
 
     It 'the published port answers from another machine (wan), from localhost, from a sibling and by hairpin' {

@@ -592,13 +592,22 @@ public sealed class IptablesDriver : IFirewallDriver
     private static void PlanInsertFirst(IptablesSnapshot snapshot, Plan plan, FirewallTable table, string chain, IReadOnlyList<string> spec)
     {
         var v6 = snapshot.IsV6;
-        plan.Add(Command(v6, table, new[] { "-I", chain, "1" }.Concat(spec).ToArray()), Command(v6, table, "-D", chain, spec));
         if (!snapshot.Order.TryGetValue((table, chain), out var rules))
         {
             snapshot.Order[(table, chain)] = rules = new List<IReadOnlyList<string>>();
         }
-        rules.Insert(0, spec);
+        // First, but after Docker's jump to DOCKER-USER: Docker keeps that jump first in FORWARD so that a user's own
+        // rules there filter every forwarded packet, the module's bridges' included (moby's "DOCKER-USER" contract).
+        var at = rules.FindLastIndex(IsDockerUserJump) + 1;
+        plan.Add(Command(v6, table, new[] { "-I", chain, (at + 1).ToString(CultureInfo.InvariantCulture) }.Concat(spec).ToArray()), Command(v6, table, "-D", chain, spec));
+        rules.Insert(at, spec);
     }
+
+    /// <summary>The jump Docker puts first in FORWARD: `-A FORWARD -j DOCKER-USER`.</summary>
+    private static bool IsDockerUserJump(IReadOnlyList<string> spec) => spec.Count == 2 && spec[0] == "-j" && spec[1] == DockerUserChain;
+
+    /// <summary>Docker's chain for a user's own forwarding rules, reached first from FORWARD.</summary>
+    public const string DockerUserChain = "DOCKER-USER";
 
     /// <summary>
     /// Whether iptables' filter FORWARD drops what no rule of it accepts: its policy is DROP, or its last rule is a
