@@ -80,8 +80,9 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Format.ps1xml') $staged
     Copy-Item (Join-Path $root 'src/NetNsPS/NetNsPS.Types.ps1xml') $staged
     Copy-Item (Join-Path $root 'LICENSE') $staged
-    foreach ($file in 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll') { Copy-Item (Join-Path $bin $file) $staged }
-    Invoke-ReadyToRun -Bin $bin -Files 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll'
+    $assemblies = 'NetNsPS.dll', 'CliWrap.dll', 'YamlDotNet.dll'
+    foreach ($file in $assemblies) { Copy-Item (Join-Path $bin $file) $staged }
+    Invoke-ReadyToRun -Bin $bin -Files $assemblies
     # Help: MAML for the cmdlets and text for the about topics, from docs/ (syntax and parameters from the
     # staged module's metadata, read in a child pwsh so this process never loads the module it builds).
     Import-Module (Join-Path $root 'src/build/MarkdownHelp.psm1') -Force

@@ -146,22 +146,12 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     private HashSet<string> LiveSets() => OwnChains.SelectMany(c => NftablesLayout.SetsOf(c.Table, c.Hook)).Select(s => s.SetName).ToHashSet();
 
     /// <summary>The keys of the mappings of indexed elements (of chains that are there), those of the chains' rules, and iptables' own.</summary>
-    public override IReadOnlyCollection<PortKey> PortKeys
-    {
-        get
-        {
-            var live = LiveSets();
-            return _byPort.Values.SelectMany(list => list).Where(e => live.Contains(e.Element.Set)).Select(e => e.Key)
-            .Concat(OwnChains.SelectMany(c => c.Rules).Select(r => r.Rule?.Identity).Where(t => t is { Kind: RuleKind.Port }).Select(t => t!.Port!))
-            .Concat(Iptables?.PortKeys ?? System.Array.Empty<PortKey>())
-            .Distinct().ToList();
-        }
-    }
+    public override IReadOnlyCollection<PortKey> PortKeys => PortKeysOn(null, null).Distinct().ToList();
 
     /// <summary>
-    /// <see cref="PortKeys"/> of one namespace or bridge from the indexes, lazily: an indexed key counts where one of its
-    /// elements is in a map or set of a chain that is there; the chains' tagged rules and iptables' keys are few, and
-    /// filtered.
+    /// The keys of the mappings on one namespace or bridge (null: any), from the indexes, lazily (a key may come twice,
+    /// from the table and from iptables): an indexed key counts where one of its elements is in a map or set of a chain
+    /// that is there; the chains' tagged rules and iptables' keys are few, and filtered.
     /// </summary>
     public override IEnumerable<PortKey> PortKeysOn(string? ns, string? bridge)
     {
