@@ -294,32 +294,32 @@ iptables -w -t raw -X NETNSPS-PREROUTING
             $forward += "$a . `"br0`" . tcp . $($m.Int) comment `"${tag}:forward`""
         }
         $elements = { param($list) if ($list.Count) { "`n`t`telements = { " + ($list -join ",`n`t`t`t") + " }" } else { '' } }
+        # A DNAT chain's four maps (host and any address, each family; only IPv4's any holds this lab's mappings), and
+        # the four rules that look them up.
+        $dnatMaps = { param($chain) @"
+`tmap $chain-host4 {
+`t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
+`t}
+`tmap $chain-any4 {
+`t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
+`t}
+`tmap $chain-host6 {
+`t`ttype ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
+`t}
+`tmap $chain-any6 {
+`t`ttype inet_proto . inet_service : ipv6_addr . inet_service
+`t}
+"@ }
+        $dnatLookups = { param($chain) @"
+`t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @$chain-host4
+`t`tfib daddr type local dnat ip to meta l4proto . th dport map @$chain-any4
+`t`tfib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @$chain-host6
+`t`tfib daddr type local dnat ip6 to meta l4proto . th dport map @$chain-any6
+"@ }
         @"
 table inet netnsps {
-`tmap nat-prerouting-host4 {
-`t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
-`t}
-`tmap nat-prerouting-any4 {
-`t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
-`t}
-`tmap nat-prerouting-host6 {
-`t`ttype ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
-`t}
-`tmap nat-prerouting-any6 {
-`t`ttype inet_proto . inet_service : ipv6_addr . inet_service
-`t}
-`tmap nat-output-host4 {
-`t`ttype ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service
-`t}
-`tmap nat-output-any4 {
-`t`ttype inet_proto . inet_service : ipv4_addr . inet_service$(& $elements $dnat)
-`t}
-`tmap nat-output-host6 {
-`t`ttype ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service
-`t}
-`tmap nat-output-any6 {
-`t`ttype inet_proto . inet_service : ipv6_addr . inet_service
-`t}
+$(& $dnatMaps nat-prerouting)
+$(& $dnatMaps nat-output)
 `tset nat-postrouting-hairpin4 {
 `t`ttype ipv4_addr . ipv4_addr . inet_proto . inet_service$(& $elements $hairpin)
 `t}
@@ -334,17 +334,11 @@ table inet netnsps {
 `t}
 `tchain nat-prerouting {
 `t`ttype nat hook prerouting priority dstnat; policy accept;
-`t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-prerouting-host4
-`t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-prerouting-any4
-`t`tfib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @nat-prerouting-host6
-`t`tfib daddr type local dnat ip6 to meta l4proto . th dport map @nat-prerouting-any6
+$(& $dnatLookups nat-prerouting)
 `t}
 `tchain nat-output {
 `t`ttype nat hook output priority -100; policy accept;
-`t`tfib daddr type local dnat ip to ip daddr . meta l4proto . th dport map @nat-output-host4
-`t`tfib daddr type local dnat ip to meta l4proto . th dport map @nat-output-any4
-`t`tfib daddr type local dnat ip6 to ip6 daddr . meta l4proto . th dport map @nat-output-host6
-`t`tfib daddr type local dnat ip6 to meta l4proto . th dport map @nat-output-any6
+$(& $dnatLookups nat-output)
 `t}
 `tchain nat-postrouting {
 `t`ttype nat hook postrouting priority srcnat; policy accept;
