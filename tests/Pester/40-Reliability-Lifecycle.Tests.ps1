@@ -259,4 +259,41 @@ Describe 'Idempotency, rollback, teardown and others'' state' -Tag 'Reliability'
             }
         }
     }
+
+    Context 'Remove-NetNamespace in a loop: the kernel frees the namespaces later, what looks next finds them gone' {
+        BeforeAll {
+            function Get-HostVeths { @(& ip -o link show type veth | ForEach-Object { ($_ -split ': ')[1] -replace '@.*' } | Where-Object { $_ -like 'veth-loop*' }) }
+            function New-Loop {
+                New-NetBridge brloop | Out-Null
+                foreach ($i in 1..12) { New-NetNamespace "loop$i" | Add-VethPair -Bridge brloop | Out-Null }
+                Get-HostVeths | Should -HaveCount 12
+            }
+        }
+        AfterEach {
+            Get-NetNamespace 'loop*' -ErrorAction SilentlyContinue | Remove-NetNamespace -Confirm:$false
+            Remove-NetBridge brloop -Confirm:$false -ErrorAction SilentlyContinue
+        }
+
+        It 'a program run right after (ip) sees no host end left' {
+            New-Loop
+            foreach ($i in 1..12) { Remove-NetNamespace "loop$i" -Confirm:$false }
+            Get-HostVeths | Should -BeNullOrEmpty
+            & bridge link show | Where-Object { $_ -match 'brloop' } | Should -BeNullOrEmpty
+        }
+
+        It 'the next NetNsPS cmdlet finds the deleted namespaces gone whole: no port left on the bridge' {
+            New-Loop
+            foreach ($i in 1..12) { Remove-NetNamespace "loop$i" -Confirm:$false }
+            (Get-NetBridge brloop).Ports | Should -BeNullOrEmpty
+        }
+
+        It 'the same pairs can be made again at once, one call after the other' {
+            New-Loop
+            foreach ($i in 1..12) {
+                Remove-NetNamespace "loop$i" -Confirm:$false
+                New-NetNamespace "loop$i" | Add-VethPair -Bridge brloop -ErrorAction Stop | Out-Null
+            }
+            (Get-NetBridge brloop).Ports | Sort-Object | Should -Be (1..12 | ForEach-Object { "veth-loop$_-br" } | Sort-Object)
+        }
+    }
 }

@@ -46,8 +46,14 @@ public sealed class RemoveNetNamespaceCommand : NetNsCmdlet
     }
 
     /// <summary>
-    /// Waits once, for the whole pipeline, until the host ends of the deleted namespaces' veths are gone, so the next
-    /// command (make the pair again, delete the bridge, compare the state) finds the teardown finished.
+    /// Notes the host ends of the deleted namespaces' veths, without waiting for the kernel to free them: the next
+    /// NetNsPS cmdlet, the next program this session runs, or the end of the process waits for them all at once
+    /// (<see cref="NamespaceRemoval"/>).
     /// </summary>
-    protected override void End() => NamespaceRemoval.WaitGone(State, _hostEnds, CancellationToken);
+    protected override void End() =>
+        // The engine's own intrinsics ($ExecutionContext), whose lookup hook the session runs; a cmdlet's InvokeCommand is a copy.
+        NamespaceRemoval.Defer(_hostEnds, ((EngineIntrinsics)GetVariableValue("ExecutionContext")).InvokeCommand);
+
+    /// <summary>A loop deleting namespaces one call at a time does not wait for each.</summary>
+    protected override bool SettlesRemovals => false;
 }

@@ -37,6 +37,9 @@ public sealed class UnpublishNsPortCommand : NetNsCmdlet
 
     protected override bool ChangesState => true;
 
+    /// <summary>A mapping's rules and settings are not links: a teardown loop does not wait here for deleted namespaces.</summary>
+    protected override bool SettlesRemovals => false;
+
     private readonly List<PortPlanner.UnpublishIntent> _requests = new();
 
     /// <summary>Checks each request as it comes; the removals for the whole pipeline are made together in End.</summary>

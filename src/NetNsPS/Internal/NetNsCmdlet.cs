@@ -45,6 +45,12 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs commands natively where they have a netlink form, else as programs.</summary>
     protected IProcessRunner CommandRunner => Session is { } session ? new NativeRunner(session, Runner) : Runner;
 
+    /// <summary>
+    /// Whether the cmdlet first waits for the links of namespaces deleted earlier in this process to be gone, so it
+    /// finds the teardown finished. Only cmdlets that never meet those links, and run in teardown loops, skip it.
+    /// </summary>
+    protected virtual bool SettlesRemovals => true;
+
     /// <summary>State-changing cmdlets check privileges before doing anything.</summary>
     protected virtual bool ChangesState => false;
 
@@ -68,6 +74,10 @@ public abstract class NetNsCmdlet : PSCmdlet, IDisposable
             if (ChangesState && !IsWhatIf)
             {
                 Privileges.RequireNetworkAdmin(MyInvocation.MyCommand.Name);
+            }
+            if (SettlesRemovals && NamespaceRemoval.AnyPending)
+            {
+                NamespaceRemoval.Settle(State, CancellationToken);
             }
             Begin();
         }, terminating: true);
