@@ -63,6 +63,8 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $staged = Join-Path $root 'out/NetNsPS'
+# The machine's architecture as crossgen2 names it (x64, arm64).
+$arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
 $pesterVersion = '5.7.1'
 
 function Invoke-Native {
@@ -90,15 +92,10 @@ function Invoke-Build {
     Write-Host "Staged module at $staged"
 }
 
-function Invoke-ReadyToRun {
-    # The staged assemblies compiled ahead of time (ReadyToRun) for the runtime this pwsh runs on, against its framework
-    # and its System.Management.Automation, with the SDK's crossgen2 of that runtime (src/build/ReadyToRun restores
-    # it): a fresh pwsh then JIT-compiles about half as many methods before its first results. The IL stays net8.0, so
-    # pwsh 7.4 (.NET 8) loads the same files and runs them as IL: a runtime ignores the native code of an R2R image of
-    # another major version. Without crossgen2 (offline), the module stays IL only, and says so.
-    param([Parameter(Mandatory)][string] $Bin, [Parameter(Mandatory)][string[]] $Files)
+function Get-Crossgen2 {
+    # The SDK's crossgen2 for the runtime this pwsh runs on (src/build/ReadyToRun restores it on demand), or nothing
+    # offline.
     $major = [Environment]::Version.Major
-    $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $find = {
         Get-ChildItem (Join-Path $packages "microsoft.netcore.app.crossgen2.linux-$arch") -Directory -ErrorAction SilentlyContinue |
@@ -109,17 +106,66 @@ function Invoke-ReadyToRun {
         & dotnet restore (Join-Path $root 'src/build/ReadyToRun/ReadyToRun.csproj') --nologo -v quiet | Out-Null
         $pack = & $find
     }
-    if (-not $pack) {
-        Write-Host "No crossgen2 for .NET $major here: the module stays IL only (its first calls in a fresh pwsh JIT-compile more)." -ForegroundColor Yellow
+    if ($pack) { Join-Path $pack.FullName 'tools/crossgen2' }
+}
+
+function Invoke-Crossgen2 {
+    # One IL assembly compiled ReadyToRun for this runtime, against its framework, $PSHOME and the given references.
+    # The arguments go in a response file: pwsh would expand the reference patterns (dir/*.dll) into file names
+    # itself, and crossgen2 would take those for more inputs.
+    param([Parameter(Mandatory)][string] $Crossgen, [Parameter(Mandatory)][string] $In, [Parameter(Mandatory)][string] $Out, [string[]] $References)
+    $framework = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    $rsp = New-TemporaryFile
+    try {
+        @($In, '-o', $Out, '--targetos', 'linux', '--targetarch', $arch, '-O', '-r', (Join-Path $framework '*.dll'), '-r', (Join-Path $PSHOME '*.dll')) +
+            @(foreach ($r in $References) { '-r'; $r }) | Set-Content $rsp
+        Invoke-Native $Crossgen @("@$rsp") | Out-Null
+    } finally {
+        Remove-Item $rsp -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-ReadyToRun {
+    # The staged assemblies compiled ahead of time (ReadyToRun) for the runtime this pwsh runs on, against its framework
+    # and its System.Management.Automation: a fresh pwsh then JIT-compiles about half as many methods before its first
+    # results. The IL stays net8.0, so pwsh 7.4 (.NET 8) loads the same files and runs them as IL: a runtime ignores
+    # the native code of an R2R image of another major version. Without crossgen2 (offline), the module stays IL
+    # only, and says so.
+    param([Parameter(Mandatory)][string] $Bin, [Parameter(Mandatory)][string[]] $Files)
+    $crossgen = Get-Crossgen2
+    if (-not $crossgen) {
+        Write-Host "No crossgen2 for .NET $([Environment]::Version.Major) here: the module stays IL only (its first calls in a fresh pwsh JIT-compile more)." -ForegroundColor Yellow
         return
     }
-    $crossgen = Join-Path $pack.FullName 'tools/crossgen2'
-    $framework = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
     foreach ($file in $Files) {
-        $references = @($Files | Where-Object { $_ -ne $file } | ForEach-Object { '-r'; Join-Path $Bin $_ })
-        Invoke-Native $crossgen (@((Join-Path $Bin $file), '-o', (Join-Path $staged $file), '--targetos', 'linux', '--targetarch', $arch, '-O',
-            '-r', (Join-Path $framework '*.dll'), '-r', (Join-Path $PSHOME '*.dll')) + $references) | Out-Null
+        Invoke-Crossgen2 $crossgen (Join-Path $Bin $file) (Join-Path $staged $file) @($Files | Where-Object { $_ -ne $file } | ForEach-Object { Join-Path $Bin $_ })
     }
+}
+
+function Get-ReadyToRunPwsh {
+    # For the benchmark: a copy of this pwsh ($PSHOME) with its assemblies compiled ReadyToRun, as Microsoft's deb and
+    # tar packages of PowerShell ship them. The dotnet tool package (what `dotnet tool restore` gives, and what this
+    # repo's scripts run) is IL only, so its fresh processes JIT-compile what a user's pwsh has precompiled; the
+    # benchmark reports its fresh-process figures under both. Made once per pwsh version under out/pwsh-r2r; returns
+    # its pwsh.dll, or nothing without crossgen2. An assembly crossgen2 refuses stays IL.
+    $target = Join-Path $root "out/pwsh-r2r/$($PSVersionTable.PSVersion)-net$([Environment]::Version.Major)"
+    $done = Join-Path $target '.netnsps-complete'
+    if (Test-Path $done) { return Join-Path $target 'pwsh.dll' }
+    $crossgen = Get-Crossgen2
+    if (-not $crossgen) {
+        Write-Host 'No crossgen2 here: the benchmark runs its fresh-process ways under this pwsh only.' -ForegroundColor Yellow
+        return
+    }
+    Write-Host "Compiling a ReadyToRun copy of $PSHOME into $target (once)"
+    Remove-Item $target -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path (Split-Path $target) | Out-Null
+    Copy-Item $PSHOME $target -Recurse
+    $refused = @(foreach ($dll in Get-ChildItem $PSHOME -Filter '*.dll') {
+        try { Invoke-Crossgen2 $crossgen $dll.FullName (Join-Path $target $dll.Name) } catch { Copy-Item $dll.FullName $target -Force; $dll.Name }
+    })
+    if ($refused) { Write-Host "crossgen2 refused $($refused -join ', '): those stay IL" -ForegroundColor Yellow }
+    New-Item -ItemType File -Path $done | Out-Null
+    Join-Path $target 'pwsh.dll'
 }
 
 function Invoke-IsolatedPwsh {
@@ -263,7 +309,12 @@ switch ($Task) {
         Invoke-Build
         $sections = if ($BenchSection) { @{ Section = @($BenchSection -split ',' | Where-Object { $_ }) } } else { @{} }
         $sizes = { param([string[]] $List) @($List -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ }) }
-        & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N (& $sizes $BenchN) -Rounds $BenchRounds `
+        $r2r = @{}
+        if (-not $BenchSection -or ($BenchSection -split ',') -contains 'Loop') {
+            $pwshDll = Get-ReadyToRunPwsh
+            if ($pwshDll) { $r2r.ReadyToRunPwsh = $pwshDll }
+        }
+        & (Join-Path $root 'tests/Benchmark/Invoke-Benchmark.ps1') -ModulePath (Join-Path $staged 'NetNsPS.psd1') -N (& $sizes $BenchN) -Rounds $BenchRounds @r2r `
             -HostSizes (& $sizes $BenchHostSizes) -Calls $BenchCalls -FirewallDriver @($BenchFirewallDriver -split ',' | Where-Object { $_ }) `
             -Mappings $BenchMappings -ConnPorts $BenchConnPorts -ConnSeconds $BenchConnSeconds -ConnPipeline $BenchConnPipeline @sections
     }

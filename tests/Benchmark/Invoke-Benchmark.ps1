@@ -6,7 +6,10 @@
     B2 = NetNsPS called once per namespace in a foreach loop, F = the floor (called C before): the fewest
     processes possible, one ip -batch on the host, one ip -n NS -batch per namespace, one iptables-restore.
     B2fresh and Bfresh are B2 and B run as a script pays for them: a fresh pwsh that imports the module and
-    runs the loop (or the pipelines), timed from process start to exit; their teardown likewise.
+    runs the loop (or the pipelines), timed from process start to exit; their teardown likewise. With
+    -ReadyToRunPwsh they run again under that pwsh (ways named B2fresh-r2r, Bfresh-r2r): the dotnet tool package of
+    PowerShell that `dotnet tool restore` gives is IL only, so a fresh process JIT-compiles thousands of
+    System.Management.Automation methods that Microsoft's deb and tar packages ship precompiled. Both are reported.
     Each builds N namespaces on one bridge (veth, address, default route), then publishes a port per
     namespace, then tears everything down. The state after every way must be equal to A's (checked in the
     first round), and every teardown must return to the pristine state.
@@ -79,7 +82,10 @@ param(
     # FirstCall (Import-Module and the first and second call of the main cmdlets, in 5 fresh pwsh processes).
     [ValidateSet('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall')]
     [string[]] $Section = @('Loop', 'PerCall', 'AtSize', 'ConnRate', 'Peers', 'FirstCall'),
-    [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench'),
+    # A pwsh.dll compiled ReadyToRun, as Microsoft's deb and tar packages of PowerShell ship it (build.ps1 Bench makes one
+    # from this pwsh): the fresh-process ways then run under it too, beside this pwsh (the dotnet tool's, IL only).
+    [string] $ReadyToRunPwsh
 )
 
 $ErrorActionPreference = 'Stop'
@@ -110,8 +116,11 @@ $PeerSizes = $N
 # A section not asked for runs nothing: its sizes are empty, and the report leaves its tables out.
 if ($Section -notcontains 'Loop') { $N = @() }
 if ($Section -notcontains 'PerCall') { $HostSizes = @() }
-$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline, $Section, $PeerSizes -ScriptBlock {
-    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline, [string[]] $Section, [int[]] $PeerSizes)
+# The pwsh builds the fresh-process ways run under: this one (the dotnet tool package's, IL only), and a ReadyToRun one.
+$pwshKinds = [ordered]@{ '' = 'tool (IL)' }
+if ($ReadyToRunPwsh) { $pwshKinds['-r2r'] = 'ReadyToRun' }
+$results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, $Calls, $drivers, $Mappings, $ConnPorts, $ConnSeconds, $ConnTrials, $ConnPipeline, $Section, $PeerSizes, $ReadyToRunPwsh -ScriptBlock {
+    param([int[]] $Sizes, [int] $Rounds, [string] $ModulePath, [int[]] $HostSizes, [int] $Calls, [string[]] $Drivers, [int] $Mappings, [int] $ConnPorts, [double] $ConnSeconds, [int] $ConnTrials, [int] $ConnPipeline, [string[]] $Section, [int[]] $PeerSizes, [string] $ReadyToRunPwsh)
     $ErrorActionPreference = 'Stop'
     # Every cmdlet reads the driver from NETNSPS_FIREWALL at each call, and fresh pwsh processes inherit it.
     function Use-Driver([string] $Driver) {
@@ -129,8 +138,11 @@ $results = Invoke-NsSandbox -ArgumentList $N, $Rounds, $ModulePath, $HostSizes, 
     # The same pwsh as this one (and as build.ps1's Invoke-IsolatedPwsh): dotnet + pwsh.dll under `dotnet pwsh`.
     $pwshExe = [Environment]::ProcessPath
     $pwshPrefix = @(if ((Split-Path $pwshExe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-    function Invoke-FreshPwsh([string] $Script) {
-        $lines = & $pwshExe @pwshPrefix -NoProfile -NonInteractive -Command "`$PSStyle.OutputRendering = 'PlainText'`n$Script" 2>&1
+    # -ReadyToRun: the ReadyToRun build of the same pwsh, on the same dotnet.
+    function Invoke-FreshPwsh([string] $Script, [switch] $ReadyToRun) {
+        $exe = $pwshExe; $prefix = $pwshPrefix
+        if ($ReadyToRun) { $exe = (Get-Command dotnet -CommandType Application)[0].Source; $prefix = @($ReadyToRunPwsh) }
+        $lines = & $exe @prefix -NoProfile -NonInteractive -Command "`$PSStyle.OutputRendering = 'PlainText'`n$Script" 2>&1
         $errors = @($lines | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         if ($LASTEXITCODE -ne 0) { throw "a fresh pwsh failed ($LASTEXITCODE): $($errors -join "`n")" }
         $lines | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] }
@@ -446,18 +458,18 @@ $(& $dnatLookups nat-output)
     foreach ($driver in $Drivers) {
         $variants["B/$driver"] = $cmdletWays.B + @{ Driver = $driver }
         $variants["B2/$driver"] = $cmdletWays.B2 + @{ Driver = $driver }
-        # What a script pays: a fresh pwsh from start to exit, setup and publish in one process, teardown in another.
-        $variants["B2fresh/$driver"] = @{
-            Fresh = $true; Driver = $driver
-            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B2.Setup, $cmdletWays.B2.Publish) $n) }
-            Publish  = { param($n) }
-            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B2.Teardown) $n) }
-        }
-        $variants["Bfresh/$driver"] = @{
-            Fresh = $true; Driver = $driver
-            Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B.Setup, $cmdletWays.B.Publish) $n) }
-            Publish  = { param($n) }
-            Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays.B.Teardown) $n) }
+        # What a script pays: a fresh pwsh from start to exit, setup and publish in one process, teardown in another;
+        # under this pwsh, and under the ReadyToRun one where there is one (way names ending -r2r).
+        # (The blocks read $v, the variant being run, where the round loop below invokes them.)
+        foreach ($r2r in @($false) + @(if ($ReadyToRunPwsh) { $true })) {
+            foreach ($way in 'B2', 'B') {
+                $variants["${way}fresh$(if ($r2r) { '-r2r' })/$driver"] = @{
+                    Fresh = $true; Driver = $driver; Way = $way; ReadyToRun = $r2r
+                    Setup    = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays[$v.Way].Setup, $cmdletWays[$v.Way].Publish) $n) -ReadyToRun:$v.ReadyToRun }
+                    Publish  = { param($n) }
+                    Teardown = { param($n) Invoke-FreshPwsh (Get-FreshScript @($cmdletWays[$v.Way].Teardown) $n) -ReadyToRun:$v.ReadyToRun }
+                }
+            }
         }
     }
     function Get-Reference([string] $Name) {
@@ -961,14 +973,19 @@ print(n, fail, round(time.monotonic() - t0, 4))
 # Import-Module on top of a bare pwsh start, in fresh processes (outside the sandbox: it changes nothing).
 $exe = [Environment]::ProcessPath
 $prefix = @(if ((Split-Path $exe -LeafBase) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-function Measure-Start([string] $Command) {
+function Measure-Start([string] $Command, [string[]] $Pwsh = @($exe) + $prefix) {
     $samples = foreach ($r in 1..5) {
-        $sw = [Diagnostics.Stopwatch]::StartNew(); & $exe @prefix -NoProfile -NonInteractive -Command $Command | Out-Null; $sw.Elapsed.TotalSeconds
+        $sw = [Diagnostics.Stopwatch]::StartNew(); & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Command | Out-Null; $sw.Elapsed.TotalSeconds
     }
     (@($samples | Sort-Object))[2]
 }
 $bare = Measure-Start 'exit 0'
 $imported = Measure-Start "Import-Module '$ModulePath'; exit 0"
+if ($ReadyToRunPwsh) {
+    $r2rPwsh = @((Get-Command dotnet -CommandType Application)[0].Source, $ReadyToRunPwsh)
+    $bareR2r = Measure-Start 'exit 0' $r2rPwsh
+    $importedR2r = Measure-Start "Import-Module '$ModulePath'; exit 0" $r2rPwsh
+}
 
 $env:NETNSPS_FIREWALL = $savedDriver
 $sectionOf = { param($name) @($results | Where-Object { $_.PSObject.Properties['Section'] -and $_.Section -eq $name }) }
@@ -979,6 +996,10 @@ $rows = [System.Collections.Generic.List[object]]::new()
 $rows.AddRange(@($results | Where-Object { -not $_.PSObject.Properties['Section'] } | Select-Object N, Measure, Seconds))
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare)'; Seconds = [math]::Round($bare, 4) })
 $rows.Add([pscustomobject]@{ N = 0; Measure = 'Import-Module (over bare pwsh start)'; Seconds = [math]::Round($imported - $bare, 4) })
+if ($ReadyToRunPwsh) {
+    $rows.Add([pscustomobject]@{ N = 0; Measure = 'pwsh start (bare, ReadyToRun)'; Seconds = [math]::Round($bareR2r, 4) })
+    $rows.Add([pscustomobject]@{ N = 0; Measure = 'Import-Module (over bare pwsh start, ReadyToRun)'; Seconds = [math]::Round($importedR2r - $bareR2r, 4) })
+}
 
 # A measurement's seconds, or nothing (Find-Time) or an error (Get-Time) when it was not made.
 function Find-Time([int] $Size, [string] $Name) { foreach ($row in $rows) { if ([int]$row.N -eq $Size -and [string]$row.Measure -eq $Name) { return [double]$row.Seconds } } }
@@ -1017,22 +1038,25 @@ $ratios = foreach ($size in $N) {
 # The loop lab as a script pays for it (fresh pwsh, start to exit) against the floor; its teardown against bash's.
 $fresh = foreach ($size in $N) {
     foreach ($d in $drivers) {
-        $fl = $floorName[$d]; $f = Get-Time $size "$fl/setup+publish"; $b2f = Get-Time $size "B2fresh/$d/setup+publish"; $bf = Get-Time $size "Bfresh/$d/setup+publish"
-        $ta = Get-Time $size 'A/teardown'; $tb2f = Get-Time $size "B2fresh/$d/teardown"; $tbf = Get-Time $size "Bfresh/$d/teardown"
-        [pscustomobject]@{
-            N                    = $size
-            Driver               = $d
-            Floor                = $fl
-            'Floor s'            = $f
-            'B2fresh s'          = $b2f
-            'Bfresh s'           = $bf
-            'B2fresh/Floor'      = Get-Ratio $b2f $f
-            'Bfresh/Floor'       = Get-Ratio $bf $f
-            'teardown A s'       = $ta
-            'teardown B2fresh s' = $tb2f
-            'teardown Bfresh s'  = $tbf
-            'td B2fresh/A'       = Get-Ratio $tb2f $ta
-            'td Bfresh/A'        = Get-Ratio $tbf $ta
+        foreach ($k in $pwshKinds.Keys) {
+            $fl = $floorName[$d]; $f = Get-Time $size "$fl/setup+publish"; $b2f = Get-Time $size "B2fresh$k/$d/setup+publish"; $bf = Get-Time $size "Bfresh$k/$d/setup+publish"
+            $ta = Get-Time $size 'A/teardown'; $tb2f = Get-Time $size "B2fresh$k/$d/teardown"; $tbf = Get-Time $size "Bfresh$k/$d/teardown"
+            [pscustomobject]@{
+                N                    = $size
+                Driver               = $d
+                pwsh                 = $pwshKinds[$k]
+                Floor                = $fl
+                'Floor s'            = $f
+                'B2fresh s'          = $b2f
+                'Bfresh s'           = $bf
+                'B2fresh/Floor'      = Get-Ratio $b2f $f
+                'Bfresh/Floor'       = Get-Ratio $bf $f
+                'teardown A s'       = $ta
+                'teardown B2fresh s' = $tb2f
+                'teardown Bfresh s'  = $tbf
+                'td B2fresh/A'       = Get-Ratio $tb2f $ta
+                'td Bfresh/A'        = Get-Ratio $tbf $ta
+            }
         }
     }
 }
@@ -1056,26 +1080,29 @@ $perCall = foreach ($d in $drivers) {
 # The headline: B and B2 as a script pays for them (fresh pwsh), beside A, the floor and the peers, at each N and driver.
 $headline = foreach ($size in @(if ($Section -contains 'Loop' -or $Section -contains 'Peers') { $PeerSizes })) {
     foreach ($d in $drivers) {
-        $fl = $floorName[$d]; $f = Find-Time $size "$fl/setup+publish"; $cni = Find-Time $size 'CNI/setup+publish'; $nv = Find-Time $size 'netavark/setup+publish'
-        $bf = Find-Time $size "Bfresh/$d/setup+publish"; $b2f = Find-Time $size "B2fresh/$d/setup+publish"; $ta = Find-Time $size 'A/teardown'; $tb2f = Find-Time $size "B2fresh/$d/teardown"
-        [pscustomobject][ordered]@{
-            N                 = $size
-            Driver            = $d
-            'A s'             = Find-Time $size 'A/setup+publish'
-            Floor             = $fl
-            'Floor s'         = $f
-            'B fresh s'       = $bf
-            'B2 fresh s'      = $b2f
-            'CNI s'           = $cni
-            'netavark s'      = $nv
-            'B/Floor'         = Get-Ratio $bf $f
-            'B2/Floor'        = Get-Ratio $b2f $f
-            'B/CNI'           = Get-Ratio $bf $cni
-            'td A s'          = $ta
-            'td B2 fresh s'   = $tb2f
-            'td CNI s'        = Find-Time $size 'CNI/teardown'
-            'td netavark s'   = Find-Time $size 'netavark/teardown'
-            'td B2/A'         = Get-Ratio $tb2f $ta
+        foreach ($k in $pwshKinds.Keys) {
+            $fl = $floorName[$d]; $f = Find-Time $size "$fl/setup+publish"; $cni = Find-Time $size 'CNI/setup+publish'; $nv = Find-Time $size 'netavark/setup+publish'
+            $bf = Find-Time $size "Bfresh$k/$d/setup+publish"; $b2f = Find-Time $size "B2fresh$k/$d/setup+publish"; $ta = Find-Time $size 'A/teardown'; $tb2f = Find-Time $size "B2fresh$k/$d/teardown"
+            [pscustomobject][ordered]@{
+                N                 = $size
+                Driver            = $d
+                pwsh              = $pwshKinds[$k]
+                'A s'             = Find-Time $size 'A/setup+publish'
+                Floor             = $fl
+                'Floor s'         = $f
+                'B fresh s'       = $bf
+                'B2 fresh s'      = $b2f
+                'CNI s'           = $cni
+                'netavark s'      = $nv
+                'B/Floor'         = Get-Ratio $bf $f
+                'B2/Floor'        = Get-Ratio $b2f $f
+                'B/CNI'           = Get-Ratio $bf $cni
+                'td A s'          = $ta
+                'td B2 fresh s'   = $tb2f
+                'td CNI s'        = Find-Time $size 'CNI/teardown'
+                'td netavark s'   = Find-Time $size 'netavark/teardown'
+                'td B2/A'         = Get-Ratio $tb2f $ta
+            }
         }
     }
 }
@@ -1133,6 +1160,7 @@ Write-Host "are published through Publish-NsPort in one pipeline (timed) and unp
 $connRate | Format-Table -Property * -AutoSize | Out-String -Width 300 | Write-Host
 Write-Host "One New-NetNamespace / the raw commands it replaces: $one"
 Write-Host "pwsh start (bare): $(Get-Time 0 'pwsh start (bare)') s; Import-Module over a bare pwsh start: $(Get-Time 0 'Import-Module (over bare pwsh start)') s"
+if ($ReadyToRunPwsh) { Write-Host "ReadyToRun pwsh ($ReadyToRunPwsh): start (bare) $(Get-Time 0 'pwsh start (bare, ReadyToRun)') s; Import-Module over it $(Get-Time 0 'Import-Module (over bare pwsh start, ReadyToRun)') s" }
 $rows | Sort-Object N, Measure | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
 Write-Host ("Benchmark run: {0:N0} s" -f $benchStart.Elapsed.TotalSeconds)
 
@@ -1145,7 +1173,7 @@ $file = Join-Path $OutputDirectory ("bench-{0:yyyyMMdd-HHmmss}.json" -f (Get-Dat
     Calls          = $Calls
     Drivers        = $drivers
     Seconds        = [math]::Round($benchStart.Elapsed.TotalSeconds, 1)
-    Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (iptables-restore); F-nft floor (nft -f); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit; way/driver = under that firewall driver. Medians on a shared, noisy machine.'
+    Legend         = 'A bash loop; B pipelines; B2 foreach loop (warm pwsh); F floor (iptables-restore); F-nft floor (nft -f); B2fresh/Bfresh = B2/B in a fresh pwsh, start to exit (-r2r: under the ReadyToRun pwsh); way/driver = under that firewall driver. Medians on a shared, noisy machine.'
     Ratios         = $ratios
     FreshLoop      = $fresh
     Headline       = $headline
