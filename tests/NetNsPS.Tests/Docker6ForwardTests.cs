@@ -263,4 +263,28 @@ public sealed class Docker6ForwardTests
         host.Apply(BridgePlanner.Remove(View(host.ReadNftables()), driver, "bridge0"));
         Assert.Equal(pristine, host.State);
     }
+    /// <summary>An IPv6 mapping's forward accept (it has addresses) goes to ip6tables' shim alone, where that FORWARD drops.</summary>
+    [Fact]
+    public void Nftables_AnIpv6MappingsForwardAccept_GoesToIp6tablesShimOnly()
+    {
+        var mapping = new NsPortMapping
+        {
+            Protocol = NsProtocol.Tcp, ExternalIPAddress = NatRules.AnyIpv6Address, ExternalPort = 8080, Namespace = "red",
+            InternalIPAddress = "2001:db8:15::2", InternalPort = 80, Bridge = "bridge0",
+        };
+        var host = Host.With(DockerFilter, DockerFilter);
+        var plan = new Plan();
+        NftablesDriver.Instance.PlanEnsure(host.ReadNftables(), NatRules.Port(mapping), plan);
+        Assert.Empty(Rendered(plan, "iptables"));
+        Assert.Contains("ip6tables -w -t filter -A NETNSPS-FORWARD -d 2001:db8:15::2/128 -o bridge0 -p tcp -m tcp --dport 80 -m comment --comment 'netnsps:port:tcp:[::]:8080:red:bridge0:forward' -j ACCEPT", Rendered(plan, "ip6tables"));
+        host.Apply(plan);
+        var after = host.ReadNftables();
+        var again = new Plan();
+        NftablesDriver.Instance.PlanEnsure(after, NatRules.Port(mapping), again);
+        Assert.Empty(again.Steps);
+        // Where ip6tables' FORWARD accepts, the shim is not written at all.
+        var open = new Plan();
+        NftablesDriver.Instance.PlanEnsure(Host.With(DockerFilter, Open6).ReadNftables(), NatRules.Port(mapping), open);
+        Assert.Empty(Rendered(open, "ip6tables"));
+    }
 }

@@ -50,7 +50,7 @@ Describe 'IPv6 on a Docker host whose ip6tables FORWARD drops' {
         $script:blueWeb = Start-NsWebServer -Namespace blue -Port 80 -Bind '::'
     }
     AfterAll {
-        foreach ($p in $script:blueWeb, $script:wanWeb) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue } }
+        foreach ($p in $script:blueWeb, $script:redWeb, $script:wanWeb) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue } }
     }
 
     It 'the fixture is what Docker 27+ leaves with IPv6: ip6tables FORWARD policy DROP after its two jumps, IPv6 forwarding, its IPv6 masquerade' {
@@ -95,6 +95,16 @@ Describe 'IPv6 on a Docker host whose ip6tables FORWARD drops' {
         $log | Should -Not -Match '2001:db8:15::2'
     }
 
+    It 'a port published over IPv6 answers from wan, through ip6tables'' FORWARD (the nftables driver''s shim carries its accept too)' {
+        $script:redWeb = Start-NsWebServer -Namespace red -Port 80 -Bind '::'
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -WarningAction SilentlyContinue | Out-Null
+        Get-Page -Namespace wan -Url 'http://[2001:db8:100::2]:8080/' | Should -Be 'hello from red'
+        @(& ip6tables -S NETNSPS-FORWARD | Where-Object { $_ -match 'netnsps:port:tcp:\[::\]:8080:red:bridge0:forward' }) | Should -HaveCount 1
+        Get-NsPort | Unpublish-NsPort
+        Get-Page -Namespace wan -Url 'http://[2001:db8:100::2]:8080/' | Should -BeNullOrEmpty
+        @(& ip6tables -S NETNSPS-FORWARD | Where-Object { $_ -match 'netnsps:port:' }) | Should -BeNullOrEmpty
+    }
+
     It 'without the accepts in ip6tables red cannot reach blue over IPv6; re-running New-NetBridge puts them back' {
         if (-not $script:bridgeNf) { Set-ItResult -Skipped -Because 'br_netfilter is not loaded on this kernel'; return }
         foreach ($rule in Get-Ip6Accept) {
@@ -131,8 +141,9 @@ Describe 'IPv6 on a Docker host whose ip6tables FORWARD drops' {
     }
 
     It 'teardown through the cmdlets leaves iptables, ip6tables, the nft ruleset and the sysctls exactly as Docker left them' {
-        foreach ($p in $script:blueWeb) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit(5000) | Out-Null }
-        $script:blueWeb = $null
+        foreach ($p in $script:blueWeb, $script:redWeb) { if ($p) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit(5000) | Out-Null } }
+        $script:blueWeb = $script:redWeb = $null
+        Get-NsPort | Unpublish-NsPort
         Get-NsMasquerade | Disable-NsMasquerade
         'red', 'blue' | ForEach-Object { Remove-NsRoute -Namespace $_ }
         Remove-VethPair red

@@ -316,7 +316,8 @@ public sealed class IptablesDriver : IFirewallDriver
         var own = Own(snapshot);
         var ruleset = own.Ruleset.Clone();
         var jumps = own.Jumps.Select(j => (j.Table, j.Hook)).ToHashSet();
-        foreach (var rule in rules)
+        // The ruleset is iptables' (IPv4's): an address-less rule stands there as its IPv4 copy, whatever its families.
+        foreach (var rule in rules.Select(r => r.Family is null ? r.InFamily(FirewallFamilies.Ipv4) : r))
         {
             var table = TableName(rule.Table);
             if (own.Entries.Any(r => r.Rule == rule))
