@@ -32,9 +32,9 @@ public sealed class IptablesKernel
     private readonly SortedDictionary<string, List<Chain>> _tables = new(StringComparer.Ordinal);
 
     /// <summary>The kernel holding what a ruleset shows (every chain, policy and rule, in order).</summary>
-    public static IptablesKernel From(FirewallRuleset ruleset)
+    public static IptablesKernel From(FirewallRuleset ruleset, string tool = "iptables")
     {
-        var kernel = new IptablesKernel();
+        var kernel = new IptablesKernel { Tool = tool };
         foreach (var chain in ruleset.Chains)
         {
             var c = kernel.Table(chain.Table).FirstOrDefault(x => x.Name == chain.Name);
@@ -48,7 +48,7 @@ public sealed class IptablesKernel
         return kernel;
     }
 
-    public static IptablesKernel From(string save) => From(IptablesDriver.ParseRuleset(save));
+    public static IptablesKernel From(string save, string tool = "iptables") => From(IptablesDriver.ParseRuleset(save), tool);
 
     private List<Chain> Table(string name)
     {

@@ -360,6 +360,49 @@ function Add-DockerHostFixture {
     if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
 }
 
+function Add-DockerIpv6HostFixture {
+    # A host as Docker 27/28 leaves it with IPv6 on (daemon.json "ipv6": true, "fixed-cidr-v6": "2001:db8:1::/64";
+    # since Docker 27 "ip6tables" is on by default): the IPv4 side of Add-DockerHostFixture, and in ip6tables the same
+    # filter chains and jumps (DOCKER-USER, then DOCKER-FORWARD with DOCKER-CT, DOCKER-INTERNAL, DOCKER-BRIDGE, DOCKER)
+    # with FORWARD's policy DROP (Docker sets it when it turns IPv6 forwarding on itself), its IPv6 NAT rules, docker0
+    # at 2001:db8:1::1/64, net.ipv6.conf.all.forwarding=1 and bridge-nf-call-ip6tables=1. As Add-DockerHostFixture,
+    # it never loads br_netfilter (a kernel module of the whole machine): where it is not loaded there is no
+    # bridge-nf-call-ip6tables to set, and bridged IPv6 frames do not pass ip6tables at all.
+    Assert-Sandbox
+    Add-DockerHostFixture
+    Invoke-Checked ip addr add 2001:db8:1::1/64 dev docker0 nodad
+    $rules = @(
+        '*nat'
+        ':DOCKER - [0:0]'
+        '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER'
+        '-A OUTPUT ! -d ::1/128 -m addrtype --dst-type LOCAL -j DOCKER'
+        '-A POSTROUTING -s 2001:db8:1::/64 ! -o docker0 -j MASQUERADE'
+        'COMMIT'
+        '*filter'
+        ':FORWARD DROP [0:0]'
+        ':DOCKER - [0:0]'
+        ':DOCKER-BRIDGE - [0:0]'
+        ':DOCKER-CT - [0:0]'
+        ':DOCKER-FORWARD - [0:0]'
+        ':DOCKER-INTERNAL - [0:0]'
+        ':DOCKER-USER - [0:0]'
+        '-A FORWARD -j DOCKER-USER'
+        '-A FORWARD -j DOCKER-FORWARD'
+        '-A DOCKER ! -i docker0 -o docker0 -j DROP'
+        '-A DOCKER-BRIDGE -o docker0 -j DOCKER'
+        '-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+        '-A DOCKER-FORWARD -j DOCKER-CT'
+        '-A DOCKER-FORWARD -j DOCKER-INTERNAL'
+        '-A DOCKER-FORWARD -j DOCKER-BRIDGE'
+        '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
+        'COMMIT'
+    ) -join "`n"
+    $out = ($rules + "`n") | & ip6tables-restore -w --noflush 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "ip6tables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
+    Invoke-Checked sysctl -q -w net.ipv6.conf.all.forwarding=1 | Out-Null
+    if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-ip6tables=1 | Out-Null }
+}
+
 function Start-FirewalldFixture {
     # firewalld for real, the Debian package's own daemon (1.3, nftables backend, default zone public, whose target
     # rejects forwarded traffic), inside the sandbox: a tmpfs over /run (the sandbox covers only /run/netns of the

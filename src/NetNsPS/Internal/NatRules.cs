@@ -39,7 +39,11 @@ internal static class NatRules
     /// <summary>The role of an IPv6 masquerade's tag: a bridge's IPv4 and IPv6 masquerades are two rules, each with a tag of its own.</summary>
     public const string Ipv6Role = "ipv6";
 
-    public static IEnumerable<FirewallRule> Masquerade(string bridge, string sourcePrefix)
+    /// <remarks>
+    /// <paramref name="acceptFamilies"/>: the families the address-less out and reply accepts are for (null: IPv4's
+    /// alone, as before IPv6); an IPv6 masquerade's go to IPv6's FORWARD too where it drops.
+    /// </remarks>
+    public static IEnumerable<FirewallRule> Masquerade(string bridge, string sourcePrefix, FirewallFamilies? acceptFamilies = null)
     {
         var tag = RuleTag.Masquerade(bridge);
         var ownTag = IsIpv6(sourcePrefix) ? tag.WithRole(Ipv6Role) : tag;
@@ -48,9 +52,9 @@ internal static class NatRules
         { Source = sourcePrefix, OutInterface = bridge, NotOutInterface = true };
         // Let the namespaces' traffic out and its replies back in even where FORWARD's policy is DROP.
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag.WithRole("out").ToString(), FirewallAction.Accept)
-        { InInterface = bridge, OutInterface = bridge, NotOutInterface = true };
+        { InInterface = bridge, OutInterface = bridge, NotOutInterface = true, Families = acceptFamilies };
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, tag.WithRole("reply").ToString(), FirewallAction.Accept)
-        { OutInterface = bridge, EstablishedOnly = true };
+        { OutInterface = bridge, EstablishedOnly = true, Families = acceptFamilies };
     }
 
     /// <summary>The chains masquerading uses (where an empty one of the module's is debris once it is disabled).</summary>
@@ -72,17 +76,18 @@ internal static class NatRules
     /// What Docker accepts for each of its bridges, scoped to this one: frames between its namespaces (which pass
     /// FORWARD once br_netfilter is on), new connections from it to anywhere else, and the replies coming back.
     /// </summary>
-    public static IEnumerable<FirewallRule> BridgeForward(string bridge)
+    /// <remarks><paramref name="families"/>: the families they are for (null: IPv4's alone), those whose FORWARD drops.</remarks>
+    public static IEnumerable<FirewallRule> BridgeForward(string bridge, FirewallFamilies? families = null)
     {
         // iptables -A FORWARD -i bridge0 -o bridge0 -j ACCEPT
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "within").ToString(), FirewallAction.Accept)
-        { InInterface = bridge, OutInterface = bridge };
+        { InInterface = bridge, OutInterface = bridge, Families = families };
         // iptables -A FORWARD -i bridge0 ! -o bridge0 -j ACCEPT
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "out").ToString(), FirewallAction.Accept)
-        { InInterface = bridge, OutInterface = bridge, NotOutInterface = true };
+        { InInterface = bridge, OutInterface = bridge, NotOutInterface = true, Families = families };
         // iptables -A FORWARD -o bridge0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
         yield return new FirewallRule(FirewallTable.Filter, FirewallHook.Forward, RuleTag.ForBridge(bridge, "reply").ToString(), FirewallAction.Accept)
-        { OutInterface = bridge, EstablishedOnly = true };
+        { OutInterface = bridge, EstablishedOnly = true, Families = families };
     }
 
     /// <summary>The chains of a bridge's forward accepts.</summary>

@@ -73,14 +73,15 @@ public static class BridgePlanner
 
     /// <summary>
     /// The bridge's forward accepts (<see cref="NatRules.BridgeForward"/>: within it, out of it, and the replies) where
-    /// the host's FORWARD path drops; nothing where it does not (the firewall stays as it was) or where they are there.
+    /// the host's FORWARD path drops, for each family whose FORWARD drops; nothing where it does not (the firewall stays as it was) or where they are there.
     /// </summary>
     public static Plan AcceptForward(ISystemView view, IFirewallDriver driver, string name)
     {
         var plan = new Plan().About(Subject(name));
-        if (FirewallIfReadable(view) is { } snapshot && driver.ForwardPathDrops(snapshot))
+        // For each family whose FORWARD drops: iptables' and, on a Docker host with IPv6, ip6tables' too.
+        if (FirewallIfReadable(view) is { } snapshot && driver.ForwardDropFamilies(snapshot) is var families && families != FirewallFamilies.None)
         {
-            driver.PlanEnsure(snapshot, NatRules.BridgeForward(name), plan);
+            driver.PlanEnsure(snapshot, NatRules.BridgeForward(name, FirewallRule.AsFamilies(families)), plan);
         }
         return plan;
     }

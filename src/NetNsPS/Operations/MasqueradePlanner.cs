@@ -18,7 +18,12 @@ internal static class MasqueradePlanner
     public static Plan Enable(ISystemView view, IFirewallDriver driver, string bridge, IReadOnlyList<string> sourcePrefixes)
     {
         var plan = new Plan().About(Subject(bridge));
-        driver.PlanEnsure(view.Firewall(), sourcePrefixes.SelectMany(p => NatRules.Masquerade(bridge, p)).Distinct(), plan);
+        var snapshot = view.Firewall();
+        // The out and reply accepts stay IPv4's (as before IPv6) and, for an IPv6 subnet where IPv6's FORWARD drops
+        // (ip6tables' on a Docker 27+ host), are IPv6's too.
+        var families = sourcePrefixes.Any(NatRules.IsIpv6) && (driver.ForwardDropFamilies(snapshot) & FirewallFamilies.Ipv6) != 0
+            ? FirewallFamilies.Both : (FirewallFamilies?)null;
+        driver.PlanEnsure(snapshot, sourcePrefixes.SelectMany(p => NatRules.Masquerade(bridge, p, families)).Distinct(), plan);
         return plan;
     }
 

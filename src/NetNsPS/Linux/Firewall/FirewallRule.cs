@@ -7,6 +7,10 @@ public enum FirewallHook { Prerouting, Output, Postrouting, Forward }
 
 public enum FirewallAction { Masquerade, Dnat, Accept, Drop }
 
+/// <summary>The address families a rule without addresses is for (iptables and ip6tables keep one table set each).</summary>
+[System.Flags]
+public enum FirewallFamilies { None = 0, Ipv4 = 1, Ipv6 = 2, Both = Ipv4 | Ipv6 }
+
 /// <summary>
 /// One rule in a chain the module owns, independent of iptables or nftables syntax. Tag is the rule's
 /// identity (<see cref="RuleTag"/>, kept in the rule as a comment), so listing and removal find exactly the module's rules.
@@ -43,6 +47,31 @@ public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string
         DnatTo is { } to ? to.Address.AddressFamily
         : (Source ?? Destination) is { } prefix ? (prefix.Contains(':') ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork)
         : null;
+
+    /// <summary>
+    /// For a rule without addresses: the families it is for where the firewall keeps one table per family (iptables
+    /// and ip6tables). Null is IPv4's alone, as before IPv6 (and what a rule read back from iptables says); a rule read
+    /// back from ip6tables says Ipv6. nftables' inet table holds such a rule for both families whatever it says.
+    /// </summary>
+    public FirewallFamilies? Families { get; init; }
+
+    /// <summary>The families the rule is for: its addresses' family, else <see cref="Families"/> (null: IPv4).</summary>
+    public FirewallFamilies ForFamilies =>
+        Family switch
+        {
+            System.Net.Sockets.AddressFamily.InterNetworkV6 => FirewallFamilies.Ipv6,
+            System.Net.Sockets.AddressFamily.InterNetwork => FirewallFamilies.Ipv4,
+            _ => Families ?? FirewallFamilies.Ipv4,
+        };
+
+    /// <summary>The rule for one family's tables (an address-less rule's IPv4 copy says null, its IPv6 copy Ipv6).</summary>
+    public FirewallRule InFamily(FirewallFamilies family) =>
+        Family is not null || Families == (family == FirewallFamilies.Ipv4 ? null : family) ? this
+            : this with { Families = family == FirewallFamilies.Ipv4 ? null : family };
+
+    /// <summary>Families given as a rule's <see cref="Families"/>: null for IPv4 alone (and for none).</summary>
+    public static FirewallFamilies? AsFamilies(FirewallFamilies families) =>
+        families is FirewallFamilies.None or FirewallFamilies.Ipv4 ? null : families;
 
     /// <summary>The tag read back as the module's identity; null for a tag it did not write.</summary>
     public RuleTag? Identity => RuleTag.Parse(Tag);

@@ -35,6 +35,13 @@ public interface IFirewallDriver
     /// </summary>
     bool ForwardPathDrops(FirewallSnapshot snapshot);
 
+    /// <summary>
+    /// The families whose FORWARD drops in that sense: IPv4 where iptables' does (<see cref="ForwardPathDrops"/>),
+    /// IPv6 where ip6tables' does (Docker 27+ with IPv6 leaves both at DROP). New-NetBridge accepts its bridge for
+    /// each, and an IPv6 masquerade's accepts go to IPv6's FORWARD where it drops.
+    /// </summary>
+    FirewallFamilies ForwardDropFamilies(FirewallSnapshot snapshot);
+
     /// <summary>The whole ruleset as it would be after PlanEnsure of these rules (for the diagnostics: would re-running a cmdlet repair it?).</summary>
     FirewallRuleset Simulate(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules);
 

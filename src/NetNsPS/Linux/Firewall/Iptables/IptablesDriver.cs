@@ -66,6 +66,9 @@ public sealed class IptablesDriver : IFirewallDriver
         return snapshot;
     }
 
+    /// <summary>The IPv6 tables alone (one ip6tables-save).</summary>
+    public static IptablesSnapshot ReadIpv6(IProcessRunner runner, CancellationToken token) => Parse(SaveText(runner, "ip6tables-save", token), ipv6: true);
+
     /// <summary>The IPv4 tables alone (one iptables-save), with no IPv6 part.</summary>
     public static IptablesSnapshot ReadIpv4(IProcessRunner runner, CancellationToken token) => Parse(SaveText(runner, "iptables-save", token));
 
@@ -126,7 +129,9 @@ public sealed class IptablesDriver : IFirewallDriver
             inChain.Add(spec);
             if (HookOf(chain) is { } own)
             {
-                rules.Add(new IptablesSnapshot.Entry(ParseRule(tbl, own, spec), spec));
+                var parsed = ParseRule(tbl, own, spec);
+                // ip6tables' copy of an address-less rule is IPv6's (iptables' is IPv4's, Families null as before).
+                rules.Add(new IptablesSnapshot.Entry(ipv6 && parsed.Family is null ? parsed with { Families = FirewallFamilies.Ipv6 } : parsed, spec));
             }
             else if (spec.Count >= 2 && spec[^2] == "-j" && spec[^1].StartsWith(ChainPrefix, StringComparison.Ordinal)
                      && Enum.TryParse<FirewallHook>(chain, ignoreCase: true, out var builtin) && OwnChain(builtin) == spec[^1])
@@ -311,7 +316,8 @@ public sealed class IptablesDriver : IFirewallDriver
         var own = Own(snapshot);
         var ruleset = own.Ruleset.Clone();
         var jumps = own.Jumps.Select(j => (j.Table, j.Hook)).ToHashSet();
-        foreach (var rule in rules)
+        // The ruleset is iptables' (IPv4's): an address-less rule stands there as its IPv4 copy, whatever its families.
+        foreach (var rule in rules.Select(r => r.Family is null ? r.InFamily(FirewallFamilies.Ipv4) : r))
         {
             var table = TableName(rule.Table);
             if (own.Entries.Any(r => r.Rule == rule))
@@ -429,16 +435,24 @@ public sealed class IptablesDriver : IFirewallDriver
     {
         var own = Own(snapshot);
         var list = rules.ToList();
-        // IPv6 rules go to ip6tables; a rule without addresses (a forward accept by interface) stays IPv4's, as before IPv6.
-        var ipv6 = list.Where(IsIpv6).ToList();
-        PlanEnsureIn(own, list.Where(r => !IsIpv6(r)), plan, jumpFirst);
+        // IPv6 rules go to ip6tables; a rule without addresses (a forward accept by interface) goes to the tables of
+        // each family it is for (Families; null: IPv4's alone, as before IPv6), as one copy each.
+        PlanEnsureIn(own, InFamily(list, FirewallFamilies.Ipv4), plan, jumpFirst);
+        var ipv6 = InFamily(list, FirewallFamilies.Ipv6).ToList();
+        if (own.V6 is null)
+        {
+            // No ip6tables: an IPv6 rule cannot be written; an address-less one's IPv6 copy has no table to go to.
+            ipv6 = ipv6.Where(r => r.Family is not null).ToList();
+        }
         if (ipv6.Count > 0)
         {
             PlanEnsureIn(own.V6 ?? throw Ip6tablesMissing(), ipv6, plan, jumpFirst);
         }
     }
 
-    private static bool IsIpv6(FirewallRule rule) => rule.Family == System.Net.Sockets.AddressFamily.InterNetworkV6;
+    /// <summary>The rules that are for that family, each as its copy in that family's tables.</summary>
+    private static IEnumerable<FirewallRule> InFamily(IEnumerable<FirewallRule> rules, FirewallFamilies family) =>
+        rules.Where(r => (r.ForFamilies & family) != 0).Select(r => r.InFamily(family));
 
     private static NetNsException Ip6tablesMissing() => new(
         "IPv6 rules need ip6tables, which is not installed (or ip6tables-save is not on PATH); install iptables' IPv6 tools, or use the nftables driver (Set-NetNsPSOption -FirewallDriver nftables).",
@@ -506,10 +520,10 @@ public sealed class IptablesDriver : IFirewallDriver
         var own = Own(snapshot);
         var list = rules.ToList();
         var empty = alsoIfEmpty?.ToList();
-        PlanRemoveIn(own, list.Where(r => !IsIpv6(r)), plan, empty);
+        PlanRemoveIn(own, InFamily(list, FirewallFamilies.Ipv4), plan, empty);
         if (own.V6 is { } v6)
         {
-            PlanRemoveIn(v6, list.Where(IsIpv6), plan, empty);
+            PlanRemoveIn(v6, InFamily(list, FirewallFamilies.Ipv6), plan, empty);
         }
     }
 
@@ -621,6 +635,13 @@ public sealed class IptablesDriver : IFirewallDriver
         chain is not null && (chain.Policy == "DROP" || chain.Rules.LastOrDefault()?.Target is "DROP" or "REJECT");
 
     bool IFirewallDriver.ForwardPathDrops(FirewallSnapshot snapshot) => ForwardDrops(snapshot);
+
+    /// <summary>IPv4 where iptables' filter FORWARD drops, IPv6 where ip6tables' does (read only where ip6tables is installed).</summary>
+    public static FirewallFamilies ForwardDropFamilies(FirewallSnapshot snapshot) =>
+        (ForwardDrops(snapshot) ? FirewallFamilies.Ipv4 : FirewallFamilies.None)
+        | (Own(snapshot).V6 is { } v6 && Drops(v6.Ruleset.Chain("filter", BuiltinChain(FirewallHook.Forward))) ? FirewallFamilies.Ipv6 : FirewallFamilies.None);
+
+    FirewallFamilies IFirewallDriver.ForwardDropFamilies(FirewallSnapshot snapshot) => ForwardDropFamilies(snapshot);
 
     // ---- for the diagnostics ----
 

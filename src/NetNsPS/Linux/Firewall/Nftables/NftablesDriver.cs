@@ -139,12 +139,24 @@ public sealed class NftablesDriver : IFirewallDriver
     /// </summary>
     private static IptablesSnapshot? ReadIptables(IProcessRunner runner, CancellationToken token)
     {
-        if (!FirewallDrivers.IsAvailable(FirewallDrivers.IptablesName) || !SaveIsInstalled() || !HasIptablesTables(runner, token))
+        if (!FirewallDrivers.IsAvailable(FirewallDrivers.IptablesName) || !SaveIsInstalled())
         {
             return null;
         }
-        // IPv4's tables only: what an earlier version left and the shim are both there.
-        return IptablesDriver.ReadIpv4(runner, token);
+        var ipv4 = HasIptablesTables(runner, token, ipv6: false);
+        // ip6tables' tables where they may hold the IPv6 shim (Docker 27+ leaves ip6tables' FORWARD at DROP) or its rules.
+        var ipv6 = FirewallDrivers.OnPath("ip6tables-save") && HasIptablesTables(runner, token, ipv6: true);
+        if (!ipv4 && !ipv6)
+        {
+            return null;
+        }
+        // What an earlier version left and the shim are both in IPv4's tables; IPv6's hold only the shim.
+        var snapshot = ipv4 ? IptablesDriver.ReadIpv4(runner, token) : IptablesDriver.Parse("");
+        if (ipv6)
+        {
+            snapshot.V6 = IptablesDriver.ReadIpv6(runner, token);
+        }
+        return snapshot;
     }
 
     private static bool SaveIsInstalled()
@@ -166,13 +178,14 @@ public sealed class NftablesDriver : IFirewallDriver
     /// `table ip ...`, a NETNSPS-* chain (rules an earlier version left) or a filter FORWARD that may drop (policy
     /// drop, or any drop/reject rule in it: the shim's case). Where neither is there, the cmdlet costs no iptables-save.
     /// </summary>
-    private static bool HasIptablesTables(IProcessRunner runner, CancellationToken token)
+    private static bool HasIptablesTables(IProcessRunner runner, CancellationToken token, bool ipv6 = false)
     {
-        if (LegacyTablesLoaded())
+        if (LegacyTablesLoaded(ipv6 ? Legacy6TableNames : LegacyTableNames))
         {
             return true;
         }
-        var chains = ListText(runner, token, "list", "chains", "ip");
+        var family = ipv6 ? "ip6" : "ip";
+        var chains = ListText(runner, token, "list", "chains", family);
         if (chains is null)
         {
             return true;
@@ -181,21 +194,21 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             return true;
         }
-        if (!HasChain(chains, "table ip filter", "FORWARD"))
+        if (!HasChain(chains, $"table {family} filter", "FORWARD"))
         {
             return false;
         }
-        var forward = ListText(runner, token, "list", "chain", "ip", "filter", "FORWARD");
+        var forward = ListText(runner, token, "list", "chain", family, "filter", "FORWARD");
         return forward is null || forward.Contains("policy drop", StringComparison.Ordinal)
             || forward.Contains(" drop", StringComparison.Ordinal) || forward.Contains(" reject", StringComparison.Ordinal);
     }
 
     /// <summary>Whether legacy x_tables tables are loaded here (/proc/net/ip_tables_names, invisible to nft); true when it cannot be read.</summary>
-    internal static bool LegacyTablesLoaded()
+    internal static bool LegacyTablesLoaded(string names = LegacyTableNames)
     {
         try
         {
-            return File.Exists(LegacyTableNames) && File.ReadAllText(LegacyTableNames).Trim().Length > 0;
+            return File.Exists(names) && File.ReadAllText(names).Trim().Length > 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -231,6 +244,8 @@ public sealed class NftablesDriver : IFirewallDriver
     }
 
     private const string LegacyTableNames = "/proc/net/ip_tables_names";
+
+    private const string Legacy6TableNames = "/proc/net/ip6_tables_names";
 
     /// <summary>What a rule belongs to (a bridge's masquerade or localnet rules, a mapping), whatever its role; null for a rule of no tag.</summary>
     private static RuleTag? ObjectOf(FirewallRule rule) => rule.Identity?.WithRole(null);
@@ -277,18 +292,33 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             IptablesDriver.Instance.PlanEnsure(iptables, legacy, plan);
         }
-        // The shim is iptables' (IPv4's) FORWARD: an IPv6 accept has nothing to do there.
-        var forward = table.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward
-            && r.Family != System.Net.Sockets.AddressFamily.InterNetworkV6).ToList();
-        if (forward.Count > 0 && IptablesDriver.ForwardDrops(iptables))
+        // The shim goes to the FORWARD of each family that drops: iptables' for IPv4, ip6tables' for IPv6. An
+        // address-less accept (the table's holds for both families) goes to each such FORWARD; one with addresses
+        // to its own family's only.
+        var drops = IptablesDriver.ForwardDropFamilies(iptables);
+        var forward = table.Where(r => r.Table == FirewallTable.Filter && r.Hook == FirewallHook.Forward)
+            .Select(r => ShimFor(r, drops)).OfType<FirewallRule>().ToList();
+        if (forward.Count > 0)
         {
             IptablesDriver.Instance.PlanEnsure(iptables, forward, plan, jumpFirst: true);
         }
     }
 
+    /// <summary>
+    /// A forward accept as the shim has it: for the families whose FORWARD drops among those it is for (an
+    /// address-less one is for both here, as the inet table holds it); null where none of them drops.
+    /// </summary>
+    private static FirewallRule? ShimFor(FirewallRule rule, FirewallFamilies drops)
+    {
+        var families = (rule.Family is null ? FirewallFamilies.Both : rule.ForFamilies) & drops;
+        return families == FirewallFamilies.None ? null
+            : rule.Family is null ? rule with { Families = FirewallRule.AsFamilies(families) } : rule;
+    }
+
     private static void PlanEnsureTable(NftablesSnapshot own, IReadOnlyList<FirewallRule> rules, Plan plan)
     {
-        foreach (var rule in rules)
+        // The inet table holds an address-less rule for both families, whatever families it was asked for.
+        foreach (var rule in rules.Select(r => r.Families is null ? r : r with { Families = null }))
         {
             var asElement = NftablesLayout.AsElement(rule);
             if (own.Find(rule, asElement) is not null)
@@ -538,6 +568,17 @@ public sealed class NftablesDriver : IFirewallDriver
         return own.Iptables is { } iptables ? IptablesDriver.ForwardDrops(iptables)
             : own.Host is not null && (IptablesDriver.Drops(own.Ruleset.Chain(XtablesFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)))
                 || IptablesDriver.Drops(own.Ruleset.Chain(LegacyFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward))));
+    }
+
+    /// <summary>
+    /// IPv4 where iptables' FORWARD drops (as <see cref="ForwardPathDrops"/>), IPv6 where ip6tables' does (read
+    /// beside the table for a cmdlet): the families the shim goes to.
+    /// </summary>
+    public FirewallFamilies ForwardDropFamilies(FirewallSnapshot snapshot)
+    {
+        var own = Own(snapshot);
+        var v4 = ForwardPathDrops(snapshot) ? FirewallFamilies.Ipv4 : FirewallFamilies.None;
+        return own.Iptables is { } iptables ? v4 | (IptablesDriver.ForwardDropFamilies(iptables) & FirewallFamilies.Ipv6) : v4;
     }
 
     // ---- the ruleset view (for the diagnostics) ----
