@@ -105,6 +105,9 @@ function Get-NftDump {
         # nft's note on the tables iptables-nft made (on stderr, so anywhere in the stream): those tables are
         # iptables-save's part.
         if ("$line" -match '^# Warning: table \S+ \S+ is managed by iptables-nft') { continue }
+        # and its note on an xtables extension of those tables it cannot print (Docker's MASQUERADE, before the kernel
+        # has loaded its module), on stderr too.
+        if ("$line" -match '^XT (target|match) \S+ not found') { continue }
         if ($line -match '^table (\S+) (\S+)') {
             $keep = -not ($Matches[1] -in 'ip', 'ip6' -and $Matches[2] -in 'nat', 'filter', 'raw', 'mangle', 'security')
             $block = [System.Collections.Generic.List[string]]::new()
