@@ -272,7 +272,7 @@ public class Ipv6Tests
             peer is null ? null : 0, null, master is null ? null : true, cidrs.Select(c => TestRecords.Address(c)).ToList());
 
     private static (Internal.Diagnostics.HostFacts Host, Internal.Diagnostics.NamespaceFacts Red) DiagFacts(string? forward = "1", string? nf6 = "1",
-        bool bridgeV6 = true, bool route = true, bool published = true, System.Action<IptablesKernel>? tamperV6 = null)
+        bool bridgeV6 = true, bool route = true, bool published = true, System.Action<IptablesKernel>? tamperV6 = null, string? v6Save = null)
     {
         var bridge = bridgeV6 ? DiagLink(3, "bridge0", "bridge", cidrs: new[] { "192.168.15.1/24", "2001:db8:15::1/64" }) : DiagLink(3, "bridge0", "bridge", cidrs: "192.168.15.1/24");
         var hostLinks = new List<LinkRecord> { DiagLink(1, "lo", null, cidrs: "127.0.0.1/8"), bridge, DiagLink(5, "veth-red-br", "veth", master: "bridge0", peer: 4) };
@@ -283,7 +283,7 @@ public class Ipv6Tests
             routes.Add(TestRecords.Route("default", "2001:db8:15::1", "veth-red", null, null, null, null));
         }
         var v4 = new IptablesKernel();
-        var v6 = new IptablesKernel { Tool = "ip6tables" };
+        var v6 = v6Save is null ? new IptablesKernel { Tool = "ip6tables" } : IptablesKernel.From(v6Save, "ip6tables");
         if (published)
         {
             var view = View(DualIptables());
@@ -340,6 +340,40 @@ public class Ipv6Tests
         Assert.Equal(NsDiagnosticStatus.Failed, check.Status);
         Assert.Contains("missing forward", check.Observed);
         Assert.Equal("Publish-NsPort red -InternalPort 80 -ExternalPort 8080 -InternalIPAddress 2001:db8:15::2", check.Fix);
+    }
+
+    /// <summary>ip6tables as Docker 27+ with IPv6 leaves it: FORWARD drops what nobody accepted.</summary>
+    private const string Ip6tablesForwardDrop = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        COMMIT
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD DROP [0:0]
+        :OUTPUT ACCEPT [0:0]
+        COMMIT
+
+        """;
+
+    [Fact]
+    public void Diagnostic_Ipv6ForwardDrops_TheBridgesAcceptsMissing_FailsWithNewNetBridge_ThenOk()
+    {
+        var missing = Checks(DiagFacts(published: false, v6Save: Ip6tablesForwardDrop))["IPv6 FORWARD"];
+        Assert.Equal(NsDiagnosticStatus.Failed, missing.Status);
+        Assert.Equal("IPv6's FORWARD drops, and bridge0's accepts are not all there", missing.Observed);
+        Assert.Equal("New-NetBridge bridge0", missing.Fix);
+        // New-NetBridge's IPv6 accepts, as its plan puts them into ip6tables
+        var repaired = Checks(DiagFacts(published: false, v6Save: Ip6tablesForwardDrop, tamperV6: kernel =>
+        {
+            var plan = new Plan();
+            IptablesDriver.Instance.PlanEnsure(DualIptables(v6: kernel), NatRules.BridgeForward("bridge0", FirewallFamilies.Ipv6), plan);
+            kernel.RunAll(plan.Steps.Select(st => st.Command));
+        }))["IPv6 FORWARD"];
+        Assert.Equal(NsDiagnosticStatus.Ok, repaired.Status);
+        Assert.Equal("", repaired.Fix);
     }
 
     [Fact]

@@ -112,9 +112,18 @@ Describe 'IPv6 on a Docker host whose ip6tables FORWARD drops' {
             Invoke-Checked ip6tables -w -t filter -D @spec | Out-Null
         }
         Test-Ping -Namespace red -Target 2001:db8:15::3 | Should -BeFalse
+        # Get-NsDiagnostic sees the gap and names the cmdlet that closes it
+        $check = Get-NsDiagnostic red | Where-Object Check -eq 'IPv6 FORWARD'
+        "$($check.Status)" | Should -Be 'Failed'
+        $check.Observed | Should -Be 'IPv6''s FORWARD drops, and bridge0''s accepts are not all there'
+        $check.Fix | Should -Be 'New-NetBridge bridge0'
+        (Get-NsDiagnostic | Where-Object Check -eq 'other firewall tools').Observed | Should -Match 'FORWARD drops \(IPv4 and IPv6\)'
         New-NetBridge bridge0 | Out-Null
         Get-Ip6Accept | Should -HaveCount 3
         Test-Ping -Namespace red -Target 2001:db8:15::3 | Should -BeTrue
+        $check = Get-NsDiagnostic red | Where-Object Check -eq 'IPv6 FORWARD'
+        "$($check.Status)" | Should -Be 'Ok'
+        $check.Fix | Should -BeNullOrEmpty
     }
 
     It 'a re-run changes nothing, and -WhatIf of it prints no change' {

@@ -36,6 +36,14 @@ internal sealed class HostFacts
     /// <summary>The live firewall through the driver: the module's rules and, in Ruleset, everybody's.</summary>
     public FirewallSnapshot Firewall { get => _firewall ??= Driver.Empty(); init => _firewall = value; }
 
+    /// <summary>
+    /// The firewall as the cmdlets' planners read it (the nftables driver's diagnostics read is the whole ruleset, and
+    /// leaves out ip6tables): where IPv6's FORWARD drops, and what New-NetBridge would add there. Firewall when not read.
+    /// </summary>
+    public FirewallSnapshot Planning { get => _planning ?? Firewall; init => _planning = value; }
+
+    private FirewallSnapshot? _planning;
+
     private FirewallSnapshot? _firewall;
 
     /// <summary>The driver that read it, which also tells what re-running a cmdlet would add and words the raw repairs.</summary>

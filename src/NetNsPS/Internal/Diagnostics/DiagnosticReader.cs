@@ -55,6 +55,7 @@ internal sealed class DiagnosticReader
             Links = links,
             Routes = _state.Routes(null),
             Firewall = snapshot,
+            Planning = _firewall.Read(_runner, _token),
             Driver = _firewall,
             RouteLocalnet = bridges.ToDictionary(b => b, b => Sysctl.Read(Sysctl.RouteLocalnet(b))),
             NamespaceLinks = namespaceLinks,

@@ -126,10 +126,20 @@ internal static class HostChecks
         {
             Check = OtherToolsCheck,
             Status = NsDiagnosticStatus.Ok,
-            Observed = (found.Count == 0 ? "none found" : string.Join(", ", found)) + (drops ? "; FORWARD drops" : "") + "; " + string.Join("; ", did),
+            Observed = (found.Count == 0 ? "none found" : string.Join(", ", found)) + DropsText(drops, h.Driver.ForwardDropFamilies(h.Planning)) + "; " + string.Join("; ", did),
             Why = "Docker, ufw and firewalld set FORWARD to drop what they do not know; the namespaces' traffic then passes only where NetNsPS accepts it in its own chain (New-NetBridge does, as Docker does for each of its networks), and firewalld also needs the bridge in a zone that allows it.",
         };
     }
+
+    /// <summary>Which families' FORWARD drops, as OtherTools says it (IPv6's accepts are the IPv6 FORWARD check's).</summary>
+    private static string DropsText(bool ipv4, FirewallFamilies families) =>
+        (ipv4, (families & FirewallFamilies.Ipv6) != 0) switch
+        {
+            (true, true) => "; FORWARD drops (IPv4 and IPv6)",
+            (true, false) => "; FORWARD drops",
+            (false, true) => "; IPv6's FORWARD drops",
+            _ => "",
+        };
 
     public static NsDiagnostic IpForward(HostFacts h)
     {

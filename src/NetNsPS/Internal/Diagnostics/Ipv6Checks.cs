@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
+using NetNsPS.Operations;
 
 namespace NetNsPS.Internal.Diagnostics;
 
@@ -20,6 +21,7 @@ internal static class Ipv6Checks
     public const string DefaultRouteCheck = "IPv6 default route";
     public const string ForwardingCheck = "IPv6 forwarding";
     public const string BridgeNetfilterCheck = "IPv6 bridge netfilter";
+    public const string ForwardCheck = "IPv6 FORWARD";
     public static string RulesCheck(NsPortMapping m) => "IPv6 rules " + Suffix(m);
     public static string LocalhostCheck(NsPortMapping m) => "IPv6 localhost " + Suffix(m);
 
@@ -69,6 +71,19 @@ internal static class Ipv6Checks
         yield return D(ForwardingCheck, h.Ipv6Forward == "1" ? Ok : Failed, $"{Sysctl.Ipv6Forward} = {h.Ipv6Forward ?? "(unreadable)"}",
             "The host routes the namespace's IPv6 packets to other networks, and other machines' to its published ports, only while IPv6 forwarding is on.",
             Fixes.Cmdlet("Enable-IpForward", Array.Empty<string>(), ("AddressFamily", "IPv6")));
+
+        // ---- IPv6's FORWARD, where it drops (ip6tables' policy DROP: Docker 27 and later with IPv6) ----
+        if ((h.Driver.ForwardDropFamilies(h.Planning) & FirewallFamilies.Ipv6) != 0)
+        {
+            // What New-NetBridge, run again, would add for IPv6: nothing when the bridge's accepts are all there.
+            var repair = new Plan();
+            h.Driver.PlanEnsure(h.Planning, NatRules.BridgeForward(b, FirewallFamilies.Ipv6), repair);
+            yield return D(ForwardCheck, repair.IsEmpty ? Ok : Failed,
+                repair.IsEmpty ? $"IPv6's FORWARD drops; NetNsPS accepts {b}'s traffic there (New-NetBridge)"
+                : $"IPv6's FORWARD drops, and {b}'s accepts are not all there",
+                $"ip6tables' FORWARD drops what nobody accepted (Docker 27 and later with IPv6 set it so): without {b}'s accepts there, its namespaces reach neither each other nor other networks over IPv6.",
+                repair.IsEmpty ? "" : Fixes.NewNetBridge(b));
+        }
 
         // ---- its IPv6 mappings ----
         var mappings = NatRules.ReadPorts(h.Firewall).Select(p => p.Mapping).OfType<NsPortMapping>()
