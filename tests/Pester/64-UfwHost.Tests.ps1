@@ -52,7 +52,7 @@ Describe 'The article on a ufw host' {
     It 'Get-NsDiagnostic names ufw and what NetNsPS did; nothing fails' {
         $all = @(Get-NsDiagnostic red)
         ($all | Where-Object Status -eq Failed | ForEach-Object { "$($_.Check): $($_.Observed)" }) | Should -BeNullOrEmpty
-        ($all | Where-Object Check -eq 'other firewall tools').Observed | Should -BeLike 'ufw (active)*FORWARD drops; NetNsPS accepts the traffic of bridge0 in *(New-NetBridge)'
+        ($all | Where-Object Check -eq 'other firewall tools').Observed | Should -BeLike 'ufw (active)*FORWARD drops (IPv4 and IPv6); NetNsPS accepts the traffic of bridge0 in *(New-NetBridge)' -Because 'ufw drops forwarded IPv6 too (IPV6=yes)'
         ($all | Where-Object Check -eq 'ufw').Observed | Should -BeLike '*active*'
     }
 
