@@ -338,29 +338,35 @@ function Add-DockerHostFixture {
         '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER'
         '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'
         'COMMIT'
-        '*filter'
-        ':FORWARD DROP [0:0]'
-        ':DOCKER - [0:0]'
-        ':DOCKER-BRIDGE - [0:0]'
-        ':DOCKER-CT - [0:0]'
-        ':DOCKER-FORWARD - [0:0]'
-        ':DOCKER-INTERNAL - [0:0]'
-        ':DOCKER-USER - [0:0]'
-        '-A FORWARD -j DOCKER-USER'
-        '-A FORWARD -j DOCKER-FORWARD'
-        '-A DOCKER ! -i docker0 -o docker0 -j DROP'
-        '-A DOCKER-BRIDGE -o docker0 -j DOCKER'
-        '-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
-        '-A DOCKER-FORWARD -j DOCKER-CT'
-        '-A DOCKER-FORWARD -j DOCKER-INTERNAL'
-        '-A DOCKER-FORWARD -j DOCKER-BRIDGE'
-        '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
-        'COMMIT'
+        Get-DockerFilterTable
     ) -join "`n"
     $out = ($rules + "`n") | & iptables-restore -w --noflush 2>&1
     if ($LASTEXITCODE -ne 0) { throw "iptables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
     Invoke-Checked sysctl -q -w net.ipv4.ip_forward=1 | Out-Null
     if (Test-Path /proc/sys/net/bridge) { Invoke-Checked sysctl -q -w net.bridge.bridge-nf-call-iptables=1 | Out-Null }
+}
+
+function Get-DockerFilterTable {
+    # Docker 28's filter table for docker0, the same in iptables and ip6tables: FORWARD's policy DROP, its jumps to
+    # DOCKER-USER and DOCKER-FORWARD, and the chains behind them.
+    '*filter'
+    ':FORWARD DROP [0:0]'
+    ':DOCKER - [0:0]'
+    ':DOCKER-BRIDGE - [0:0]'
+    ':DOCKER-CT - [0:0]'
+    ':DOCKER-FORWARD - [0:0]'
+    ':DOCKER-INTERNAL - [0:0]'
+    ':DOCKER-USER - [0:0]'
+    '-A FORWARD -j DOCKER-USER'
+    '-A FORWARD -j DOCKER-FORWARD'
+    '-A DOCKER ! -i docker0 -o docker0 -j DROP'
+    '-A DOCKER-BRIDGE -o docker0 -j DOCKER'
+    '-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+    '-A DOCKER-FORWARD -j DOCKER-CT'
+    '-A DOCKER-FORWARD -j DOCKER-INTERNAL'
+    '-A DOCKER-FORWARD -j DOCKER-BRIDGE'
+    '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
+    'COMMIT'
 }
 
 function Add-DockerIpv6HostFixture {
@@ -381,24 +387,7 @@ function Add-DockerIpv6HostFixture {
         '-A OUTPUT ! -d ::1/128 -m addrtype --dst-type LOCAL -j DOCKER'
         '-A POSTROUTING -s 2001:db8:1::/64 ! -o docker0 -j MASQUERADE'
         'COMMIT'
-        '*filter'
-        ':FORWARD DROP [0:0]'
-        ':DOCKER - [0:0]'
-        ':DOCKER-BRIDGE - [0:0]'
-        ':DOCKER-CT - [0:0]'
-        ':DOCKER-FORWARD - [0:0]'
-        ':DOCKER-INTERNAL - [0:0]'
-        ':DOCKER-USER - [0:0]'
-        '-A FORWARD -j DOCKER-USER'
-        '-A FORWARD -j DOCKER-FORWARD'
-        '-A DOCKER ! -i docker0 -o docker0 -j DROP'
-        '-A DOCKER-BRIDGE -o docker0 -j DOCKER'
-        '-A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
-        '-A DOCKER-FORWARD -j DOCKER-CT'
-        '-A DOCKER-FORWARD -j DOCKER-INTERNAL'
-        '-A DOCKER-FORWARD -j DOCKER-BRIDGE'
-        '-A DOCKER-FORWARD -i docker0 -j ACCEPT'
-        'COMMIT'
+        Get-DockerFilterTable
     ) -join "`n"
     $out = ($rules + "`n") | & ip6tables-restore -w --noflush 2>&1
     if ($LASTEXITCODE -ne 0) { throw "ip6tables-restore of Docker's rules failed ($LASTEXITCODE): $out" }
