@@ -4,7 +4,6 @@ using System.Linq;
 using NetNsPS.Linux;
 using NetNsPS.Linux.Firewall;
 using NetNsPS.Linux.Firewall.Firewalld;
-using NetNsPS.Linux.Firewall.Iptables;
 
 namespace NetNsPS.Internal.Diagnostics;
 
@@ -82,7 +81,7 @@ internal static class HostChecks
     {
         var found = OtherToolsFound(h);
         var drops = h.Driver.ForwardPathDrops(h.Firewall);
-        var chain = h.Driver.ChainName(FirewallTable.Filter, FirewallHook.Forward);
+        var chain = h.Driver.ForwardAcceptChains(h.Firewall);
         var accepted = new List<string>();
         var missing = new List<string>();
         // The module's bridges: made by New-NetBridge (marked), or served by its rules; never docker0 and the like.
@@ -98,15 +97,6 @@ internal static class HostChecks
             {
                 missing.Add(bridge);
             }
-        }
-        // Under nftables, iptables' FORWARD shim holds the same accepts where that FORWARD drops.
-        if (h.Firewall.Ruleset.Chain("ip filter", IptablesDriver.OwnChain(FirewallHook.Forward)) is not null)
-        {
-            chain += " and iptables' " + IptablesDriver.OwnChain(FirewallHook.Forward);
-        }
-        else if (h.Firewall.Ruleset.Chain("legacy filter", IptablesDriver.OwnChain(FirewallHook.Forward)) is not null)
-        {
-            chain += " and iptables-legacy's " + IptablesDriver.OwnChain(FirewallHook.Forward);
         }
         var did = new List<string>();
         if (accepted.Count > 0)

@@ -90,6 +90,12 @@ public interface IFirewallDriver
 
     /// <summary>The module's own chain of a hook, as its users name it.</summary>
     string ChainName(FirewallTable table, FirewallHook hook);
+
+    /// <summary>
+    /// Where the module's forward accepts are, as the diagnostics name it: its FORWARD chain, and under nftables the
+    /// chain of its iptables FORWARD shim too where there is one.
+    /// </summary>
+    string ForwardAcceptChains(FirewallSnapshot snapshot);
 }
 
 /// <summary>

@@ -661,6 +661,8 @@ public sealed class IptablesDriver : IFirewallDriver
 
     public string ChainName(FirewallTable table, FirewallHook hook) => OwnChain(hook);
 
+    public string ForwardAcceptChains(FirewallSnapshot snapshot) => OwnChain(FirewallHook.Forward);
+
     /// <summary>iptables -w -t TABLE -I CHAIN SPEC, with the match of the module chain's jump and without the tag.</summary>
     public string RepairInsert(FirewallRule rule)
     {

@@ -689,4 +689,14 @@ public sealed class NftablesDriver : IFirewallDriver
         $"{(table == FirewallTable.Nat ? "nat" : "filter")} {hook.ToString().ToLowerInvariant()} (priority {NftablesLayout.Priority(table, hook)})";
 
     public string ChainName(FirewallTable table, FirewallHook hook) => $"{NftablesLayout.Table} {NftablesLayout.ChainName(table, hook)}";
+
+    /// <summary>The table's FORWARD chain, and iptables' (or iptables-legacy's) NETNSPS-FORWARD where the shim is.</summary>
+    public string ForwardAcceptChains(FirewallSnapshot snapshot)
+    {
+        var chain = ChainName(FirewallTable.Filter, FirewallHook.Forward);
+        var shim = IptablesDriver.OwnChain(FirewallHook.Forward);
+        return snapshot.Ruleset.Chain("ip filter", shim) is not null ? $"{chain} and iptables' {shim}"
+            : snapshot.Ruleset.Chain("legacy filter", shim) is not null ? $"{chain} and iptables-legacy's {shim}"
+            : chain;
+    }
 }
