@@ -147,7 +147,7 @@ function Get-ReadyToRunPwsh {
     # tar packages of PowerShell ship them. The dotnet tool package (what `dotnet tool restore` gives, and what this
     # repo's scripts run) is IL only, so its fresh processes JIT-compile what a user's pwsh has precompiled; the
     # benchmark reports its fresh-process figures under both. Made once per pwsh version under out/pwsh-r2r; returns
-    # its pwsh.dll, or nothing without crossgen2. An assembly crossgen2 refuses stays IL.
+    # its pwsh.dll, or nothing without crossgen2. An assembly crossgen2 refuses is copied as it is.
     $target = Join-Path $root "out/pwsh-r2r/$($PSVersionTable.PSVersion)-net$([Environment]::Version.Major)"
     $done = Join-Path $target '.netnsps-complete'
     if (Test-Path $done) { return Join-Path $target 'pwsh.dll' }
@@ -163,7 +163,7 @@ function Get-ReadyToRunPwsh {
     $refused = @(foreach ($dll in Get-ChildItem $PSHOME -Filter '*.dll') {
         try { Invoke-Crossgen2 $crossgen $dll.FullName (Join-Path $target $dll.Name) } catch { Copy-Item $dll.FullName $target -Force; $dll.Name }
     })
-    if ($refused) { Write-Host "crossgen2 refused $($refused -join ', '): those stay IL" -ForegroundColor Yellow }
+    if ($refused) { Write-Host "crossgen2 refused $($refused -join ', ') (already compiled, or not IL): those are copied as they are" -ForegroundColor Yellow }
     New-Item -ItemType File -Path $done | Out-Null
     Join-Path $target 'pwsh.dll'
 }

@@ -15,9 +15,9 @@ namespace NetNsPS.Internal;
 /// together in one pass, so waiting once for many costs what waiting for one does, where waiting after each costs
 /// that every time.
 /// Remove-NetNamespace therefore only notes the host ends it leaves (<see cref="Defer"/>). They are waited for
-/// (<see cref="Settle"/>) before the next NetNsPS cmdlet looks at the system, and when the process exits, so the next
-/// command (make the pair again, delete the bridge, compare the state) and the next process see the namespace gone
-/// whole. Commands that delete many namespaces in one call wait for them themselves (<see cref="WaitGone"/>).
+/// (<see cref="Settle"/>) before the next NetNsPS cmdlet looks at the system, before the next program the session runs,
+/// and when the process exits, so the next command (make the pair again, delete the bridge, compare the state) and the
+/// next process see the namespace gone whole. Commands that delete many namespaces in one call wait for them themselves (<see cref="WaitGone"/>).
 /// </summary>
 internal static class NamespaceRemoval
 {
@@ -92,24 +92,8 @@ internal static class NamespaceRemoval
     }
 
     /// <summary>Waits (at most 5 s) for the host ends noted by <see cref="Defer"/>; each is waited for once.</summary>
-    public static void Settle(ISystemView state, CancellationToken token)
-    {
-        int[] pending;
-        lock (Lock)
-        {
-            pending = Pending.ToArray();
-        }
-        if (pending.Length == 0)
-        {
-            return;
-        }
-        WaitGone(state, pending, token);
-        lock (Lock)
-        {
-            // Gone, or given up on after 5 s: either way the next command does not wait for them again.
-            Pending.ExceptWith(pending);
-        }
-    }
+    public static void Settle(ISystemView state, CancellationToken token) =>
+        SettleWith(i => state.LinkByIndex(null, i) is null, () => state.Invalidate(), token);
 
     /// <summary>
     /// <see cref="Settle"/> where no cmdlet is running (a program's lookup, the process's exit): its own rtnetlink
@@ -121,20 +105,30 @@ internal static class NamespaceRemoval
         {
             using var session = NetlinkSession.Enabled ? new NetlinkSession() : null;
             var net = new NetState(ProcessRunner.Instance, CancellationToken.None, session);
-            int[] pending;
-            lock (Lock)
-            {
-                pending = Pending.ToArray();
-            }
-            WaitUntil(i => net.LinkByIndex(null, i) is null, () => net.Invalidate(), pending, CancellationToken.None);
-            lock (Lock)
-            {
-                Pending.ExceptWith(pending);
-            }
+            SettleWith(i => net.LinkByIndex(null, i) is null, () => net.Invalidate(), CancellationToken.None);
         }
         catch (Exception)
         {
             // A host end that cannot be looked up is not waited for.
+        }
+    }
+
+    private static void SettleWith(Func<int, bool> gone, Action invalidate, CancellationToken token)
+    {
+        int[] pending;
+        lock (Lock)
+        {
+            pending = Pending.ToArray();
+        }
+        if (pending.Length == 0)
+        {
+            return;
+        }
+        WaitUntil(gone, invalidate, pending, token);
+        lock (Lock)
+        {
+            // Gone, or given up on after 5 s: either way the next command does not wait for them again.
+            Pending.ExceptWith(pending);
         }
     }
 
