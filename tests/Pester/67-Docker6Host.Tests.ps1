@@ -159,8 +159,7 @@ Describe 'IPv6 on a Docker host whose ip6tables FORWARD drops' {
         Remove-VethPair blue
         Remove-NetNamespace red, blue -Confirm:$false
         Remove-NetBridge bridge0 -Confirm:$false
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do { $after = Get-StateDump } while ($after -ne $script:pristine -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+        $after = Wait-StateDump $script:pristine
         $after | Should -Be $script:pristine -Because (Get-DumpDiff $script:pristine $after)
         Get-NetNsPSResidue | Should -BeNullOrEmpty
         @(& ip6tables-save 2>$null | Where-Object { $_ -match 'NETNSPS|netnsps' }) | Should -BeNullOrEmpty
@@ -178,8 +177,7 @@ Describe 'Clear-NetNsPS on a Docker host with IPv6' {
         Get-Ip6Accept | Should -HaveCount 3
         @(& iptables-save | Where-Object { $_ -match 'netnsps:bridge:bridge0:' }).Count | Should -BeGreaterOrEqual 3
         Clear-NetNsPS -Confirm:$false -WarningAction SilentlyContinue
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do { $after = Get-StateDump } while ($after -ne $script:pristine -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+        $after = Wait-StateDump $script:pristine
         $after | Should -Be $script:pristine -Because (Get-DumpDiff $script:pristine $after)
         @(& ip6tables-save 2>$null | Where-Object { $_ -match 'NETNSPS|netnsps' }) | Should -BeNullOrEmpty
     }

@@ -157,10 +157,7 @@ Publish-NsPort blue -InternalPort 80 -ExternalPort 9090 -ExternalIPAddress 2001:
         foreach ($p in $script:web, $script:wanWeb) { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue; $p.WaitForExit(5000) | Out-Null }
         $script:web = $script:wanWeb = $null
         Remove-DualStack
-        # Remove-NetNamespace waits up to 5 s for the kernel to free a namespace; its cleanup work is shared by the whole
-        # machine, and under load (other sandboxes making and deleting namespaces) it can take longer.
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do { $after = Get-StateDump } while ($after -ne $script:pristine -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+        $after = Wait-StateDump $script:pristine
         $after | Should -Be $script:pristine -Because (Get-DumpDiff $script:pristine $after)
         Get-NetNsPSResidue | Should -BeNullOrEmpty
         @(& ip6tables-save 2>$null | Where-Object { $_ -match 'NETNSPS|netnsps' }) | Should -BeNullOrEmpty

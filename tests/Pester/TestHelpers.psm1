@@ -53,6 +53,16 @@ function Test-Ping {
     $LASTEXITCODE -eq 0
 }
 
+function Wait-StateDump {
+    # Get-StateDump, read again until it equals Expected or Seconds have passed; returns the last one read. The kernel
+    # frees deleted namespaces in work shared by the whole machine: NetNsPS waits up to 5 s for their links, and under
+    # load (other sandboxes making and deleting namespaces) that can take longer.
+    param([Parameter(Mandatory)][string] $Expected, [int] $Seconds = 30)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    do { $dump = Get-StateDump } while ($dump -ne $Expected -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+    $dump
+}
+
 function Get-StateDump {
     # Everything the module may touch, as text without counters and timers, to compare before and after.
     $namespaces = @(Get-ChildItem /run/netns -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object)
