@@ -96,6 +96,31 @@ public sealed class FirewallChain
 
     /// <summary>For an nftables base chain: its hook and priority; null for a regular chain and for every iptables chain.</summary>
     public BaseHook? Hook { get; set; }
+
+    /// <summary>Puts a rule at a 0-based index (at most the count), numbering it and the rules after it.</summary>
+    public void InsertAt(int index, ChainRule rule)
+    {
+        Rules.Insert(index, rule);
+        Renumber(index);
+    }
+
+    /// <summary>Takes out the rule at a 0-based index, numbering the rules after it.</summary>
+    public void RemoveAt(int index)
+    {
+        Rules.RemoveAt(index);
+        Renumber(index);
+    }
+
+    private void Renumber(int from)
+    {
+        for (var i = from; i < Rules.Count; i++)
+        {
+            if (Rules[i].Position != i + 1)
+            {
+                Rules[i] = Rules[i] with { Position = i + 1 };
+            }
+        }
+    }
 }
 
 /// <summary>Every table, chain and rule the firewall holds, read in one go by the driver.</summary>
@@ -145,6 +170,18 @@ public sealed class FirewallRuleset
             chain.Policy = policy;
         }
         return chain;
+    }
+
+    /// <summary>Takes out an empty user-defined chain; false when it is not there, is built-in or still holds rules.</summary>
+    public bool RemoveChain(string table, string name)
+    {
+        if (Chain(table, name) is not { IsBuiltin: false, Rules.Count: 0 } chain)
+        {
+            return false;
+        }
+        _chains.Remove((table, name));
+        _order.Remove(chain);
+        return true;
     }
 
     /// <summary>A deep copy, to simulate what a change would do without touching the original.</summary>

@@ -54,14 +54,28 @@ public sealed class IptablesDriver : IFirewallDriver
 
     /// <summary>
     /// One iptables-save for IPv4 and, where ip6tables is installed, one ip6tables-save for IPv6: the snapshot holds
-    /// both families' module rules (IPv6's in <see cref="IptablesSnapshot.V6"/>).
+    /// both families' module rules (IPv6's in <see cref="IptablesSnapshot.V6"/>). On iptables-nft, a read at an
+    /// unchanged nf_tables generation is a copy of the state as last known (<see cref="IptablesCache"/>): no process.
     /// </summary>
-    public FirewallSnapshot Read(IProcessRunner runner, CancellationToken token)
+    public FirewallSnapshot Read(IProcessRunner runner, CancellationToken token) => Read(runner, token, cached: true);
+
+    private static IptablesSnapshot Read(IProcessRunner runner, CancellationToken token, bool cached)
     {
+        // Asked before the saves: a change made while they run moves it past what the copy is kept under.
+        var at = IptablesCache.Generation();
+        if (cached && at is { } known && IptablesCache.Take(known) is { } copy)
+        {
+            return copy;
+        }
         var snapshot = ReadIpv4(runner, token);
         if (FirewallDrivers.OnPath("ip6tables-save"))
         {
             snapshot.V6 = Parse(SaveText(runner, "ip6tables-save", token), ipv6: true);
+        }
+        snapshot.ReadAt = at;
+        if (at is { } read)
+        {
+            IptablesCache.Remember(read, snapshot);
         }
         return snapshot;
     }
@@ -434,6 +448,7 @@ public sealed class IptablesDriver : IFirewallDriver
     internal void PlanEnsure(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, bool jumpFirst)
     {
         var own = Own(snapshot);
+        var stepsBefore = plan.Steps.Count;
         var list = rules.ToList();
         // IPv6 rules go to ip6tables; a rule without addresses (a forward accept by interface) goes to the tables of
         // each family it is for (Families; null: IPv4's alone, as before IPv6), as one copy each.
@@ -448,6 +463,7 @@ public sealed class IptablesDriver : IFirewallDriver
         {
             PlanEnsureIn(own.V6 ?? throw Ip6tablesMissing(), ipv6, plan, jumpFirst);
         }
+        Track(own, plan, stepsBefore);
     }
 
     /// <summary>The rules that are for that family, each as its copy in that family's tables.</summary>
@@ -477,7 +493,7 @@ public sealed class IptablesDriver : IFirewallDriver
                     }
                     else
                     {
-                        plan.Add(Command(v6, rule.Table, "-A", BuiltinChain(rule.Hook), missing), Command(v6, rule.Table, "-D", BuiltinChain(rule.Hook), missing));
+                        PlanAppend(own, plan, rule.Table, BuiltinChain(rule.Hook), missing);
                     }
                     own.Jumps.Add((rule.Table, rule.Hook, missing));
                 }
@@ -518,12 +534,151 @@ public sealed class IptablesDriver : IFirewallDriver
     public void PlanRemove(FirewallSnapshot snapshot, IEnumerable<FirewallRule> rules, Plan plan, IEnumerable<(FirewallTable, FirewallHook)>? alsoIfEmpty = null)
     {
         var own = Own(snapshot);
+        var stepsBefore = plan.Steps.Count;
         var list = rules.ToList();
         var empty = alsoIfEmpty?.ToList();
         PlanRemoveIn(own, InFamily(list, FirewallFamilies.Ipv4), plan, empty);
         if (own.V6 is { } v6)
         {
             PlanRemoveIn(v6, InFamily(list, FirewallFamilies.Ipv6), plan, empty);
+        }
+        Track(own, plan, stepsBefore);
+    }
+
+    // ---- keeping the state known (IptablesCache) ----
+
+    /// <summary>
+    /// Notes the iptables steps just planned on a snapshot read at a known generation, so that once its plan has been
+    /// applied the snapshot (which planning brought up to what the plan leaves) can stand for the next read.
+    /// </summary>
+    private static void Track(IptablesSnapshot own, Plan plan, int stepsBefore)
+    {
+        if (own.ReadAt is null || plan.Steps.Count == stepsBefore)
+        {
+            return;
+        }
+        if (!own.Pending.TryGetValue(plan, out var steps))
+        {
+            own.Pending[plan] = steps = new List<PlanStep>();
+            plan.WhenApplied(own, () => Applied(own, plan));
+        }
+        steps.AddRange(plan.Steps.Skip(stepsBefore));
+    }
+
+    /// <summary>
+    /// Once a plan planned on the snapshot has run: its steps are replayed on the ruleset read, and when no other plan
+    /// on it is pending and the generation moved by exactly the transactions of the plans applied, nobody else changed
+    /// the tables, so the snapshot is what the kernel holds and is kept. A plan that never ran (-WhatIf, a rollback,
+    /// declined) keeps it out for good, and so does one with iptables steps planned elsewhere.
+    /// </summary>
+    private static void Applied(IptablesSnapshot own, Plan plan)
+    {
+        if (!own.Pending.Remove(plan, out var steps) || own.ReadAt is not { } read)
+        {
+            return;
+        }
+        own.Transactions += Transactions(plan.Steps);
+        if (plan.Steps.Count(IsIptablesStep) != steps.Count)
+        {
+            own.ReadAt = null;
+            return;
+        }
+        own.OwnRuleset();
+        own.V6?.OwnRuleset();
+        foreach (var step in steps)
+        {
+            if (!Replay(step.Command.Program == Tool(ipv6: true) ? own.V6 : own, step.Command.Arguments))
+            {
+                own.ReadAt = null;
+                return;
+            }
+        }
+        if (own.Pending.Count > 0)
+        {
+            return;
+        }
+        if (IptablesCache.Generation() is { } now && now == unchecked(read + (uint)own.Transactions))
+        {
+            own.ReadAt = now;
+            own.Transactions = 0;
+            IptablesCache.Remember(now, own);
+        }
+        else
+        {
+            own.ReadAt = null;
+        }
+    }
+
+    private static bool IsIptablesStep(PlanStep step) => step.Command.Program == Tool(ipv6: false) || step.Command.Program == Tool(ipv6: true);
+
+    /// <summary>The kernel transactions a plan makes in iptables: one per process the executor runs for it (a batch is one iptables-restore).</summary>
+    internal static int Transactions(IReadOnlyList<PlanStep> steps)
+    {
+        var count = 0;
+        for (var i = 0; i < steps.Count; i += PlanExecutor.GroupLength(steps, i, failAt: 0))
+        {
+            if (IsIptablesStep(steps[i]))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Brings a family's ruleset up to date with one applied `iptables -w -t TABLE` step, as iptables-save would show it
+    /// next. False where that cannot be told for sure: a table that did not exist (iptables-nft makes its built-in
+    /// chains on demand), a chain not read, a rule to delete not found as it was read.
+    /// </summary>
+    internal static bool Replay(IptablesSnapshot? part, IReadOnlyList<string> args)
+    {
+        if (part is null || args.Count < 5 || args[0] != "-w" || args[1] != "-t")
+        {
+            return false;
+        }
+        var ruleset = part.Ruleset;
+        var (table, op, name) = (args[2], args[3], args[4]);
+        if (!ruleset.Chains.Any(c => c.Table == table))
+        {
+            return false;
+        }
+        if (op == "-N")
+        {
+            if (ruleset.Chain(table, name) is not null)
+            {
+                return false;
+            }
+            ruleset.GetOrAdd(table, name, owned: IsOwnChain(name));
+            return true;
+        }
+        if (op == "-X")
+        {
+            return ruleset.RemoveChain(table, name);
+        }
+        if (ruleset.Chain(table, name) is not { } chain)
+        {
+            return false;
+        }
+        switch (op)
+        {
+            case "-A":
+                ruleset.Append(ParseChainRule(table, name, args.Skip(5).ToList()));
+                return true;
+            case "-I" when args.Count > 5 && int.TryParse(args[5], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                           && position >= 1 && position <= chain.Rules.Count + 1:
+                chain.InsertAt(position - 1, ParseChainRule(table, name, args.Skip(6).ToList()));
+                return true;
+            case "-D":
+                var spec = args.Skip(5).ToList();
+                var index = chain.Rules.FindIndex(r => r.NativeSpec.SequenceEqual(spec));
+                if (index < 0)
+                {
+                    return false;
+                }
+                chain.RemoveAt(index);
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -645,8 +800,8 @@ public sealed class IptablesDriver : IFirewallDriver
 
     // ---- for the diagnostics ----
 
-    /// <summary>iptables-save holds every table and chain already.</summary>
-    public FirewallSnapshot ReadForDiagnostics(IProcessRunner runner, CancellationToken token) => Read(runner, token);
+    /// <summary>iptables-save holds every table and chain already; always a whole read, which the planning read after it then copies.</summary>
+    public FirewallSnapshot ReadForDiagnostics(IProcessRunner runner, CancellationToken token) => Read(runner, token, cached: false);
 
     /// <summary>Nothing: the cmdlet that made the chain's rules puts its jump back.</summary>
     public string RepairUnreached(FirewallSnapshot snapshot, FirewallTable table, FirewallHook hook) => "";
@@ -683,11 +838,11 @@ public sealed class IptablesDriver : IFirewallDriver
 
     /// <summary>What iptables-legacy-save and iptables-nft-save print, and which of them `iptables` is.</summary>
     public BackendFacts ReadBackends(FirewallSnapshot snapshot, IProcessRunner runner, CancellationToken token) =>
-        new(snapshot.Ruleset.Backend ?? ActiveBackendFromPath(), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
+        new(snapshot.Ruleset.Backend ?? ActiveBackendFromPath("iptables"), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
 
     /// <summary>What iptables-legacy-save and iptables-nft-save print, for another driver: `iptables` is whichever PATH names.</summary>
     public static BackendFacts ReadSaveTools(IProcessRunner runner, CancellationToken token) =>
-        new(ActiveBackendFromPath(), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
+        new(ActiveBackendFromPath("iptables"), Save(runner, "iptables-legacy-save", token), Save(runner, "iptables-nft-save", token));
 
     /// <summary>iptables-nft-save's output, parsed; null when it is missing or fails.</summary>
     public static FirewallRuleset? SaveNft(IProcessRunner runner, CancellationToken token) => Save(runner, "iptables-nft-save", token);
@@ -735,12 +890,12 @@ public sealed class IptablesDriver : IFirewallDriver
         }
     }
 
-    /// <summary>When iptables-save printed no header (no table yet), the backend `iptables` points to: xtables-nft-multi or xtables-legacy-multi.</summary>
-    internal static string? ActiveBackendFromPath()
+    /// <summary>The backend a tool (`iptables`, `ip6tables`) on PATH points to: xtables-nft-multi or xtables-legacy-multi.</summary>
+    internal static string? ActiveBackendFromPath(string tool)
     {
         try
         {
-            var path = ProcessRunner.ResolveProgram("iptables");
+            var path = ProcessRunner.ResolveProgram(tool);
             var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.Name ?? Path.GetFileName(path);
             return target.Contains("nft", StringComparison.Ordinal) ? "nf_tables" : target.Contains("legacy", StringComparison.Ordinal) ? "legacy" : null;
         }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetNsPS.Operations;
 
 namespace NetNsPS.Linux.Firewall.Iptables;
 
@@ -13,7 +14,7 @@ public sealed class IptablesSnapshot : FirewallSnapshot
     /// <summary>A module rule and its arguments as iptables-save printed them.</summary>
     internal sealed record Entry(FirewallRule Rule, IReadOnlyList<string> Spec);
 
-    private readonly FirewallRuleset _ruleset;
+    private FirewallRuleset _ruleset;
 
     internal IptablesSnapshot(IEnumerable<Entry> entries, IEnumerable<(FirewallTable, FirewallHook)> chains,
         IEnumerable<(FirewallTable, FirewallHook, IReadOnlyList<string>)> jumps,
@@ -51,8 +52,26 @@ public sealed class IptablesSnapshot : FirewallSnapshot
 
     public override FirewallRuleset Ruleset => _ruleset;
 
-    /// <summary>A copy to plan on without changing this one (rules keep their instances).</summary>
-    internal IptablesSnapshot Clone() => new(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, _ruleset) { IsV6 = IsV6, V6 = V6?.Clone() };
+    /// <summary>
+    /// The nf_tables generation both families' tables were read at (<see cref="IptablesCache"/>), moved on as this
+    /// process's own applied plans move it; null where there is none to trust (legacy tables, no netlink).
+    /// </summary>
+    internal uint? ReadAt { get; set; }
+
+    /// <summary>The plans planned on this snapshot and not applied yet, with the iptables steps each got from it.</summary>
+    internal Dictionary<Plan, List<PlanStep>> Pending { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The kernel transactions this snapshot's applied plans made since <see cref="ReadAt"/>.</summary>
+    internal int Transactions { get; set; }
+
+    /// <summary>Whether the ruleset could not be kept current with an applied step: then it no longer stands for a read.</summary>
+    internal bool Stale { get; set; }
+
+    /// <summary>Gives the snapshot its own copy of the ruleset before it is brought up to date with applied steps.</summary>
+    internal FirewallRuleset OwnRuleset() => _ruleset = _ruleset.Clone();
+
+    /// <summary>A copy to plan on without changing this one (rules keep their instances; the ruleset is shared until <see cref="OwnRuleset"/>).</summary>
+    internal IptablesSnapshot Clone() => new(Entries, OwnChains, Jumps.Select(j => (j.Table, j.Hook, j.Spec)), Order, _ruleset) { IsV6 = IsV6, V6 = V6?.Clone(), ReadAt = ReadAt };
 
     public override FirewallSnapshot Without(ChainRule rule)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
+using NetNsPS.Linux.Netlink;
 
 namespace NetNsPS.Linux.Firewall.Nftables;
 
@@ -134,7 +135,7 @@ public static class LibNftables
             {
                 return new NftGenerationMark(_generation.Read(), _commits, _threadCommits);
             }
-            catch (Netlink.NetlinkException)
+            catch (NetlinkException)
             {
                 return null;
             }
@@ -186,7 +187,7 @@ public static class LibNftables
         {
             _generation = NftGeneration.Open();
         }
-        catch (Netlink.NetlinkException)
+        catch (NetlinkException)
         {
             // No NETLINK_NETFILTER socket here: every read is then a whole read.
             _generation = null;

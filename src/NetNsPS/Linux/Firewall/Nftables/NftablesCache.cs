@@ -3,7 +3,7 @@ using System.Linq;
 namespace NetNsPS.Linux.Firewall.Nftables;
 
 /// <summary>
-/// The module's table as last known, under the ruleset generation it was known at (<see cref="NftGeneration"/>): a
+/// The module's table as last known, under the ruleset generation it was known at (<see cref="Netlink.NftGeneration"/>): a
 /// read whose generation is the same takes a copy instead of listing and parsing the whole table, so a call costs the
 /// same with 1,000 mappings as with 10. Filled by a whole read, and by a plan once it has been applied, when the
 /// generation shows that only this process's own transactions came in between (the plan's snapshot is then what the

@@ -526,7 +526,7 @@ public sealed class NftablesDriver : IFirewallDriver
     /// it is the legacy binary and legacy's FORWARD is there, else iptables-nft's).
     /// </summary>
     private static string ShimTable(FirewallRuleset ruleset) =>
-        ruleset.Chain(LegacyFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)) is not null && IptablesDriver.ActiveBackendFromPath() == "legacy"
+        ruleset.Chain(LegacyFilter, IptablesDriver.BuiltinChain(FirewallHook.Forward)) is not null && IptablesDriver.ActiveBackendFromPath("iptables") == "legacy"
             ? LegacyFilter : XtablesFilter;
 
     /// <summary>

@@ -1,27 +1,13 @@
 using System;
 using System.Buffers.Binary;
-using NetNsPS.Linux.Netlink;
 
-namespace NetNsPS.Linux.Firewall.Nftables;
-
-/// <summary>
-/// The ruleset generation at one moment, with the number of transactions libnftables had committed for this process
-/// and for the calling thread by then. Between two marks, the ruleset changed only by the calling thread's own
-/// transactions when the generation moved by exactly as many as the process committed, and all of those were the
-/// thread's (another runspace of the same process commits through the same library).
-/// </summary>
-internal readonly record struct NftGenerationMark(uint Generation, long Commits, long ThreadCommits)
-{
-    public bool OnlyOwnSince(NftGenerationMark earlier) =>
-        Commits - earlier.Commits == ThreadCommits - earlier.ThreadCommits
-        && Generation == unchecked(earlier.Generation + (uint)(Commits - earlier.Commits));
-}
+namespace NetNsPS.Linux.Netlink;
 
 /// <summary>
 /// The nf_tables ruleset generation of a network namespace: a counter the kernel bumps with every committed
 /// transaction, whoever makes it (nft, libnftables, iptables-nft, firewalld). One NFT_MSG_GETGEN request over a
 /// NETLINK_NETFILTER socket, as `nft` itself asks before it trusts its cache: some microseconds, whatever the size of
-/// the ruleset. Equal generations mean an unchanged ruleset.
+/// the ruleset. Equal generations mean an unchanged ruleset; both firewall drivers trust a known state by it.
 /// </summary>
 internal sealed class NftGeneration : IDisposable
 {

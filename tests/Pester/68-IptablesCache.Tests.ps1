@@ -1,0 +1,162 @@
+# The iptables driver's known state (IptablesCache): on iptables-nft, a read at an unchanged nf_tables generation is a
+# copy of the state as last known, kept current by the module's own applied plans, instead of iptables-save and
+# ip6tables-save over every rule of the host. A copy is proved by save tools that fail put first on PATH: a read that
+# still succeeds did not run them. Every copy must equal a whole read (the diagnostics' read, which never copies),
+# rule by rule and chain by chain; a change made by hand, a failed plan and -WhatIf must never leave a wrong copy, and
+# legacy tables (no generation) are always read whole. Only for the iptables driver on iptables-nft.
+BeforeDiscovery {
+    Import-Module $env:NETNSPS_TEST_MODULE
+    $skip = (Get-NetNsPSOption).EffectiveFirewallDriver -ne 'iptables' -or -not ((& iptables -V 2>$null) -match 'nf_tables')
+}
+
+BeforeAll {
+    Import-Module $env:NETNSPS_TEST_MODULE
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Assert-Sandbox
+
+    $script:driver = [NetNsPS.Linux.Firewall.Iptables.IptablesDriver]::Instance
+    $script:runner = [NetNsPS.Linux.ProcessRunner]::Instance
+    $script:broken = '/run/netnsps-test-broken-save'
+    New-Item -ItemType Directory -Force -Path $script:broken | Out-Null
+    foreach ($tool in 'iptables-save', 'ip6tables-save') {
+        Set-Content -LiteralPath "$script:broken/$tool" -Value "#!/bin/sh`necho 'broken for the test' >&2`nexit 3"
+        Invoke-Checked chmod +x "$script:broken/$tool" | Out-Null
+    }
+
+    function Read-Copy {
+        # The driver's planning read with save tools that fail first on PATH: it succeeds only as a copy.
+        $path = $env:PATH
+        try {
+            $env:PATH = "$($script:broken):$path"
+            $script:driver.Read($script:runner, [Threading.CancellationToken]::None)
+        } finally { $env:PATH = $path }
+    }
+
+    function Read-Whole { $script:driver.ReadForDiagnostics($script:runner, [Threading.CancellationToken]::None) }
+
+    function Format-Snapshot {
+        # Everything a planner or Get-NsPort sees of a snapshot, as text: the module's rules of both families, its
+        # chains and whether each is reached, and every chain of every table with its rules in order.
+        param([Parameter(Mandatory)] $Snapshot)
+        $lines = [System.Collections.Generic.List[string]]::new()
+        foreach ($rule in $Snapshot.Rules) { $lines.Add("rule $rule") }
+        foreach ($chain in $Snapshot.Chains) { $lines.Add("own $($chain.Item1) $($chain.Item2) reached=$($Snapshot.IsReached($chain.Item1, $chain.Item2))") }
+        $own = @($lines | Sort-Object)
+        $tables = foreach ($chain in ($Snapshot.Ruleset.Chains | Sort-Object Table, Name)) {
+            "chain $($chain.Table) $($chain.Name) policy=$($chain.Policy) owned=$($chain.Owned)"
+            foreach ($r in $chain.Rules) { "  $($r.Position) $($r.NativeSpec -join ' ')" }
+        }
+        (@($own) + @($tables)) -join "`n"
+    }
+
+    function Assert-CopyIsWhole {
+        $copy = Read-Copy
+        Format-Snapshot $copy | Should -Be (Format-Snapshot (Read-Whole))
+    }
+}
+
+Describe 'iptables-nft: reads at an unchanged generation are copies, equal to a whole read' -Skip:$skip {
+    BeforeAll {
+        Reset-Sandbox
+        New-ArticleSetup
+        Enable-NsMasquerade bridge0 | Out-Null
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+    }
+
+    It 'the first publication makes the raw table, so the read after it is whole, and equal to the state' {
+        # iptables-nft makes a table's built-in chains with the table: a step that makes one is not replayed.
+        { Read-Copy } | Should -Throw '*broken for the test*'
+        Format-Snapshot $script:driver.Read($script:runner, [Threading.CancellationToken]::None) | Should -Be (Format-Snapshot (Read-Whole))
+        @(Read-Copy).Rules.Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat'
+    }
+
+    It 'each later call plans on a copy and leaves one: two more publications and an unpublication' {
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8081 | Out-Null
+        Assert-CopyIsWhole
+        Publish-NsPort red -InternalPort 53 -ExternalPort 5353 -Protocol udp | Out-Null
+        Assert-CopyIsWhole
+        Get-NsPort -ExternalPort 8081 | Unpublish-NsPort
+        Assert-CopyIsWhole
+        (Get-NsPort).ExternalPort | Sort-Object | Should -Be @(5353, 8080)
+        (& iptables -w -t nat -S NETNSPS-PREROUTING) -join "`n" | Should -Not -Match 'dport 8081'
+    }
+
+    It 'a rule deleted by hand moves the generation: the next read is whole, and a re-run puts it back' {
+        Invoke-Checked iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETNSPS-PREROUTING | Out-Null
+        { Read-Copy } | Should -Throw '*broken for the test*'
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        (& iptables -w -t nat -S PREROUTING) | Should -Contain '-A PREROUTING -m addrtype --dst-type LOCAL -j NETNSPS-PREROUTING'
+        Assert-CopyIsWhole
+    }
+
+    It 'a rule added by another tool is seen: the read after it is whole' {
+        Invoke-Checked iptables -w -t filter -A FORWARD -i eth9 -j DROP | Out-Null
+        { Read-Copy } | Should -Throw '*broken for the test*'
+        @(Read-Whole).Ruleset.Chain('filter', 'FORWARD').Rules.Text | Should -Contain '-i eth9 -j DROP'
+        Assert-CopyIsWhole
+        Invoke-Checked iptables -w -t filter -D FORWARD -i eth9 -j DROP | Out-Null
+    }
+
+    It '-WhatIf changes nothing and leaves the copy standing' {
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+        $before = Get-IptablesDump
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 9090 -WhatIf 6>$null | Out-Null
+        Get-IptablesDump | Should -Be $before
+        @(Read-Copy).Rules.Tag -join ' ' | Should -Not -Match '9090'
+        Assert-CopyIsWhole
+    }
+
+    It 'a plan that fails at each of its steps and rolls back never leaves a wrong copy' {
+        $before = Get-IptablesDump
+        $step = 0
+        while ($true) {
+            $step++
+            $env:NETNSPS_TEST_FAIL_STEP = "$step"
+            $failed = $false
+            try { Publish-NsPort blue -InternalPort 80 -ExternalPort 8082 -ErrorAction Stop | Out-Null } catch { $failed = $true }
+            finally { Remove-Item env:NETNSPS_TEST_FAIL_STEP }
+            # Past its last step, the plan runs whole.
+            if (-not $failed) { break }
+            Get-IptablesDump | Should -Be $before -Because "step $step failed and was rolled back"
+            Format-Snapshot $script:driver.Read($script:runner, [Threading.CancellationToken]::None) | Should -Be (Format-Snapshot (Read-Whole)) -Because "after a failure at step $step"
+        }
+        $step | Should -BeGreaterThan 4
+        Assert-CopyIsWhole
+        @(Read-Copy).Rules.Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8082:blue:bridge0:dnat'
+    }
+
+    It 'the port still answers after all of it: curl from localhost' {
+        $web = Start-NsWebServer -Namespace red -Port 80
+        try {
+            Get-Page -Url 'http://127.0.0.1:8080/' | Should -Be 'hello from red'
+        } finally { Stop-Process -Id $web.Id -ErrorAction SilentlyContinue }
+    }
+
+    It 'Clear-NetNsPS leaves no module rule, in a copy or in iptables' {
+        Clear-NetNsPS -Confirm:$false | Out-Null
+        $read = $script:driver.Read($script:runner, [Threading.CancellationToken]::None)
+        @($read.Rules).Count | Should -Be 0
+        Format-Snapshot $read | Should -Be (Format-Snapshot (Read-Whole))
+        (& iptables-save) -join "`n" | Should -Not -Match 'NETNSPS'
+    }
+}
+
+Describe 'iptables-legacy: no generation, every read is whole' -Skip:$skip {
+    BeforeAll {
+        Reset-Sandbox
+        Set-IptablesAlternative legacy
+        New-ArticleSetup
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+    }
+    AfterAll {
+        & iptables-legacy -w -t nat -F 2>$null; & iptables-legacy -w -t nat -X 2>$null
+        & iptables-legacy -w -t filter -F 2>$null; & iptables-legacy -w -t filter -X 2>$null
+        & umount /etc/alternatives 2>$null
+    }
+
+    It 'a read runs the save tools every time' {
+        (& iptables -V) | Should -Match 'legacy'
+        { Read-Copy } | Should -Throw '*broken for the test*'
+        @(Read-Whole).Rules.Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat'
+    }
+}
