@@ -100,60 +100,49 @@ public sealed class IptablesDriver : IFirewallDriver
         return result.StandardOutput;
     }
 
-    /// <summary>Parses iptables-save (or, with <paramref name="ipv6"/>, ip6tables-save) output, keeping only what concerns NETNSPS-* chains.</summary>
+    /// <summary>
+    /// Parses iptables-save (or, with <paramref name="ipv6"/>, ip6tables-save) output: the whole ruleset, and from it
+    /// what concerns NETNSPS-* chains (each rule parsed once, for both).
+    /// </summary>
     public static IptablesSnapshot Parse(string save, bool ipv6 = false)
     {
+        var ruleset = ParseRuleset(save);
         var rules = new List<IptablesSnapshot.Entry>();
         var chains = new List<(FirewallTable, FirewallHook)>();
         var jumps = new List<(FirewallTable, FirewallHook, IReadOnlyList<string>)>();
         var order = new Dictionary<(FirewallTable, string), List<IReadOnlyList<string>>>();
-        FirewallTable? table = null;
-        foreach (var rawLine in save.Split('\n'))
+        foreach (var chain in ruleset.Chains)
         {
-            var line = rawLine.TrimEnd('\r');
-            if (line.StartsWith('*'))
-            {
-                table = Enum.TryParse<FirewallTable>(line[1..], ignoreCase: true, out var t) ? t : null;
-                continue;
-            }
-            if (table is not { } tbl)
+            if (!Enum.TryParse<FirewallTable>(chain.Table, ignoreCase: true, out var table))
             {
                 continue;
             }
-            if (line.StartsWith(':' + ChainPrefix, StringComparison.Ordinal))
+            var own = HookOf(chain.Name);
+            if (own is { } hook)
             {
-                var name = line[1..].Split(' ')[0];
-                if (HookOf(name) is { } hook)
+                chains.Add((table, hook));
+            }
+            if (chain.Rules.Count > 0)
+            {
+                order[(table, chain.Name)] = chain.Rules.Select(r => r.NativeSpec).ToList();
+            }
+            foreach (var rule in chain.Rules)
+            {
+                var spec = rule.NativeSpec;
+                if (own is { } ownHook)
                 {
-                    chains.Add((tbl, hook));
+                    var parsed = ParseRule(table, ownHook, rule);
+                    // ip6tables' copy of an address-less rule is IPv6's (iptables' is IPv4's, Families null as before).
+                    rules.Add(new IptablesSnapshot.Entry(ipv6 && parsed.Family is null ? parsed with { Families = FirewallFamilies.Ipv6 } : parsed, spec));
                 }
-                continue;
-            }
-            if (!line.StartsWith("-A ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var tokens = Tokenize(line);
-            var chain = tokens[1];
-            var spec = tokens.Skip(2).ToList();
-            if (!order.TryGetValue((tbl, chain), out var inChain))
-            {
-                order[(tbl, chain)] = inChain = new List<IReadOnlyList<string>>();
-            }
-            inChain.Add(spec);
-            if (HookOf(chain) is { } own)
-            {
-                var parsed = ParseRule(tbl, own, spec);
-                // ip6tables' copy of an address-less rule is IPv6's (iptables' is IPv4's, Families null as before).
-                rules.Add(new IptablesSnapshot.Entry(ipv6 && parsed.Family is null ? parsed with { Families = FirewallFamilies.Ipv6 } : parsed, spec));
-            }
-            else if (spec.Count >= 2 && spec[^2] == "-j" && spec[^1].StartsWith(ChainPrefix, StringComparison.Ordinal)
-                     && Enum.TryParse<FirewallHook>(chain, ignoreCase: true, out var builtin) && OwnChain(builtin) == spec[^1])
-            {
-                jumps.Add((tbl, builtin, spec));
+                else if (spec.Count >= 2 && spec[^2] == "-j" && spec[^1].StartsWith(ChainPrefix, StringComparison.Ordinal)
+                         && Enum.TryParse<FirewallHook>(chain.Name, ignoreCase: true, out var builtin) && OwnChain(builtin) == spec[^1])
+                {
+                    jumps.Add((table, builtin, spec));
+                }
             }
         }
-        return new IptablesSnapshot(rules, chains, jumps, order, ParseRuleset(save)) { IsV6 = ipv6 };
+        return new IptablesSnapshot(rules, chains, jumps, order, ruleset) { IsV6 = ipv6 };
     }
 
     /// <summary>Parses all of iptables-save's output: every table, chain policy and rule, whoever wrote them.</summary>
@@ -387,9 +376,12 @@ public sealed class IptablesDriver : IFirewallDriver
     /// Whatever the model cannot say (a negation it does not use, a goto, another module) goes to Unrecognized,
     /// so a rule edited by hand never equals a wanted one.
     /// </summary>
-    public static FirewallRule ParseRule(FirewallTable table, FirewallHook hook, IReadOnlyList<string> spec)
+    public static FirewallRule ParseRule(FirewallTable table, FirewallHook hook, IReadOnlyList<string> spec) =>
+        ParseRule(table, hook, ParseChainRule(TableName(table), OwnChain(hook), spec));
+
+    /// <summary>The same, from the rule as <see cref="ParseChainRule"/> read it.</summary>
+    private static FirewallRule ParseRule(FirewallTable table, FirewallHook hook, ChainRule c)
     {
-        var c = ParseChainRule(TableName(table), OwnChain(hook), spec);
         var unknown = new List<string>();
         if (c.Unrecognized is not null) unknown.Add(c.Unrecognized);
         if (c.NotSource) unknown.Add("! -s");
