@@ -628,7 +628,7 @@ $(& $dnatLookups nat-output)
     $steps = [ordered]@{
         'Add-VethPair'    = @{ Call = { param($i) Add-VethPair "ns$i" -Bridge br0 }; Text = { param($i) "Add-VethPair ns$i -Bridge br0" } }
         'Add-NsIPAddress' = @{ Call = { param($i) Add-NsIPAddress "$(Address $i)/16" -Namespace "ns$i" -InterfaceName "veth-ns$i" }; Text = { param($i) "Add-NsIPAddress $(Address $i)/16 -Namespace ns$i -InterfaceName veth-ns$i" } }
-        'Publish-NsPort'  = @{ Call = { param($i) Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) }; Text = { param($i) "Publish-NsPort ns$i -InternalPort 80 -ExternalPort $(20000 + $i)" } }
+        'Publish-NsPort'  = @{ Call = { param($i) Publish-NsPort "ns$i" -InternalPort 80 -ExternalPort (20000 + $i) }; Text = { param($i) "Publish-NsPort ns$i -InternalPort 80 -ExternalPort $(20000 + $i)" }; Firewall = $true }
     }
     # Once per driver and host size: the lab's firewall made the driver's floor way.
     foreach ($combo in @(foreach ($d in $Drivers) { foreach ($hs in $HostSizes) { , @($d, $hs) } })) {
@@ -654,17 +654,19 @@ $(& $dnatLookups nat-output)
             $raw = Get-WhatIfCommands @($rawNs | ForEach-Object { & $step.Text $_ })
             $cmdletMs = [System.Collections.Generic.List[double]]::new()
             $rawMs = [System.Collections.Generic.List[double]]::new()
-            # The cmdlet calls in a row, as a script makes them, then the raw commands in a row: interleaved, every raw
-            # command would change the ruleset under each next call (the nftables driver rereads its table then).
-            foreach ($j in 0..($Calls - 1)) {
+            # A call and its raw commands take turns, so that both meet the same deferred kernel work: a veth whose
+            # carrier comes up on a bridge of 1,000 ports floods its IPv6 link-local traffic (DAD, MLD, RS) to every
+            # namespace, in linkwatch and softirq work that lands on whatever runs next. A firewall call instead runs
+            # in a row, as a script makes them, then its raw commands in a row: interleaved, every raw command would
+            # change the ruleset under each next call (the drivers then read it whole again).
+            $turns = if ($step.Firewall) { @(foreach ($j in 0..($Calls - 1)) { , @('call', $j) }) + @(foreach ($j in 0..($Calls - 1)) { , @('raw', $j) }) }
+                     else { @(foreach ($j in 0..($Calls - 1)) { , @('call', $j); , @('raw', $j) }) }
+            foreach ($turn in $turns) {
+                $kind, $j = $turn
                 $sw = [Diagnostics.Stopwatch]::StartNew()
-                $null = & $step.Call $cmdletNs[$j]
-                $cmdletMs.Add($sw.Elapsed.TotalMilliseconds)
-            }
-            foreach ($j in 0..($Calls - 1)) {
-                $sw = [Diagnostics.Stopwatch]::StartNew()
-                Invoke-Raw $raw[$j]
-                $rawMs.Add($sw.Elapsed.TotalMilliseconds)
+                if ($kind -eq 'call') { $null = & $step.Call $cmdletNs[$j] } else { Invoke-Raw $raw[$j] }
+                $elapsed = $sw.Elapsed.TotalMilliseconds
+                if ($kind -eq 'call') { $cmdletMs.Add($elapsed) } else { $rawMs.Add($elapsed) }
             }
             [pscustomobject]@{
                 Section     = 'PerCall'
