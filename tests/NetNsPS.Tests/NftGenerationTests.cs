@@ -54,6 +54,14 @@ public class NftGenerationTests
         Assert.Equal(expected, new NftGenerationMark(g1, c1, t1).OnlyOwnSince(new NftGenerationMark(g0, c0, t0)));
 
     [Theory]
+    [InlineData(10u, 5, 13u, 6, 2, true)]     // one libnftables run and the plan's two iptables-restore processes
+    [InlineData(10u, 5, 14u, 6, 2, false)]    // and somebody else's change beside them
+    [InlineData(10u, 5, 12u, 6, 2, false)]    // one of the iptables processes committed nothing
+    [InlineData(10u, 5, 12u, 5, 2, true)]     // the iptables processes alone
+    public void OnlyOwnSince_counts_the_threads_iptables_processes(uint g0, long c0, uint g1, long c1, int iptables, bool expected) =>
+        Assert.Equal(expected, new NftGenerationMark(g1, c1, c1).OnlyOwnSince(new NftGenerationMark(g0, c0, c0), iptables));
+
+    [Theory]
     [InlineData("list table inet netnsps", true)]
     [InlineData("list chains ip\nlist chain ip filter FORWARD\n", true)]
     [InlineData("add element inet netnsps nat-output-any4 { tcp . 80 : 10.0.0.2 . 80 }", false)]

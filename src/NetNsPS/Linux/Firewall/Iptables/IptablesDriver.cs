@@ -570,20 +570,10 @@ public sealed class IptablesDriver : IFirewallDriver
             return;
         }
         own.Transactions += Transactions(plan.Steps);
-        if (plan.Steps.Count(IsIptablesStep) != steps.Count)
+        if (!ReplayApplied(own, steps, plan))
         {
             own.ReadAt = null;
             return;
-        }
-        own.OwnRuleset();
-        own.V6?.OwnRuleset();
-        foreach (var step in steps)
-        {
-            if (!Replay(step.Command.Program == Tool(ipv6: true) ? own.V6 : own, step.Command.Arguments))
-            {
-                own.ReadAt = null;
-                return;
-            }
         }
         if (own.Pending.Count > 0)
         {
@@ -601,7 +591,27 @@ public sealed class IptablesDriver : IFirewallDriver
         }
     }
 
-    private static bool IsIptablesStep(PlanStep step) => step.Command.Program == Tool(ipv6: false) || step.Command.Program == Tool(ipv6: true);
+    /// <summary>
+    /// Brings both families' rulesets of a snapshot up to date with the iptables steps planned on it, once their plan has
+    /// been applied; false where that cannot be told for sure: the plan holds iptables steps planned elsewhere, or a
+    /// step that <see cref="Replay"/> refuses. For the nftables driver too, whose snapshot holds iptables' side.
+    /// </summary>
+    internal static bool ReplayApplied(IptablesSnapshot? own, IReadOnlyList<PlanStep> planned, Plan plan)
+    {
+        if (plan.Steps.Count(IsIptablesStep) != planned.Count)
+        {
+            return false;
+        }
+        if (own is null)
+        {
+            return planned.Count == 0;
+        }
+        own.OwnRuleset();
+        own.V6?.OwnRuleset();
+        return planned.All(step => Replay(step.Command.Program == Tool(ipv6: true) ? own.V6 : own, step.Command.Arguments));
+    }
+
+    internal static bool IsIptablesStep(PlanStep step) => step.Command.Program == Tool(ipv6: false) || step.Command.Program == Tool(ipv6: true);
 
     /// <summary>The kernel transactions a plan makes in iptables: one per process the executor runs for it (a batch is one iptables-restore).</summary>
     internal static int Transactions(IReadOnlyList<PlanStep> steps)

@@ -7,8 +7,9 @@ namespace NetNsPS.Linux.Firewall.Nftables;
 /// read whose generation is the same takes a copy instead of listing and parsing the whole table, so a call costs the
 /// same with 1,000 mappings as with 10. Filled by a whole read, and by a plan once it has been applied, when the
 /// generation shows that only this process's own transactions came in between (the plan's snapshot is then what the
-/// kernel holds). Only snapshots that say everything the driver needs are kept: no iptables side (its legacy tables
-/// have no generation), every rule's handle known.
+/// kernel holds). Only snapshots that say everything the driver needs are kept: nothing of the diagnostics, every
+/// rule's handle known. An iptables side (a Docker host's tables, the FORWARD shim) is kept with it: it is read only
+/// where no legacy x_tables table is loaded, so it is iptables-nft's, whose changes move the same generation.
 /// </summary>
 internal static class NftablesCache
 {
@@ -46,7 +47,7 @@ internal static class NftablesCache
         }
     }
 
-    /// <summary>Whether a snapshot can stand for a read: nothing of iptables or the diagnostics in it, and every rule's handle known.</summary>
+    /// <summary>Whether a snapshot can stand for a read: nothing of the diagnostics in it, and every rule's handle known.</summary>
     internal static bool Cacheable(NftablesSnapshot snapshot) =>
-        snapshot.Iptables is null && snapshot.Host is null && snapshot.OwnChains.All(c => c.Rules.All(r => r.Handle is not null));
+        snapshot.Host is null && snapshot.OwnChains.All(c => c.Rules.All(r => r.Handle is not null));
 }

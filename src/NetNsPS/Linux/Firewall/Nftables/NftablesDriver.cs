@@ -51,8 +51,9 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             try
             {
-                // Legacy x_tables tables have no nf_tables generation: with them loaded, every read is a whole one.
-                at = LegacyTablesLoaded() ? null : LibNftables.Generation();
+                // Legacy x_tables tables (either family's) have no nf_tables generation: with them loaded, every read
+                // is a whole one; without, what iptables holds is iptables-nft's, under the same generation.
+                at = LegacyTablesLoaded() || LegacyTablesLoaded(Legacy6TableNames) ? null : LibNftables.Generation();
                 if (at is { } known && NftablesCache.Take(known.Generation) is { } cached)
                 {
                     cached.ReadAt = known;
@@ -100,9 +101,10 @@ public sealed class NftablesDriver : IFirewallDriver
 
     /// <summary>
     /// Once a plan that changed the table has been applied: when the generation moved by exactly this thread's own
-    /// transactions since the read, nobody else changed the ruleset, and the snapshot (planned on) is what the kernel
-    /// holds, so it is kept for the next read. A plan on it that was never applied (-WhatIf, a rollback, declined)
-    /// keeps it out for good.
+    /// transactions since the read (libnftables' runs, and the iptables processes of the plans' steps for iptables'
+    /// side, replayed on it), nobody else changed the ruleset, and the snapshot (planned on) is what the kernel holds,
+    /// so it is kept for the next read. A plan on it that was never applied (-WhatIf, a rollback, declined) keeps it
+    /// out for good.
     /// </summary>
     private static void Track(NftablesSnapshot own, Plan plan, int stepsBefore)
     {
@@ -110,22 +112,39 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             return;
         }
-        if (plan.WhenApplied(own, () => Applied(own)))
+        if (!own.Pending.TryGetValue(plan, out var iptablesSteps))
         {
-            own.PendingPlans++;
+            own.Pending[plan] = iptablesSteps = new List<PlanStep>();
+            plan.WhenApplied(own, () => Applied(own, plan));
         }
+        iptablesSteps.AddRange(plan.Steps.Skip(stepsBefore).Where(IptablesDriver.IsIptablesStep));
     }
 
-    private static void Applied(NftablesSnapshot own)
+    private static void Applied(NftablesSnapshot own, Plan plan)
     {
-        if (--own.PendingPlans > 0 || own.ReadAt is not { } read)
+        if (!own.Pending.Remove(plan, out var iptablesSteps) || own.ReadAt is not { } read)
         {
             return;
         }
-        if (LibNftables.Generation() is { } now && now.OnlyOwnSince(read))
+        own.IptablesTransactions += IptablesDriver.Transactions(plan.Steps);
+        if (!IptablesDriver.ReplayApplied(own.Iptables, iptablesSteps, plan))
+        {
+            own.ReadAt = null;
+            return;
+        }
+        if (own.Pending.Count > 0)
+        {
+            return;
+        }
+        if (LibNftables.Generation() is { } now && now.OnlyOwnSince(read, own.IptablesTransactions))
         {
             own.ReadAt = now;
+            own.IptablesTransactions = 0;
             NftablesCache.Remember(now.Generation, own);
+        }
+        else
+        {
+            own.ReadAt = null;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using NetNsPS.Linux.Firewall.Iptables;
+using NetNsPS.Operations;
 
 namespace NetNsPS.Linux.Firewall.Nftables;
 
@@ -60,7 +61,12 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     /// see <see cref="NftablesCache"/>), and the plans made on it that have not been applied yet.
     /// </summary>
     internal NftGenerationMark? ReadAt { get; set; }
-    internal int PendingPlans { get; set; }
+
+    /// <summary>The plans made on it not applied yet, each with the iptables steps it got for iptables' side.</summary>
+    internal Dictionary<Plan, List<PlanStep>> Pending { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The iptables processes (kernel transactions beside libnftables') its applied plans ran since <see cref="ReadAt"/>.</summary>
+    internal int IptablesTransactions { get; set; }
 
     internal bool TableExists { get; set; }
     internal List<NftChain> OwnChains { get; } = new();

@@ -1,12 +1,15 @@
-# The iptables driver's known state (IptablesCache): on iptables-nft, a read at an unchanged nf_tables generation is a
-# copy of the state as last known, kept current by the module's own applied plans, instead of iptables-save and
-# ip6tables-save over every rule of the host. A copy is proved by save tools that fail put first on PATH: a read that
-# still succeeds did not run them. Every copy must equal a whole read (the diagnostics' read, which never copies),
-# rule by rule and chain by chain; a change made by hand, a failed plan and -WhatIf must never leave a wrong copy, and
-# legacy tables (no generation) are always read whole. Only for the iptables driver on iptables-nft.
+# The firewall state as last known. iptables driver (IptablesCache): on iptables-nft, a read at an unchanged nf_tables
+# generation is a copy of the state as last known, kept current by the module's own applied plans, instead of
+# iptables-save and ip6tables-save over every rule of the host. nftables driver (NftablesCache) on a Docker host: the
+# iptables side (Docker's tables, the FORWARD shim) is kept with the table, so a call there runs no iptables-save
+# either. A copy is proved by save tools that fail put first on PATH: a read that still succeeds did not run them.
+# Every copy must equal a whole read, rule by rule and chain by chain; a change made by hand, a failed plan and
+# -WhatIf must never leave a wrong copy, and legacy tables (no generation) are always read whole.
 BeforeDiscovery {
     Import-Module $env:NETNSPS_TEST_MODULE
-    $skip = (Get-NetNsPSOption).EffectiveFirewallDriver -ne 'iptables' -or -not ((& iptables -V 2>$null) -match 'nf_tables')
+    $nftIptables = (& iptables -V 2>$null) -match 'nf_tables'
+    $skip = (Get-NetNsPSOption).EffectiveFirewallDriver -ne 'iptables' -or -not $nftIptables
+    $skipNft = (Get-NetNsPSOption).EffectiveFirewallDriver -ne 'nftables' -or -not $nftIptables
 }
 
 BeforeAll {
@@ -25,10 +28,11 @@ BeforeAll {
 
     function Read-Copy {
         # The driver's planning read with save tools that fail first on PATH: it succeeds only as a copy.
+        param($Driver = $script:driver)
         $path = $env:PATH
         try {
             $env:PATH = "$($script:broken):$path"
-            $script:driver.Read($script:runner, [Threading.CancellationToken]::None)
+            $Driver.Read($script:runner, [Threading.CancellationToken]::None)
         } finally { $env:PATH = $path }
     }
 
@@ -158,5 +162,58 @@ Describe 'iptables-legacy: no generation, every read is whole' -Skip:$skip {
         (& iptables -V) | Should -Match 'legacy'
         { Read-Copy } | Should -Throw '*broken for the test*'
         @(Read-Whole).Rules.Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8080:red:bridge0:dnat'
+    }
+}
+
+Describe 'nftables driver on a Docker host: the iptables side is kept with the table' -Skip:$skipNft {
+    BeforeAll {
+        $script:nft = [NetNsPS.Linux.Firewall.Nftables.NftablesDriver]::Instance
+        function Read-Nft { $script:nft.Read($script:runner, [Threading.CancellationToken]::None) }
+        function Read-NftWhole {
+            # A change of somebody else's moves the generation (by 2: a table made and deleted), so the read after it is whole.
+            Invoke-Checked nft add table inet netnsps-test-bump | Out-Null
+            Invoke-Checked nft delete table inet netnsps-test-bump | Out-Null
+            Read-Nft
+        }
+        Reset-Sandbox
+        Add-DockerHostFixture
+        $script:docker = Get-IptablesDump
+        New-ArticleSetup
+        Enable-NsMasquerade bridge0 | Out-Null
+        # The first plans put the FORWARD shim into iptables (iptables-restore beside libnftables): not kept.
+        Publish-NsPort red -InternalPort 80 -ExternalPort 8080 | Out-Null
+    }
+
+    It 'the fixture is a Docker host: FORWARD drops, and the module holds its shim there' {
+        (& iptables -w -S FORWARD)[0] | Should -Be '-P FORWARD DROP'
+        (& iptables -w -S FORWARD) | Should -Contain '-A FORWARD -j NETNSPS-FORWARD'
+    }
+
+    It 'after a publication of libnftables alone, the next read runs no iptables-save, and equals a whole read' {
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8081 | Out-Null
+        $copy = Read-Copy -Driver $script:nft
+        @($copy.Rules).Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8081:blue:bridge0:dnat'
+        Format-Snapshot $copy | Should -Be (Format-Snapshot (Read-NftWhole))
+    }
+
+    It 'a rule Docker adds moves the generation: the next read is whole, and sees it' {
+        # Another internal port: a second mapping to blue:80 would be a rule of its own (its set element is taken),
+        # whose handle only a read learns.
+        Publish-NsPort blue -InternalPort 82 -ExternalPort 8082 | Out-Null
+        { Read-Copy -Driver $script:nft } | Should -Not -Throw
+        Invoke-Checked iptables -w -t filter -A DOCKER-USER -i eth9 -j DROP | Out-Null
+        { Read-Copy -Driver $script:nft } | Should -Throw '*broken for the test*'
+        Invoke-Checked iptables -w -t filter -D DOCKER-USER -i eth9 -j DROP | Out-Null
+    }
+
+    It 'the ports answer, and teardown leaves the Docker rules as they were' {
+        $web = Start-NsWebServer -Namespace red -Port 80
+        try { Get-Page -Url 'http://127.0.0.1:8080/' | Should -Be 'hello from red' }
+        finally { Stop-Process -Id $web.Id -ErrorAction SilentlyContinue }
+        Get-NsPort | Unpublish-NsPort
+        @((Read-Nft).Rules | Where-Object { $_.Tag -like 'netnsps:port:*' }).Count | Should -Be 0
+        Format-Snapshot (Read-Nft) | Should -Be (Format-Snapshot (Read-NftWhole))
+        Clear-NetNsPS -Confirm:$false | Out-Null
+        Get-IptablesDump | Should -Be $script:docker
     }
 }
