@@ -196,6 +196,17 @@ Describe 'nftables driver on a Docker host: the iptables side is kept with the t
         Format-Snapshot $copy | Should -Be (Format-Snapshot (Read-NftWhole))
     }
 
+    It 'a mapping published and unpublished on copies leaves neither copy of its forward accept' {
+        Publish-NsPort blue -InternalPort 83 -ExternalPort 8083 | Out-Null
+        { Read-Copy -Driver $script:nft } | Should -Not -Throw
+        (& nft list ruleset) -join "`n" | Should -Match 'netnsps:port:tcp:0.0.0.0:8083:blue:bridge0:forward'
+        Unpublish-NsPort -ExternalPort 8083
+        # The table's element and the shim's rule are told apart by instance, in a copy as in a read.
+        (& nft list ruleset) -join "`n" | Should -Not -Match ':8083:'
+        (& iptables-save) -join "`n" | Should -Not -Match ':8083:'
+        Format-Snapshot (Read-Copy -Driver $script:nft) | Should -Be (Format-Snapshot (Read-NftWhole))
+    }
+
     It 'a rule Docker adds moves the generation: the next read is whole, and sees it' {
         # Another internal port: a second mapping to blue:80 would be a rule of its own (its set element is taken),
         # whose handle only a read learns.
@@ -211,6 +222,8 @@ Describe 'nftables driver on a Docker host: the iptables side is kept with the t
         try { Get-Page -Url 'http://127.0.0.1:8080/' | Should -Be 'hello from red' }
         finally { Stop-Process -Id $web.Id -ErrorAction SilentlyContinue }
         Get-NsPort | Unpublish-NsPort
+        # Both copies of each forward accept go: the table's element and the shim's rule (told apart by instance).
+        (& nft list ruleset) -join "`n" | Should -Not -Match 'netnsps:port:'
         @((Read-Nft).Rules | Where-Object { $_.Tag -like 'netnsps:port:*' }).Count | Should -Be 0
         Format-Snapshot (Read-Nft) | Should -Be (Format-Snapshot (Read-NftWhole))
         Clear-NetNsPS -Confirm:$false | Out-Null

@@ -330,8 +330,10 @@ public sealed class NftablesDriver : IFirewallDriver
     private static FirewallRule? ShimFor(FirewallRule rule, FirewallFamilies drops)
     {
         var families = (rule.Family is null ? FirewallFamilies.Both : rule.ForFamilies) & drops;
+        // Always an instance of its own, as a read gives iptables' side: PlanRemove tells the table's rules from
+        // iptables' by instance, and a snapshot planned on stands for the next read once applied (NftablesCache).
         return families == FirewallFamilies.None ? null
-            : rule.Family is null ? rule with { Families = FirewallRule.AsFamilies(families) } : rule;
+            : rule.Family is null ? rule with { Families = FirewallRule.AsFamilies(families) } : rule with { };
     }
 
     private static void PlanEnsureTable(NftablesSnapshot own, IReadOnlyList<FirewallRule> rules, Plan plan)
