@@ -64,9 +64,6 @@ public sealed class IptablesSnapshot : FirewallSnapshot
     /// <summary>The kernel transactions this snapshot's applied plans made since <see cref="ReadAt"/>.</summary>
     internal int Transactions { get; set; }
 
-    /// <summary>Whether the ruleset could not be kept current with an applied step: then it no longer stands for a read.</summary>
-    internal bool Stale { get; set; }
-
     /// <summary>Gives the snapshot its own copy of the ruleset before it is brought up to date with applied steps.</summary>
     internal FirewallRuleset OwnRuleset() => _ruleset = _ruleset.Clone();
 
