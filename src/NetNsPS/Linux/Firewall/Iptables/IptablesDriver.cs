@@ -602,9 +602,14 @@ public sealed class IptablesDriver : IFirewallDriver
         {
             return false;
         }
+        if (planned.Count == 0)
+        {
+            // Nothing to replay (an nftables plan beside a Docker host's iptables): the ruleset read stays shared.
+            return true;
+        }
         if (own is null)
         {
-            return planned.Count == 0;
+            return false;
         }
         own.OwnRuleset();
         own.V6?.OwnRuleset();
