@@ -549,12 +549,7 @@ public sealed class IptablesDriver : IFirewallDriver
         {
             return;
         }
-        if (!own.Pending.TryGetValue(plan, out var steps))
-        {
-            own.Pending[plan] = steps = new List<PlanStep>();
-            plan.WhenApplied(own, () => Applied(own, plan));
-        }
-        steps.AddRange(plan.Steps.Skip(stepsBefore));
+        own.Pending.Note(own, plan, plan.Steps.Skip(stepsBefore), p => Applied(own, p));
     }
 
     /// <summary>
@@ -565,7 +560,7 @@ public sealed class IptablesDriver : IFirewallDriver
     /// </summary>
     private static void Applied(IptablesSnapshot own, Plan plan)
     {
-        if (!own.Pending.Remove(plan, out var steps) || own.ReadAt is not { } read)
+        if (!own.Pending.Take(plan, out var steps) || own.ReadAt is not { } read)
         {
             return;
         }
@@ -575,7 +570,7 @@ public sealed class IptablesDriver : IFirewallDriver
             own.ReadAt = null;
             return;
         }
-        if (own.Pending.Count > 0)
+        if (own.Pending.Any)
         {
             return;
         }

@@ -59,7 +59,7 @@ public sealed class IptablesSnapshot : FirewallSnapshot
     internal uint? ReadAt { get; set; }
 
     /// <summary>The plans planned on this snapshot and not applied yet, with the iptables steps each got from it.</summary>
-    internal Dictionary<Plan, List<PlanStep>> Pending { get; } = new(ReferenceEqualityComparer.Instance);
+    internal PendingPlans Pending { get; } = new();
 
     /// <summary>The kernel transactions this snapshot's applied plans made since <see cref="ReadAt"/>.</summary>
     internal int Transactions { get; set; }

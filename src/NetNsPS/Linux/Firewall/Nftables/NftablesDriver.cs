@@ -112,17 +112,12 @@ public sealed class NftablesDriver : IFirewallDriver
         {
             return;
         }
-        if (!own.Pending.TryGetValue(plan, out var iptablesSteps))
-        {
-            own.Pending[plan] = iptablesSteps = new List<PlanStep>();
-            plan.WhenApplied(own, () => Applied(own, plan));
-        }
-        iptablesSteps.AddRange(plan.Steps.Skip(stepsBefore).Where(IptablesDriver.IsIptablesStep));
+        own.Pending.Note(own, plan, plan.Steps.Skip(stepsBefore).Where(IptablesDriver.IsIptablesStep), p => Applied(own, p));
     }
 
     private static void Applied(NftablesSnapshot own, Plan plan)
     {
-        if (!own.Pending.Remove(plan, out var iptablesSteps) || own.ReadAt is not { } read)
+        if (!own.Pending.Take(plan, out var iptablesSteps) || own.ReadAt is not { } read)
         {
             return;
         }
@@ -132,7 +127,7 @@ public sealed class NftablesDriver : IFirewallDriver
             own.ReadAt = null;
             return;
         }
-        if (own.Pending.Count > 0)
+        if (own.Pending.Any)
         {
             return;
         }

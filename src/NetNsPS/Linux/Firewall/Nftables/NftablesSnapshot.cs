@@ -63,7 +63,7 @@ public sealed class NftablesSnapshot : FirewallSnapshot
     internal NftGenerationMark? ReadAt { get; set; }
 
     /// <summary>The plans made on it not applied yet, each with the iptables steps it got for iptables' side.</summary>
-    internal Dictionary<Plan, List<PlanStep>> Pending { get; } = new(ReferenceEqualityComparer.Instance);
+    internal PendingPlans Pending { get; } = new();
 
     /// <summary>The iptables processes (kernel transactions beside libnftables') its applied plans ran since <see cref="ReadAt"/>.</summary>
     internal int IptablesTransactions { get; set; }
