@@ -27,6 +27,7 @@ public static class NftablesJson
             snapshot.Freeze();
             return snapshot;
         }
+        var elements = new List<(NftablesSnapshot.NftElement, FirewallRule)>();
         foreach (var item in items.EnumerateArray())
         {
             if (item.TryGetProperty("table", out var table) && Own(table))
@@ -35,7 +36,7 @@ public static class NftablesJson
             }
             else if ((item.TryGetProperty("set", out var set) || item.TryGetProperty("map", out set)) && Own(set))
             {
-                ReadSet(snapshot, set);
+                ReadSet(snapshot, set, elements);
             }
             else if (item.TryGetProperty("chain", out var chain) && Own(chain))
             {
@@ -58,6 +59,7 @@ public static class NftablesJson
                 }
             }
         }
+        snapshot.AddElements(elements);
         snapshot.Freeze();
         return snapshot;
     }
@@ -67,7 +69,7 @@ public static class NftablesJson
         o.TryGetProperty("family", out var f) && f.GetString() == NftablesLayout.Family
         && (o.TryGetProperty("table", out var t) ? t.GetString() : o.TryGetProperty("name", out var n) ? n.GetString() : null) == NftablesLayout.Name;
 
-    private static void ReadSet(NftablesSnapshot snapshot, JsonElement set)
+    private static void ReadSet(NftablesSnapshot snapshot, JsonElement set, List<(NftablesSnapshot.NftElement, FirewallRule)> elements)
     {
         var name = set.GetProperty("name").GetString() ?? "";
         if (NftablesLayout.Set(name) is not { } layout)
@@ -101,7 +103,7 @@ public static class NftablesJson
             var valueText = valueParts is null ? null : NftablesLayout.JoinParts(valueParts);
             var rule = NftablesLayout.FromElement(layout, keyParts, valueParts, tag)
                 ?? new FirewallRule(layout.Table, layout.Hook, tag, FirewallAction.Accept) { Unrecognized = "element " + keyText };
-            snapshot.AddElement(new NftablesSnapshot.NftElement(name, keyText, valueText, tag), rule);
+            elements.Add((new NftablesSnapshot.NftElement(name, keyText, valueText, tag), rule));
         }
     }
 

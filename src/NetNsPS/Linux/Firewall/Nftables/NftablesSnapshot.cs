@@ -96,16 +96,6 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     private static readonly ImmutableDictionary<PortKey, int> NoKeys = ImmutableDictionary<PortKey, int>.Empty;
 
-    /// <summary>One element of the key more (+1) or less (-1) under that name.</summary>
-    private static ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> Count(
-        ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> index, string name, PortKey key, int change)
-    {
-        var keys = index.GetValueOrDefault(name, NoKeys);
-        var count = keys.GetValueOrDefault(key) + change;
-        keys = count > 0 ? keys.SetItem(key, count) : keys.Remove(key);
-        return keys.IsEmpty ? index.Remove(name) : index.SetItem(name, keys);
-    }
-
     private static readonly ImmutableSortedDictionary<string, (NftElement, FirewallRule)> NoElements =
         ImmutableSortedDictionary.Create<string, (NftElement, FirewallRule)>(System.StringComparer.Ordinal);
 
@@ -127,21 +117,18 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     internal NftChain? Chain(FirewallTable table, FirewallHook hook) => OwnChains.FirstOrDefault(c => c.Table == table && c.Hook == hook);
 
-    internal void AddElement(NftElement element, FirewallRule rule)
+    /// <summary>Adds an element (one of the same key in its set is replaced), with the rule it stands for.</summary>
+    internal void AddElement(NftElement element, FirewallRule rule) => AddElements(new[] { (element, rule) });
+
+    /// <summary>Adds elements in one go (a read's thousands): the indexes are edited through builders and written back once.</summary>
+    internal void AddElements(IEnumerable<(NftElement Element, FirewallRule Rule)> elements)
     {
-        if (Element(element.Set, element.Key) is { } replaced)
+        var edit = new ElementEdit(this);
+        foreach (var (element, rule) in elements)
         {
-            RemoveElement(replaced.Element);
+            edit.Add(element, rule);
         }
-        _elements = _elements.SetItem(element.Set, _elements.GetValueOrDefault(element.Set, NoElements).SetItem(element.Key, (element, rule)));
-        _byTag = _byTag.SetItem(element.Tag, _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Add(element));
-        if (PortOf(element) is { } key)
-        {
-            var port = (key.Protocol, key.ExternalPort);
-            _byPort = _byPort.SetItem(port, _byPort.GetValueOrDefault(port, NoPortElements).Add((element, key)));
-            _keysByNamespace = Count(_keysByNamespace, key.Namespace, key, +1);
-            _keysByBridge = Count(_keysByBridge, key.Bridge, key, +1);
-        }
+        edit.Commit();
     }
 
     private static readonly ImmutableList<(NftElement, PortKey)> NoPortElements = ImmutableList<(NftElement, PortKey)>.Empty;
@@ -185,19 +172,151 @@ public sealed class NftablesSnapshot : FirewallSnapshot
 
     internal void RemoveElement(NftElement element)
     {
-        if (_elements.TryGetValue(element.Set, out var elements) && elements.ContainsKey(element.Key))
+        var edit = new ElementEdit(this);
+        edit.Remove(element);
+        edit.Commit();
+    }
+
+    /// <summary>
+    /// One change to the element indexes: each index as a builder (a map's or set's elements, and a name's keys, each
+    /// as a builder of its own once touched), written back by <see cref="Commit"/>. A builder changes the nodes it has
+    /// copied in place, so adding thousands costs about what a mutable dictionary would; the snapshot's indexes stay
+    /// immutable, shared by its copies.
+    /// </summary>
+    private sealed class ElementEdit
+    {
+        private readonly NftablesSnapshot _snapshot;
+        private readonly ImmutableDictionary<string, ImmutableSortedDictionary<string, (NftElement, FirewallRule)>>.Builder _elements;
+        private readonly Dictionary<string, ImmutableSortedDictionary<string, (NftElement Element, FirewallRule Rule)>.Builder> _sets = new();
+        private readonly ImmutableDictionary<string, ImmutableList<NftElement>>.Builder _byTag;
+        private readonly ImmutableDictionary<(NsProtocol, ushort), ImmutableList<(NftElement, PortKey)>>.Builder _byPort;
+        private readonly KeyCounts _byNamespace;
+        private readonly KeyCounts _byBridge;
+
+        public ElementEdit(NftablesSnapshot snapshot)
         {
-            _elements = _elements.SetItem(element.Set, elements.Remove(element.Key));
+            _snapshot = snapshot;
+            _elements = snapshot._elements.ToBuilder();
+            _byTag = snapshot._byTag.ToBuilder();
+            _byPort = snapshot._byPort.ToBuilder();
+            _byNamespace = new KeyCounts(snapshot._keysByNamespace);
+            _byBridge = new KeyCounts(snapshot._keysByBridge);
+        }
+
+        private ImmutableSortedDictionary<string, (NftElement Element, FirewallRule Rule)>.Builder Set(string name)
+        {
+            if (!_sets.TryGetValue(name, out var set))
+            {
+                _sets[name] = set = _elements.GetValueOrDefault(name, NoElements).ToBuilder();
+            }
+            return set;
+        }
+
+        public void Add(NftElement element, FirewallRule rule)
+        {
+            var set = Set(element.Set);
+            if (set.TryGetValue(element.Key, out var replaced))
+            {
+                Remove(replaced.Element);
+            }
+            set[element.Key] = (element, rule);
+            _byTag[element.Tag] = _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Add(element);
+            if (PortOf(element) is { } key)
+            {
+                var port = (key.Protocol, key.ExternalPort);
+                _byPort[port] = _byPort.GetValueOrDefault(port, NoPortElements).Add((element, key));
+                _byNamespace.Change(key.Namespace, key, +1);
+                _byBridge.Change(key.Bridge, key, +1);
+            }
+        }
+
+        public void Remove(NftElement element)
+        {
+            // (A set never read or planned gets no entry.)
+            if (!(_sets.ContainsKey(element.Set) || _elements.ContainsKey(element.Set)) || !Set(element.Set).Remove(element.Key))
+            {
+                return;
+            }
             var tagged = _byTag.GetValueOrDefault(element.Tag, ImmutableList<NftElement>.Empty).Remove(element);
-            _byTag = tagged.IsEmpty ? _byTag.Remove(element.Tag) : _byTag.SetItem(element.Tag, tagged);
+            if (tagged.IsEmpty)
+            {
+                _byTag.Remove(element.Tag);
+            }
+            else
+            {
+                _byTag[element.Tag] = tagged;
+            }
             if (PortOf(element) is { } key)
             {
                 var port = (key.Protocol, key.ExternalPort);
                 var onPort = _byPort.GetValueOrDefault(port, NoPortElements).Remove((element, key));
-                _byPort = onPort.IsEmpty ? _byPort.Remove(port) : _byPort.SetItem(port, onPort);
-                _keysByNamespace = Count(_keysByNamespace, key.Namespace, key, -1);
-                _keysByBridge = Count(_keysByBridge, key.Bridge, key, -1);
+                if (onPort.IsEmpty)
+                {
+                    _byPort.Remove(port);
+                }
+                else
+                {
+                    _byPort[port] = onPort;
+                }
+                _byNamespace.Change(key.Namespace, key, -1);
+                _byBridge.Change(key.Bridge, key, -1);
             }
+        }
+
+        public void Commit()
+        {
+            foreach (var (name, set) in _sets)
+            {
+                _elements[name] = set.ToImmutable();
+            }
+            _snapshot._elements = _elements.ToImmutable();
+            _snapshot._byTag = _byTag.ToImmutable();
+            _snapshot._byPort = _byPort.ToImmutable();
+            _snapshot._keysByNamespace = _byNamespace.ToImmutable();
+            _snapshot._keysByBridge = _byBridge.ToImmutable();
+        }
+    }
+
+    /// <summary>The keys under each name (a namespace, a bridge) with how many elements each has; a name with none goes.</summary>
+    private sealed class KeyCounts
+    {
+        private readonly ImmutableDictionary<string, ImmutableDictionary<PortKey, int>>.Builder _index;
+        private readonly Dictionary<string, ImmutableDictionary<PortKey, int>.Builder> _touched = new();
+
+        public KeyCounts(ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> index) => _index = index.ToBuilder();
+
+        /// <summary>One element of the key more (+1) or less (-1) under that name.</summary>
+        public void Change(string name, PortKey key, int change)
+        {
+            if (!_touched.TryGetValue(name, out var keys))
+            {
+                _touched[name] = keys = _index.GetValueOrDefault(name, NoKeys).ToBuilder();
+            }
+            var count = keys.GetValueOrDefault(key) + change;
+            if (count > 0)
+            {
+                keys[key] = count;
+            }
+            else
+            {
+                keys.Remove(key);
+            }
+        }
+
+        public ImmutableDictionary<string, ImmutableDictionary<PortKey, int>> ToImmutable()
+        {
+            foreach (var (name, keys) in _touched)
+            {
+                if (keys.Count == 0)
+                {
+                    _index.Remove(name);
+                }
+                else
+                {
+                    _index[name] = keys.ToImmutable();
+                }
+            }
+            return _index.ToImmutable();
         }
     }
 
