@@ -130,7 +130,7 @@ public class IptablesCacheTests
     }
 
     [Fact]
-    public void A_plan_makes_one_transaction_per_iptables_process_the_executor_runs()
+    public void A_plan_makes_one_transaction_per_iptables_process_and_per_table_section_of_a_restore()
     {
         var plan = new Plan()
             .Add(IptablesDriver.Iptables(FirewallTable.Nat, "-N", "NETNSPS-PREROUTING"))
@@ -140,8 +140,14 @@ public class IptablesCacheTests
             .Add(new CommandSpec("ip", "link", "set", "veth0", "up"))
             .Add(IptablesDriver.Command(true, FirewallTable.Filter, "-A", "NETNSPS-FORWARD", "-j", "ACCEPT"))
             .Add(IptablesDriver.Iptables(FirewallTable.Filter, "-A", "NETNSPS-FORWARD", "-j", "DROP"));
-        // nat's restore; filter's restore; the -I on its own; ip (none); ip6tables' restore; filter's restore again.
+        // One restore of a nat and a filter section; the -I on its own; ip (none); ip6tables' -A; iptables' -A again.
         Assert.Equal(5, IptablesDriver.Transactions(plan.Steps));
+        var back = new Plan()
+            .Add(IptablesDriver.Iptables(FirewallTable.Nat, "-A", "NETNSPS-PREROUTING", "-j", "ACCEPT"))
+            .Add(IptablesDriver.Iptables(FirewallTable.Filter, "-A", "NETNSPS-FORWARD", "-j", "ACCEPT"))
+            .Add(IptablesDriver.Iptables(FirewallTable.Nat, "-A", "NETNSPS-OUTPUT", "-j", "ACCEPT"));
+        // One process, three sections: nat, filter, nat again.
+        Assert.Equal(3, IptablesDriver.Transactions(back.Steps));
         Assert.Equal(0, IptablesDriver.Transactions(new Plan().Add(new CommandSpec("ip", "link", "set", "veth0", "up")).Steps));
     }
 

@@ -8,6 +8,13 @@ namespace NetNsPS.Linux;
 /// <summary>A kind of command that runs in batches: its key, and how a run of such commands becomes one.</summary>
 public sealed record CommandBatch(string Key, Func<IReadOnlyList<CommandSpec>, CommandSpec> Combine)
 {
+    /// <summary>
+    /// For a batch that commits in parts (iptables-restore: a table at a time): given the run's commands and the failed
+    /// result of their combined command, how many of the first commands are in the kernel all the same, so that the
+    /// rollback undoes them too. Null: all or nothing (an nft transaction), none stay.
+    /// </summary>
+    public Func<IReadOnlyList<CommandSpec>, ProcessResult, int>? AppliedOnFailure { get; init; }
+
     public bool Equals(CommandBatch? other) => other is not null && Key == other.Key;
 
     public override int GetHashCode() => Key.GetHashCode();
@@ -38,8 +45,8 @@ public sealed record CommandSpec
     public Action<Netlink.NetlinkSession>? Native { get; init; }
 
     /// <summary>
-    /// Consecutive commands of one plan with the same batch run as the one command the batch makes of them (an
-    /// iptables-restore per table, an nft transaction): fewer processes, and all or nothing. Null: runs alone.
+    /// Consecutive commands of one plan with the same batch run as the one command the batch makes of them (one
+    /// iptables-restore with a section per table, an nft transaction): fewer processes. Null: runs alone.
     /// </summary>
     public CommandBatch? Batch { get; init; }
 

@@ -52,7 +52,7 @@ public sealed class PlanExecutor
         var i = 0;
         while (i < plan.Steps.Count)
         {
-            // Consecutive commands of one batch (an iptables-restore per table, ...) go to the kernel as one.
+            // Consecutive commands of one batch (an iptables-restore, an nft transaction) go to the kernel as one.
             var count = GroupLength(plan.Steps, i, failAt);
             var group = plan.Steps.Skip(i).Take(count).ToList();
             var command = count == 1 ? group[0].Command : group[0].Command.Batch!.Combine(group.Select(g => g.Command).ToList());
@@ -106,6 +106,11 @@ public sealed class PlanExecutor
             }
             else if (!result.Succeeded)
             {
+                // A batch that commits in parts (iptables-restore, a table at a time) may have left its first commands in.
+                if (count > 1 && group[0].Command.Batch!.AppliedOnFailure is { } applied)
+                {
+                    done.AddRange(group.Take(applied(group.Select(g => g.Command).ToList(), result)));
+                }
                 Rollback(done);
                 throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed",
                     KernelErrors.Categorize(result.ErrorText), command.Render());

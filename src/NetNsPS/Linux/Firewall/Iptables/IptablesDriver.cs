@@ -39,11 +39,11 @@ public sealed class IptablesDriver : IFirewallDriver
 
     public static CommandSpec Iptables(FirewallTable table, params string[] args) => Command(false, table, args);
 
-    /// <summary>`iptables -w -t TABLE ...`, or `ip6tables` for IPv6 rules (<paramref name="ipv6"/>); batched per tool and table.</summary>
+    /// <summary>`iptables -w -t TABLE ...`, or `ip6tables` for IPv6 rules (<paramref name="ipv6"/>); batched per tool, a section per table.</summary>
     public static CommandSpec Command(bool ipv6, FirewallTable table, params string[] args) =>
         new(Tool(ipv6), new[] { "-w", "-t", TableName(table) }.Concat(args))
         {
-            Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(TableName(table), ipv6) : null,
+            Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(ipv6) : null,
         };
 
     /// <summary>iptables for IPv4, ip6tables for IPv6: each family has its own tables.</summary>
@@ -613,16 +613,21 @@ public sealed class IptablesDriver : IFirewallDriver
 
     internal static bool IsIptablesStep(PlanStep step) => step.Command.Program == Tool(ipv6: false) || step.Command.Program == Tool(ipv6: true);
 
-    /// <summary>The kernel transactions a plan makes in iptables: one per process the executor runs for it (a batch is one iptables-restore).</summary>
+    /// <summary>
+    /// The kernel transactions a plan makes in iptables: one per iptables process the executor runs for it, and one per
+    /// table section of each iptables-restore (it commits a section at a time).
+    /// </summary>
     internal static int Transactions(IReadOnlyList<PlanStep> steps)
     {
         var count = 0;
-        for (var i = 0; i < steps.Count; i += PlanExecutor.GroupLength(steps, i, failAt: 0))
+        for (var i = 0; i < steps.Count;)
         {
+            var length = PlanExecutor.GroupLength(steps, i, failAt: 0);
             if (IsIptablesStep(steps[i]))
             {
-                count++;
+                count += length == 1 ? 1 : IptablesBatch.Sections(steps.Skip(i).Take(length).Select(s => s.Command).ToList()).Count;
             }
+            i += length;
         }
         return count;
     }
