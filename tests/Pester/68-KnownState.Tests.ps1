@@ -129,6 +129,36 @@ Describe 'iptables-nft: reads at an unchanged generation are copies, equal to a 
         @(Read-Copy).Rules.Tag | Should -Contain 'netnsps:port:tcp:0.0.0.0:8082:blue:bridge0:dnat'
     }
 
+    It 'a restore the kernel refuses in its last section: the sections it committed before are undone' {
+        # One iptables-restore carries a publication's changes, a section per table, and commits them a section at a
+        # time. A wrapper first on PATH hands the real iptables-restore its input with a jump to a missing chain put
+        # into the last section: the kernel commits the sections before it and refuses that one.
+        $real = (Get-Command iptables-restore -CommandType Application)[0].Source
+        $dir = '/run/netnsps-test-refusing-restore'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        $wrapper = @(
+            '#!/bin/sh'
+            "cat > $dir/input"
+            "awk 'FNR == NR { if (`$0 == ""COMMIT"") last = FNR; next } FNR == last { print ""-A INPUT -j NETNSPS-NO-SUCH-CHAIN"" } { print }' $dir/input $dir/input > $dir/refused"
+            "exec $real `"`$@`" < $dir/refused"
+        ) -join "`n"
+        Set-Content -LiteralPath "$dir/iptables-restore" -Value $wrapper
+        Invoke-Checked chmod +x "$dir/iptables-restore" | Out-Null
+        $before = Get-IptablesDump
+        $path = $env:PATH
+        try {
+            $env:PATH = "$($dir):$path"
+            { Publish-NsPort blue -InternalPort 80 -ExternalPort 8083 -ErrorAction Stop } | Should -Throw "*NETNSPS-NO-SUCH-CHAIN*"
+        } finally { $env:PATH = $path }
+        # It was one restore of more than one section, and the kernel named the last one.
+        @(Get-Content "$dir/input" | Where-Object { $_ -like '`**' }).Count | Should -BeGreaterThan 1
+        Get-IptablesDump | Should -Be $before
+        (& iptables-save) -join "`n" | Should -Not -Match 'dport 8083'
+        Format-Snapshot $script:driver.Read($script:runner, [Threading.CancellationToken]::None) | Should -Be (Format-Snapshot (Read-Whole))
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8083 | Out-Null
+        Assert-CopyIsWhole
+    }
+
     It 'the port still answers after all of it: curl from localhost' {
         $web = Start-NsWebServer -Namespace red -Port 80
         try {
