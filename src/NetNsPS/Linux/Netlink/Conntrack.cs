@@ -39,9 +39,9 @@ internal static class Conntrack
             BestEffort = true,
             Native = _ =>
             {
-                // The calling thread is in the host's network namespace, where the mappings' DNAT happens.
-                using var socket = NetlinkSocket.Open(Uapi.NETLINK_NETFILTER);
-                DeleteByOriginalDestinationPort(socket, family, protocol, port);
+                // The process's netfilter socket, in the host's network namespace, where the mappings' DNAT happens;
+                // kept open, as closing one right after a rule deletion waits for an RCU grace period.
+                NetfilterSocket.Use(socket => DeleteByOriginalDestinationPort(socket, family, protocol, port));
             },
         };
     }

@@ -30,9 +30,22 @@ public sealed class NativeRunner : IProcessRunner
             command.Native(_session);
             return new ProcessResult(0, string.Empty, string.Empty);
         }
+        catch (SpawnInsteadException)
+        {
+            return _spawn.Run(command, cancellationToken);
+        }
         catch (Exception e) when (e is NetlinkException or NativeCommandException or CannotFindDeviceException or NetNsException)
         {
             return new ProcessResult(2, string.Empty, e.Message);
         }
     }
+}
+
+/// <summary>
+/// Thrown by an in-process form that finds, before changing anything, that it cannot do exactly what the command
+/// does here: the program is run instead, and its result (its own words on failure) is the step's.
+/// </summary>
+internal sealed class SpawnInsteadException : Exception
+{
+    public SpawnInsteadException(string reason) : base(reason) { }
 }

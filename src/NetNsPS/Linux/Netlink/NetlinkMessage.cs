@@ -209,6 +209,28 @@ internal readonly ref struct NetlinkAttributes
 
     public NetlinkAttributes Nested(ushort type) => new(Get(type, out _));
 
+    /// <summary>The payloads of every attribute of that type, in order (the elements of a list: NFTA_LIST_ELEM).</summary>
+    public List<byte[]> All(ushort type)
+    {
+        var all = new List<byte[]>();
+        var offset = 0;
+        while (offset + Uapi.NLA_HDRLEN <= _data.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
+            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & Uapi.NLA_TYPE_MASK);
+            if (length < Uapi.NLA_HDRLEN || offset + length > _data.Length)
+            {
+                break;
+            }
+            if (attributeType == type)
+            {
+                all.Add(_data.Slice(offset + Uapi.NLA_HDRLEN, length - Uapi.NLA_HDRLEN).ToArray());
+            }
+            offset += Align(length);
+        }
+        return all;
+    }
+
     /// <summary>NLA_ALIGN / NLMSG_ALIGN: lengths round up to 4 bytes.</summary>
     public static int Align(int length) => (length + Uapi.NLA_ALIGNTO - 1) & ~(Uapi.NLA_ALIGNTO - 1);
 }

@@ -86,6 +86,69 @@ internal sealed class NetlinkSocket : IDisposable
         return replies;
     }
 
+    /// <summary>
+    /// Sends nf_tables messages as one batch, one transaction: NFNL_MSG_BATCH_BEGIN, the messages (each asking for an
+    /// ACK), NFNL_MSG_BATCH_END, in one datagram, and waits for the kernel's answer to each. Throws the first refusal;
+    /// then nothing of the batch was committed. A refusal of the batch as a whole (ERESTART: the generation it was
+    /// built at is gone; a failed commit) comes back on its begin message.
+    /// </summary>
+    public void Batch(NetlinkMessage begin, IReadOnlyList<NetlinkMessage> messages, NetlinkMessage end)
+    {
+        var first = ++_sequence;
+        var datagram = new List<byte>(begin.ToArray(first));
+        var pending = new HashSet<uint>();
+        foreach (var message in messages)
+        {
+            var sequence = ++_sequence;
+            pending.Add(sequence);
+            datagram.AddRange(message.ToArray(sequence));
+        }
+        datagram.AddRange(end.ToArray(++_sequence));
+        _transport.Send(datagram.ToArray());
+        NetlinkException? refused = null;
+        while (pending.Count > 0)
+        {
+            var received = _transport.Receive(_buffer, out var sender);
+            if (sender != 0)
+            {
+                ForeignMessages++;
+                continue;
+            }
+            var offset = 0;
+            while (offset + Uapi.NLMSG_HDRLEN <= received)
+            {
+                var span = _buffer.AsSpan(offset, received - offset);
+                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+                if (length < Uapi.NLMSG_HDRLEN || length > span.Length)
+                {
+                    throw new NetlinkException(Uapi.EINVAL, "truncated netlink message");
+                }
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+                var flags = BinaryPrimitives.ReadUInt16LittleEndian(span[6..]);
+                var sequence = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+                var payload = span[Uapi.NLMSG_HDRLEN..length];
+                offset += NetlinkAttributes.Align(length);
+                if (type != Uapi.NLMSG_ERROR || payload.Length < 4)
+                {
+                    continue;
+                }
+                var error = -BinaryPrimitives.ReadInt32LittleEndian(payload);
+                if (sequence == first && error != 0)
+                {
+                    throw new NetlinkException(error, ExtendedAckMessage(payload, flags));
+                }
+                if (pending.Remove(sequence) && error != 0)
+                {
+                    refused ??= new NetlinkException(error, ExtendedAckMessage(payload, flags));
+                }
+            }
+        }
+        if (refused is not null)
+        {
+            throw refused;
+        }
+    }
+
     private void Exchange(NetlinkMessage message, List<(ushort, byte[])>? collect)
     {
         var dump = (message.Flags & Uapi.NLM_F_DUMP) == Uapi.NLM_F_DUMP;

@@ -25,14 +25,17 @@ internal sealed class NftGeneration : IDisposable
     internal static ushort MessageType(int message) => (ushort)((Uapi.NFNL_SUBSYS_NFTABLES << 8) | message);
 
     /// <summary>The generation now; throws <see cref="NetlinkException"/> when the kernel refuses (no nf_tables).</summary>
-    public uint Read()
+    public uint Read() => Read(_socket);
+
+    /// <summary>The generation now, asked over any NETLINK_NETFILTER socket (<see cref="NetfilterSocket"/>).</summary>
+    public static uint Read(NetlinkSocket socket)
     {
         // struct nfgenmsg: family AF_UNSPEC, version NFNETLINK_V0, res_id 0 (big endian).
         var header = new byte[Uapi.SIZEOF_NFGENMSG];
         header[0] = Uapi.AF_UNSPEC;
         header[1] = Uapi.NFNETLINK_V0;
         var request = new NetlinkMessage(MessageType(Uapi.NFT_MSG_GETGEN), Uapi.NLM_F_REQUEST, header);
-        foreach (var (type, payload) in _socket.Query(request))
+        foreach (var (type, payload) in socket.Query(request))
         {
             if (type == MessageType(Uapi.NFT_MSG_NEWGEN) && payload.Length >= Uapi.SIZEOF_NFGENMSG)
             {

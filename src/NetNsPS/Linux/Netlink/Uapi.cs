@@ -185,6 +185,36 @@ internal static class Uapi
     public const int NFT_MSG_GETGEN = 16;
     public const int NFTA_GEN_ID = 1;
 
+    // <linux/netfilter/nfnetlink.h>: a batch of nf_tables messages is one transaction, committed at its end; its begin
+    // may carry the generation it was built at, and the kernel then refuses it (ERESTART) when the ruleset moved on.
+    public const int NFNL_MSG_BATCH_BEGIN = 16;
+    public const int NFNL_MSG_BATCH_END = 17;
+    public const ushort NFNL_BATCH_GENID = 1;
+    public const int ERESTART = 85;
+
+    // <linux/netfilter.h>: nfgenmsg families of nf_tables tables (iptables-nft's are ip and ip6)
+    public const byte NFPROTO_IPV4 = 2;
+    public const byte NFPROTO_IPV6 = 10;
+
+    // <linux/netfilter/nf_tables.h>: rules, their expressions, and the xt compat match that carries an iptables
+    // `-m comment` (struct xt_comment_info: char comment[256])
+    public const int NFT_MSG_NEWRULE = 6;
+    public const int NFT_MSG_GETRULE = 7;
+    public const int NFT_MSG_DELRULE = 8;
+    public const ushort NFTA_RULE_TABLE = 1;
+    public const ushort NFTA_RULE_CHAIN = 2;
+    public const ushort NFTA_RULE_HANDLE = 3;
+    public const ushort NFTA_RULE_EXPRESSIONS = 4;
+    public const ushort NFTA_RULE_USERDATA = 7;
+    public const ushort NFTA_LIST_ELEM = 1;
+    public const ushort NFTA_EXPR_NAME = 1;
+    public const ushort NFTA_EXPR_DATA = 2;
+    public const ushort NFTA_MATCH_NAME = 1;
+    public const ushort NFTA_MATCH_INFO = 3;
+
+    // <libnftnl/udata.h>: a rule's comment in its user data (a TLV of one-byte type and length)
+    public const byte NFTNL_UDATA_RULE_COMMENT = 0;
+
     // <asm-generic/fcntl.h>
     public const int O_WRONLY = 0x1;
     public const int O_CLOEXEC = 0x80000;

@@ -37,7 +37,9 @@ public static class IptablesBatch
             }
             text.Append("COMMIT\n");
         }
-        return new CommandSpec(commands[0].Program + "-restore", new[] { "-w", "--noflush" }, text.ToString());
+        var restore = new CommandSpec(commands[0].Program + "-restore", new[] { "-w", "--noflush" }, text.ToString());
+        // A run of module rules' deletions is one in-process transaction where it can be (IptablesNetlink).
+        return commands.All(c => IptablesNetlink.DeletedTag(c) is not null) ? restore with { Native = IptablesNetlink.Delete(commands.ToList()) } : restore;
     }
 
     /// <summary>

@@ -15,35 +15,30 @@ internal static class IptablesCache
 {
     private static readonly object Gate = new();
     private static (uint Generation, IptablesSnapshot Snapshot)? _entry;
-    private static NftGeneration? _generation;
 
     /// <summary>
-    /// The generation now, where it says everything about the tables iptables-save and ip6tables-save read: netlink in
+    /// Whether the generation says everything about the tables iptables-save and ip6tables-save read: netlink in
     /// process, and both tools xtables-nft (asked each time: a fixture or an update-alternatives may repoint them).
-    /// Null otherwise.
     /// </summary>
+    public static bool Tracked =>
+        NetlinkSession.Enabled && IptablesDriver.ActiveBackendFromPath("iptables") == "nf_tables"
+        && (!FirewallDrivers.OnPath("ip6tables-save") || IptablesDriver.ActiveBackendFromPath("ip6tables") == "nf_tables");
+
+    /// <summary>The generation now where it is <see cref="Tracked"/>; null otherwise.</summary>
     public static uint? Generation()
     {
-        if (!NetlinkSession.Enabled || IptablesDriver.ActiveBackendFromPath("iptables") != "nf_tables"
-            || (FirewallDrivers.OnPath("ip6tables-save") && IptablesDriver.ActiveBackendFromPath("ip6tables") != "nf_tables"))
+        if (!Tracked)
         {
             return null;
         }
-        lock (Gate)
+        try
         {
-            try
-            {
-                // A socket of the process's network namespace, which every cmdlet thread is in (as LibNftables' is).
-                _generation ??= NftGeneration.Open();
-                return _generation.Read();
-            }
-            catch (NetlinkException)
-            {
-                // No nf_tables here yet (iptables-nft loads it on first use), or no NETLINK_NETFILTER: a whole read.
-                _generation?.Dispose();
-                _generation = null;
-                return null;
-            }
+            return NetfilterSocket.Use(NftGeneration.Read);
+        }
+        catch (NetlinkException)
+        {
+            // No nf_tables here yet (iptables-nft loads it on first use), or no NETLINK_NETFILTER: a whole read.
+            return null;
         }
     }
 

@@ -40,11 +40,15 @@ public sealed class IptablesDriver : IFirewallDriver
     public static CommandSpec Iptables(FirewallTable table, params string[] args) => Command(false, table, args);
 
     /// <summary>`iptables -w -t TABLE ...`, or `ip6tables` for IPv6 rules (<paramref name="ipv6"/>); batched per tool, a section per table.</summary>
-    public static CommandSpec Command(bool ipv6, FirewallTable table, params string[] args) =>
-        new(Tool(ipv6), new[] { "-w", "-t", TableName(table) }.Concat(args))
+    public static CommandSpec Command(bool ipv6, FirewallTable table, params string[] args)
+    {
+        var command = new CommandSpec(Tool(ipv6), new[] { "-w", "-t", TableName(table) }.Concat(args))
         {
             Batch = IptablesBatch.Batchable(args) ? IptablesBatch.For(ipv6) : null,
         };
+        // A module rule's deletion is done in-process where it can be (IptablesNetlink); it still renders as iptables -D.
+        return IptablesNetlink.DeletedTag(command) is null ? command : command with { Native = IptablesNetlink.Delete(new[] { command }) };
+    }
 
     /// <summary>iptables for IPv4, ip6tables for IPv6: each family has its own tables.</summary>
     public static string Tool(bool ipv6) => ipv6 ? "ip6tables" : "iptables";
@@ -614,8 +618,8 @@ public sealed class IptablesDriver : IFirewallDriver
     internal static bool IsIptablesStep(PlanStep step) => step.Command.Program == Tool(ipv6: false) || step.Command.Program == Tool(ipv6: true);
 
     /// <summary>
-    /// The kernel transactions a plan makes in iptables: one per iptables process the executor runs for it, and one per
-    /// table section of each iptables-restore (it commits a section at a time).
+    /// The kernel transactions a plan makes in iptables: one per iptables process the executor runs for it, one per
+    /// table section of each iptables-restore (it commits a section at a time), one per run deleted in-process.
     /// </summary>
     internal static int Transactions(IReadOnlyList<PlanStep> steps)
     {
@@ -625,7 +629,9 @@ public sealed class IptablesDriver : IFirewallDriver
             var length = PlanExecutor.GroupLength(steps, i, failAt: 0);
             if (IsIptablesStep(steps[i]))
             {
-                count += length == 1 ? 1 : IptablesBatch.Sections(steps.Skip(i).Take(length).Select(s => s.Command).ToList()).Count;
+                var commands = steps.Skip(i).Take(length).Select(s => s.Command).ToList();
+                // Deleted in-process, a run is one transaction; a restore is one per section.
+                count += length == 1 || IptablesNetlink.Deletes(commands) ? 1 : IptablesBatch.Sections(commands).Count;
             }
             i += length;
         }
