@@ -85,6 +85,42 @@ Describe 'iptables-nft: reads at an unchanged generation are copies, equal to a 
         (& iptables -w -t nat -S NETNSPS-PREROUTING) -join "`n" | Should -Not -Match 'dport 8081'
     }
 
+    It 'an unpublication deletes its rules in-process: with every iptables tool failing first on PATH, iptables-save shows them gone' {
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8084 | Out-Null
+        $dir = '/run/netnsps-test-no-iptables'
+        New-Item -ItemType Directory -Force -Path $dir | Out-Null
+        # Each tool a link to one failing program whose name says xtables-nft, as the real ones' do: the driver still
+        # takes them for iptables-nft, and any of them that runs fails the call.
+        Set-Content -LiteralPath "$dir/xtables-nft-multi-failing" -Value "#!/bin/sh`necho 'no iptables process for the test' >&2`nexit 3"
+        Invoke-Checked chmod +x "$dir/xtables-nft-multi-failing" | Out-Null
+        foreach ($tool in 'iptables', 'iptables-restore', 'iptables-save', 'ip6tables', 'ip6tables-restore', 'ip6tables-save') {
+            Remove-Item -LiteralPath "$dir/$tool" -Force -ErrorAction SilentlyContinue
+            New-Item -ItemType SymbolicLink -Path "$dir/$tool" -Target "$dir/xtables-nft-multi-failing" | Out-Null
+        }
+        $path = $env:PATH
+        try {
+            $env:PATH = "$($dir):$path"
+            Get-NsPort -ExternalPort 8084 | Unpublish-NsPort -ErrorAction Stop
+        } finally { $env:PATH = $path }
+        (& iptables-save) -join "`n" | Should -Not -Match 'dport 8084|:8084:'
+        (Get-NsPort).ExternalPort | Should -Not -Contain 8084
+        Assert-CopyIsWhole
+    }
+
+    It 'a tag on two rules (one copied by hand) is left to iptables, which deletes both' {
+        Publish-NsPort blue -InternalPort 80 -ExternalPort 8085 | Out-Null
+        $dnat = (& iptables -w -t nat -S NETNSPS-PREROUTING) | Where-Object { $_ -match 'dport 8085 ' }
+        $dnat | Should -HaveCount 1
+        # The same rule again, as a user pasting iptables -S output would add it.
+        $words = ($dnat -replace '^-A ', '') -split ' ' | ForEach-Object { $_.Trim('"') }
+        & iptables -w -t nat -A @words
+        $LASTEXITCODE | Should -Be 0
+        @((& iptables -w -t nat -S NETNSPS-PREROUTING) | Where-Object { $_ -match 'dport 8085 ' }).Count | Should -Be 2
+        Get-NsPort -ExternalPort 8085 | Unpublish-NsPort -ErrorAction Stop
+        (& iptables-save) -join "`n" | Should -Not -Match 'dport 8085 '
+        Format-Snapshot $script:driver.Read($script:runner, [Threading.CancellationToken]::None) | Should -Be (Format-Snapshot (Read-Whole))
+    }
+
     It 'a rule deleted by hand moves the generation: the next read is whole, and a re-run puts it back' {
         Invoke-Checked iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETNSPS-PREROUTING | Out-Null
         { Read-Copy } | Should -Throw '*broken for the test*'
