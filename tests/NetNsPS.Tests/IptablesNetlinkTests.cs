@@ -59,7 +59,7 @@ public class IptablesNetlinkTests
     {
         var transport = Kernel(generation: 7, rules: new[] { ("nat", "NETNSPS-PREROUTING", 5ul, (string?)"other"), ("nat", "NETNSPS-PREROUTING", 6ul, Tag), ("filter", "NETNSPS-FORWARD", 9ul, Tag) });
         using var socket = new NetlinkSocket(transport);
-        var deleted = IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag), Delete("NETNSPS-FORWARD", Tag, FirewallTable.Filter) });
+        var deleted = IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag), Delete("NETNSPS-FORWARD", Tag, FirewallTable.Filter) }, new HandleCache());
         Assert.Equal(2, deleted);
         // GETGEN, a dump per chain, the batch.
         Assert.Equal(4, transport.Sent.Count);
@@ -76,9 +76,48 @@ public class IptablesNetlinkTests
     {
         var transport = Kernel(generation: 7, rules: new[] { ("nat", "NETNSPS-PREROUTING", 6ul, (string?)Tag) }, restarts: 1);
         using var socket = new NetlinkSocket(transport);
-        Assert.Equal(1, IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }));
-        // GETGEN, dump, batch (refused); GETGEN, dump, batch.
+        Assert.Equal(1, IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, new HandleCache()));
+        // GETGEN, dump, batch (refused); GETGEN, a get of the handle the dump gave, batch.
         Assert.Equal(6, transport.Sent.Count);
+    }
+
+    [Fact]
+    public void The_next_deletion_in_a_dumped_chain_gets_its_rule_by_the_handle_kept_and_dumps_nothing()
+    {
+        var rules = new List<(string, string, ulong, string?)> { ("nat", "NETNSPS-PREROUTING", 6ul, Tag), ("nat", "NETNSPS-PREROUTING", 7ul, Tag + "2") };
+        var transport = Kernel(generation: 7, rules: rules);
+        using var socket = new NetlinkSocket(transport);
+        var handles = new HandleCache();
+        IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, handles);
+        rules.RemoveAt(0);
+        transport.Sent.Clear();
+        Assert.Equal(1, IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag + "2") }, handles));
+        Assert.Equal(new[] { Type(Uapi.NFT_MSG_GETGEN), Type(Uapi.NFT_MSG_GETRULE), (ushort)Uapi.NFNL_MSG_BATCH_BEGIN }, transport.Sent.Select(ScriptedTransport.Type));
+        Assert.Equal(0, ScriptedTransport.Flags(transport.Sent[1]) & Uapi.NLM_F_DUMP);
+        Assert.Equal(7ul, BinaryPrimitives.ReadUInt64BigEndian(Attributes(Split(transport.Sent[2])[1].Payload).Get(Uapi.NFTA_RULE_HANDLE, out _)));
+        // Deleted, it is forgotten.
+        Assert.Null(handles.Find(Uapi.NFPROTO_IPV4, "nat", "NETNSPS-PREROUTING", Tag + "2"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_kept_handle_whose_rule_is_gone_or_holds_another_tag_is_dumped_again(bool reused)
+    {
+        var rules = new List<(string, string, ulong, string?)> { ("nat", "NETNSPS-PREROUTING", 7ul, Tag) };
+        var transport = Kernel(generation: 7, rules: rules);
+        using var socket = new NetlinkSocket(transport);
+        var handles = new HandleCache();
+        handles.Fill(Uapi.NFPROTO_IPV4, "nat", "NETNSPS-PREROUTING", new[] { (6ul, (string?)Tag) });
+        if (reused)
+        {
+            // (nf_tables does not reuse a live table's handles; a table made again starts over.)
+            rules.Add(("nat", "NETNSPS-PREROUTING", 6ul, "netnsps:other"));
+        }
+        Assert.Equal(1, IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, handles));
+        Assert.Equal(new[] { Type(Uapi.NFT_MSG_GETGEN), Type(Uapi.NFT_MSG_GETRULE), Type(Uapi.NFT_MSG_GETRULE), (ushort)Uapi.NFNL_MSG_BATCH_BEGIN }, transport.Sent.Select(ScriptedTransport.Type));
+        Assert.Equal(Uapi.NLM_F_DUMP, ScriptedTransport.Flags(transport.Sent[2]) & Uapi.NLM_F_DUMP);
+        Assert.Equal(7ul, BinaryPrimitives.ReadUInt64BigEndian(Attributes(Split(transport.Sent[3])[1].Payload).Get(Uapi.NFTA_RULE_HANDLE, out _)));
     }
 
     [Fact]
@@ -86,7 +125,7 @@ public class IptablesNetlinkTests
     {
         var transport = Kernel(generation: 7, rules: new[] { ("nat", "NETNSPS-PREROUTING", 6ul, (string?)Tag) }, restarts: IptablesNetlink.Attempts);
         using var socket = new NetlinkSocket(transport);
-        Assert.Throws<SpawnInsteadException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }));
+        Assert.Throws<SpawnInsteadException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, new HandleCache()));
     }
 
     [Theory]
@@ -96,14 +135,14 @@ public class IptablesNetlinkTests
     {
         var rules = Enumerable.Range(0, holders).Select(i => ("nat", "NETNSPS-PREROUTING", (ulong)(10 + i), (string?)Tag)).ToArray();
         using var socket = new NetlinkSocket(Kernel(generation: 7, rules: rules));
-        Assert.Throws<SpawnInsteadException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }));
+        Assert.Throws<SpawnInsteadException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, new HandleCache()));
     }
 
     [Fact]
     public void A_deletion_the_kernel_refuses_throws_its_errno()
     {
         using var socket = new NetlinkSocket(Kernel(generation: 7, rules: new[] { ("nat", "NETNSPS-PREROUTING", 6ul, (string?)Tag) }, refuseDelete: Uapi.ENOENT));
-        var e = Assert.Throws<NetlinkException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }));
+        var e = Assert.Throws<NetlinkException>(() => IptablesNetlink.DeleteRules(socket, new[] { Delete("NETNSPS-PREROUTING", Tag) }, new HandleCache()));
         Assert.Equal(Uapi.ENOENT, e.Errno);
     }
 
@@ -159,7 +198,7 @@ public class IptablesNetlinkTests
     /// each of its deletions, or with ERESTART on its begin the first <paramref name="restarts"/> times, or with an
     /// error on its first deletion.
     /// </summary>
-    private static ScriptedTransport Kernel(uint generation, (string Table, string Chain, ulong Handle, string? Comment)[] rules, int restarts = 0, int refuseDelete = 0)
+    private static ScriptedTransport Kernel(uint generation, IList<(string Table, string Chain, ulong Handle, string? Comment)> rules, int restarts = 0, int refuseDelete = 0)
     {
         var batches = 0;
         return new ScriptedTransport((request, _) =>
@@ -172,6 +211,16 @@ public class IptablesNetlinkTests
                 BinaryPrimitives.WriteUInt32BigEndian(id, generation);
                 var reply = ScriptedTransport.Payload(Type(Uapi.NFT_MSG_NEWGEN), new byte[4], m => m.Bytes(Uapi.NFTA_GEN_ID, id));
                 return new[] { (ScriptedTransport.Message(Type(Uapi.NFT_MSG_NEWGEN), 0, first.Sequence, reply), 0u) };
+            }
+            if (first.Type == Type(Uapi.NFT_MSG_GETRULE) && (first.Flags & Uapi.NLM_F_DUMP) == 0)
+            {
+                var asked = Attributes(first.Payload);
+                var (table, chain) = (asked.String(Uapi.NFTA_RULE_TABLE), asked.String(Uapi.NFTA_RULE_CHAIN));
+                var handle = BinaryPrimitives.ReadUInt64BigEndian(asked.Get(Uapi.NFTA_RULE_HANDLE, out var present));
+                var match = rules.Where(r => r.Table == table && r.Chain == chain && r.Handle == handle).ToList();
+                return new[] { (match.Count == 1
+                    ? ScriptedTransport.Message(Type(Uapi.NFT_MSG_NEWRULE), 0, first.Sequence, Rule(table!, chain!, handle, match[0].Comment))
+                    : ScriptedTransport.Error(first.Sequence, Uapi.ENOENT), 0u) };
             }
             if (first.Type == Type(Uapi.NFT_MSG_GETRULE))
             {

@@ -29,7 +29,12 @@ public sealed class GetNsPortCommand : NetNsCmdlet
     protected override void Process()
     {
         var filter = Patterns.Wildcard(Namespace ?? "*", nameof(Namespace));
-        foreach (var mapping in NatRules.ReadPorts(ReadFirewall()).Select(p => p.Listed).OfType<NsPortMapping>())
+        var snapshot = ReadFirewall();
+        // One host port: only its rules are read into mappings (the drivers index them by port), not every mapping's.
+        var rules = ExternalPort is { } port
+            ? snapshot.RulesOfPorts((Protocol is { } one ? new[] { one } : System.Enum.GetValues<NsProtocol>()).Select(p => (p, port)).ToHashSet())
+            : snapshot.Rules;
+        foreach (var mapping in NatRules.ReadPorts(rules).Select(p => p.Listed).OfType<NsPortMapping>())
         {
             if (filter.IsMatch(mapping.Namespace) && (ExternalPort is null || mapping.ExternalPort == ExternalPort)
                 && (Protocol is null || mapping.Protocol == Protocol))

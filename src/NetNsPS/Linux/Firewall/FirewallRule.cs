@@ -73,6 +73,35 @@ public sealed record FirewallRule(FirewallTable Table, FirewallHook Hook, string
     public static FirewallFamilies? AsFamilies(FirewallFamilies families) =>
         families is FirewallFamilies.None or FirewallFamilies.Ipv4 ? null : families;
 
-    /// <summary>The tag read back as the module's identity; null for a tag it did not write.</summary>
-    public RuleTag? Identity => RuleTag.Parse(Tag);
+    /// <summary>The tag read back as the module's identity; null for a tag it did not write. Parsed once per tag.</summary>
+    public RuleTag? Identity
+    {
+        get
+        {
+            var tag = Tag;
+            if (_identity.Parsed is { } known && ReferenceEquals(known.Tag, tag))
+            {
+                return known.Identity;
+            }
+            var identity = RuleTag.Parse(tag);
+            _identity.Parsed = new ParsedTag(tag, identity);
+            return identity;
+        }
+    }
+
+    // Planners and readers ask every rule of a host for its identity, several times a call: with 1,000 mappings that
+    // was 4,000 parses a pass. The cache is keyed by the tag it was parsed from (a `with` copy shares the holder and may
+    // change the tag), and its holder takes no part in the record's equality.
+    private readonly IdentityHolder _identity = new();
+
+    private sealed record ParsedTag(string Tag, RuleTag? Identity);
+
+    private sealed class IdentityHolder
+    {
+        public ParsedTag? Parsed;
+
+        public override bool Equals(object? obj) => obj is IdentityHolder;
+
+        public override int GetHashCode() => 0;
+    }
 }

@@ -327,7 +327,7 @@ public sealed class IptablesDriver : IFirewallDriver
         foreach (var rule in rules.Select(r => r.Family is null ? r.InFamily(FirewallFamilies.Ipv4) : r))
         {
             var table = TableName(rule.Table);
-            if (own.Entries.Any(r => r.Rule == rule))
+            if (own.Entries.WithTag(rule.Tag).Any(r => r.Rule == rule))
             {
                 // Present already; PlanEnsure still restores a missing jump.
                 if (jumps.Add((rule.Table, rule.Hook)))
@@ -477,7 +477,7 @@ public sealed class IptablesDriver : IFirewallDriver
         // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
         foreach (var rule in rules.OrderBy(r => r.Table))
         {
-            if (own.Entries.Any(r => r.Rule == rule))
+            if (own.Entries.WithTag(rule.Tag).Any(r => r.Rule == rule))
             {
                 // The rule is there, but its chain is reached only through the jump: put back a jump deleted by hand.
                 if (!own.IsReached(rule.Table, rule.Hook))
@@ -496,7 +496,7 @@ public sealed class IptablesDriver : IFirewallDriver
                 continue;
             }
             // A rule of ours that was edited by hand: replace it rather than add a second one.
-            foreach (var stale in own.Entries.Where(r => r.Rule.Tag == rule.Tag && r.Rule.Table == rule.Table && r.Rule.Hook == rule.Hook).ToList())
+            foreach (var stale in own.Entries.WithTag(rule.Tag).Where(r => r.Rule.Table == rule.Table && r.Rule.Hook == rule.Hook).ToList())
             {
                 PlanDelete(own, plan, stale.Rule.Table, OwnChain(stale.Rule.Hook), stale.Spec);
                 own.Entries.Remove(stale);
@@ -703,7 +703,8 @@ public sealed class IptablesDriver : IFirewallDriver
         foreach (var rule in rules.OrderBy(r => r.Table).ToList())
         {
             // The very instance the snapshot handed out, else an equal rule (the first, as iptables -D takes the first match).
-            var live = own.Entries.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? own.Entries.FirstOrDefault(e => e.Rule == rule);
+            var tagged = own.Entries.WithTag(rule.Tag);
+            var live = tagged.FirstOrDefault(e => ReferenceEquals(e.Rule, rule)) ?? tagged.FirstOrDefault(e => e.Rule == rule);
             if (live is null)
             {
                 continue;
@@ -716,7 +717,7 @@ public sealed class IptablesDriver : IFirewallDriver
         // caller names that was empty already (flushed by hand, or left by a run killed between -N and -A).
         foreach (var (table, hook) in touched.Concat(alsoIfEmpty ?? Enumerable.Empty<(FirewallTable, FirewallHook)>()).Distinct().ToList())
         {
-            if (own.Entries.Any(r => r.Rule.Table == table && r.Rule.Hook == hook))
+            if (own.Entries.AnyIn(table, hook))
             {
                 continue;
             }

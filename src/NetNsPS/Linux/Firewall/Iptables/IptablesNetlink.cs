@@ -15,7 +15,9 @@ namespace NetNsPS.Linux.Firewall.Iptables;
 /// runs, and none waits at its exit for the RCU grace period a deletion leaves behind (about 15 ms each here). A rule
 /// is found by its tag, which a module rule holds alone in its chain. Anything else (a command without a tag, a tag on
 /// no rule or on two, a ruleset that keeps moving, a kernel refusal) is left to the program, which then says in its own
-/// words what is wrong.
+/// words what is wrong. A chain's dump is the cost that grows with the host (about 5 ms for 1,000 rules), so the
+/// handles it gives are kept (<see cref="HandleCache"/>) and the next deletion in the chain asks the kernel for the one
+/// rule by its handle instead, and takes it only when it still holds the tag.
 /// </summary>
 internal static class IptablesNetlink
 {
@@ -56,7 +58,8 @@ internal static class IptablesNetlink
         }
         try
         {
-            NetfilterSocket.Use(socket => DeleteRules(socket, commands));
+            // The process's handles go with the process's socket: both are used under its lock.
+            NetfilterSocket.Use(socket => DeleteRules(socket, commands, Handles));
         }
         catch (NetlinkException e)
         {
@@ -64,37 +67,52 @@ internal static class IptablesNetlink
         }
     };
 
+    /// <summary>The handles of the process's socket (<see cref="Delete"/>).</summary>
+    private static readonly HandleCache Handles = new();
+
     /// <summary>
-    /// Dumps the chains the commands name, finds each command's rule by its tag and deletes them all in one batch built
-    /// at the generation read before the dumps: if anything changed the ruleset meanwhile, the kernel refuses it and
-    /// it is built again. Returns the number of rules deleted.
+    /// Finds each command's rule by its tag, through a handle kept from an earlier dump that a get shows still holds
+    /// the tag, or else in a dump of its chain, and deletes them all in one batch built at the generation read before
+    /// the gets and dumps: if anything changed the ruleset meanwhile, the kernel refuses it and it is built again.
+    /// Returns the number of rules deleted.
     /// </summary>
-    internal static int DeleteRules(NetlinkSocket socket, IReadOnlyList<CommandSpec> commands)
+    internal static int DeleteRules(NetlinkSocket socket, IReadOnlyList<CommandSpec> commands, HandleCache handles)
     {
         var family = commands[0].Program == IptablesDriver.Tool(ipv6: true) ? Uapi.NFPROTO_IPV6 : Uapi.NFPROTO_IPV4;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var generation = NftGeneration.Read(socket);
-            var chains = new Dictionary<(string Table, string Chain), List<(ulong Handle, string? Comment)>>();
-            var chosen = new HashSet<(string, ulong)>();
-            var deletes = new List<NetlinkMessage>();
+            var dumped = new Dictionary<(string Table, string Chain), List<(ulong Handle, string? Comment)>>();
+            var chosen = new List<(string Table, string Chain, string Tag, ulong Handle)>();
             foreach (var command in commands)
             {
                 var (table, chain, tag) = (command.Arguments[2], command.Arguments[4], DeletedTag(command)!);
-                if (!chains.TryGetValue((table, chain), out var rules))
+                if (!dumped.ContainsKey((table, chain)) && handles.Find(family, table, chain, tag) is { } known
+                    && !chosen.Any(c => c.Table == table && c.Handle == known) && CommentOf(socket, family, table, chain, known) == tag)
                 {
-                    chains[(table, chain)] = rules = Rules(socket, family, table, chain);
+                    chosen.Add((table, chain, tag, known));
+                    continue;
+                }
+                if (!dumped.TryGetValue((table, chain), out var rules))
+                {
+                    dumped[(table, chain)] = rules = Rules(socket, family, table, chain);
+                    handles.Fill(family, table, chain, rules);
                 }
                 var found = rules.Where(r => r.Comment == tag).ToList();
-                if (found.Count != 1 || !chosen.Add((table, found[0].Handle)))
+                if (found.Count != 1 || chosen.Any(c => c.Table == table && c.Handle == found[0].Handle))
                 {
                     throw new SpawnInsteadException($"{found.Count} rules of {table} {chain} hold {tag}");
                 }
-                deletes.Add(DeleteRequest(family, table, chain, found[0].Handle));
+                chosen.Add((table, chain, tag, found[0].Handle));
             }
+            var deletes = chosen.Select(c => DeleteRequest(family, c.Table, c.Chain, c.Handle)).ToList();
             try
             {
                 socket.Batch(BatchMessage(Uapi.NFNL_MSG_BATCH_BEGIN, generation), deletes, BatchMessage(Uapi.NFNL_MSG_BATCH_END, null));
+                foreach (var c in chosen)
+                {
+                    handles.Forget(family, c.Table, c.Chain, c.Tag);
+                }
                 return deletes.Count;
             }
             catch (NetlinkException e) when (e.Errno == Uapi.ERESTART)
@@ -120,6 +138,33 @@ internal static class IptablesNetlink
             }
         }
         return rules;
+    }
+
+    /// <summary>The comment of the rule with that handle (one NFT_MSG_GETRULE, not a dump); null when it is gone or has none.</summary>
+    internal static string? CommentOf(NetlinkSocket socket, byte family, string table, string chain, ulong handle)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, handle);
+        var request = new NetlinkMessage(NftGeneration.MessageType(Uapi.NFT_MSG_GETRULE), Uapi.NLM_F_REQUEST, FamilyHeader(family))
+            .String(Uapi.NFTA_RULE_TABLE, table)
+            .String(Uapi.NFTA_RULE_CHAIN, chain)
+            .Bytes(Uapi.NFTA_RULE_HANDLE, bytes);
+        try
+        {
+            foreach (var (type, payload) in socket.Query(request))
+            {
+                if (type == NftGeneration.MessageType(Uapi.NFT_MSG_NEWRULE) && ParseRule(payload) is { } rule
+                    && rule.Table == table && rule.Chain == chain && rule.Handle == handle)
+                {
+                    return rule.Comment;
+                }
+            }
+        }
+        catch (NetlinkException e) when (e.Errno == Uapi.ENOENT)
+        {
+            // Deleted since (or its chain or table): the chain is dumped again.
+        }
+        return null;
     }
 
     /// <summary>A rule of a dump: its table, chain, handle and comment (the xt comment match's, or the user data's); null when it has no handle.</summary>
@@ -207,4 +252,39 @@ internal static class IptablesNetlink
     }
 
     private static byte[] FamilyHeader(byte family) => new byte[] { family, Uapi.NFNETLINK_V0, 0, 0 };
+}
+
+/// <summary>
+/// The handles of the module's rules by tag, per family, table and chain, as the last dump of the chain gave them (a
+/// tag held by one rule only). Only a hint: a handle is used once a get shows its rule still holds the tag, and nf_tables
+/// never gives a table's handle to another rule while the table lives.
+/// </summary>
+internal sealed class HandleCache
+{
+    private readonly Dictionary<(byte Family, string Table, string Chain), Dictionary<string, ulong>> _chains = new();
+
+    public ulong? Find(byte family, string table, string chain, string tag) =>
+        _chains.TryGetValue((family, table, chain), out var tags) && tags.TryGetValue(tag, out var handle) ? handle : null;
+
+    /// <summary>What a dump of the chain gave: it replaces what was known of the chain.</summary>
+    public void Fill(byte family, string table, string chain, IEnumerable<(ulong Handle, string? Comment)> rules)
+    {
+        var tags = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var group in rules.Where(r => r.Comment is not null).GroupBy(r => r.Comment!, StringComparer.Ordinal))
+        {
+            if (group.Count() == 1)
+            {
+                tags[group.Key] = group.First().Handle;
+            }
+        }
+        _chains[(family, table, chain)] = tags;
+    }
+
+    public void Forget(byte family, string table, string chain, string tag)
+    {
+        if (_chains.TryGetValue((family, table, chain), out var tags))
+        {
+            tags.Remove(tag);
+        }
+    }
 }
