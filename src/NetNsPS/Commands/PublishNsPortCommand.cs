@@ -61,7 +61,7 @@ public sealed class PublishNsPortCommand : NetNsCmdlet
     }
 
     /// <summary>
-    /// One firewall read and one plan for every mapping of the pipeline (one iptables-restore), so a
+    /// One firewall read and one plan for every mapping of the pipeline (one batch of the driver's), so a
     /// hundred ports cost a handful of processes; the plan rolls back as a whole if any step fails.
     /// </summary>
     protected override void End()

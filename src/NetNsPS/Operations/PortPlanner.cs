@@ -127,7 +127,7 @@ internal static class PortPlanner
         {
             return new PublishResult(plan, accepted, refused);
         }
-        // The firewall changes of all mappings go together (one iptables-restore), so they are one object to confirm.
+        // The firewall changes of all mappings go together (one batch of the driver's), so they are one object to confirm.
         plan.About(Subject(accepted.Select(a => Describe(a.Mapping))));
         // Localhost reaches a mapping through route_localnet, which IPv4 alone has: the bridges of IPv4 mappings only.
         var bridges = accepted.Where(a => !NatRules.IsIpv6(a.Mapping)).Select(a => a.Mapping.Bridge).Distinct().ToList();

@@ -150,24 +150,37 @@ internal readonly ref struct NetlinkAttributes
     /// <summary>The payload of the first attribute of that type, or an empty span.</summary>
     public ReadOnlySpan<byte> Get(ushort type, out bool found)
     {
-        var offset = 0;
-        while (offset + Uapi.NLA_HDRLEN <= _data.Length)
+        for (var offset = 0; Next(offset, out offset, out var attributeType, out var value);)
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
-            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & Uapi.NLA_TYPE_MASK);
-            if (length < Uapi.NLA_HDRLEN || offset + length > _data.Length)
-            {
-                break;
-            }
             if (attributeType == type)
             {
                 found = true;
-                return _data.Slice(offset + Uapi.NLA_HDRLEN, length - Uapi.NLA_HDRLEN);
+                return value;
             }
-            offset += Align(length);
         }
         found = false;
         return ReadOnlySpan<byte>.Empty;
+    }
+
+    /// <summary>The attribute at <paramref name="offset"/> (type without its flag bits, payload) and where the next starts; false at the end or at a malformed one.</summary>
+    private bool Next(int offset, out int next, out ushort type, out ReadOnlySpan<byte> value)
+    {
+        next = offset;
+        type = 0;
+        value = default;
+        if (offset + Uapi.NLA_HDRLEN > _data.Length)
+        {
+            return false;
+        }
+        var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
+        if (length < Uapi.NLA_HDRLEN || offset + length > _data.Length)
+        {
+            return false;
+        }
+        type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & Uapi.NLA_TYPE_MASK);
+        value = _data.Slice(offset + Uapi.NLA_HDRLEN, length - Uapi.NLA_HDRLEN);
+        next = offset + Align(length);
+        return true;
     }
 
     public string? String(ushort type)
@@ -213,20 +226,12 @@ internal readonly ref struct NetlinkAttributes
     public List<byte[]> All(ushort type)
     {
         var all = new List<byte[]>();
-        var offset = 0;
-        while (offset + Uapi.NLA_HDRLEN <= _data.Length)
+        for (var offset = 0; Next(offset, out offset, out var attributeType, out var value);)
         {
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(_data[offset..]);
-            var attributeType = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(_data[(offset + 2)..]) & Uapi.NLA_TYPE_MASK);
-            if (length < Uapi.NLA_HDRLEN || offset + length > _data.Length)
-            {
-                break;
-            }
             if (attributeType == type)
             {
-                all.Add(_data.Slice(offset + Uapi.NLA_HDRLEN, length - Uapi.NLA_HDRLEN).ToArray());
+                all.Add(value.ToArray());
             }
-            offset += Align(length);
         }
         return all;
     }

@@ -108,26 +108,9 @@ internal sealed class NetlinkSocket : IDisposable
         NetlinkException? refused = null;
         while (pending.Count > 0)
         {
-            var received = _transport.Receive(_buffer, out var sender);
-            if (sender != 0)
+            var reply = _buffer.AsSpan(0, ReceiveFromKernel());
+            for (var offset = 0; NextMessage(reply, offset, out offset, out var type, out var flags, out var sequence, out var payload);)
             {
-                ForeignMessages++;
-                continue;
-            }
-            var offset = 0;
-            while (offset + Uapi.NLMSG_HDRLEN <= received)
-            {
-                var span = _buffer.AsSpan(offset, received - offset);
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
-                if (length < Uapi.NLMSG_HDRLEN || length > span.Length)
-                {
-                    throw new NetlinkException(Uapi.EINVAL, "truncated netlink message");
-                }
-                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-                var flags = BinaryPrimitives.ReadUInt16LittleEndian(span[6..]);
-                var sequence = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-                var payload = span[Uapi.NLMSG_HDRLEN..length];
-                offset += NetlinkAttributes.Align(length);
                 if (type != Uapi.NLMSG_ERROR || payload.Length < 4)
                 {
                     continue;
@@ -175,27 +158,9 @@ internal sealed class NetlinkSocket : IDisposable
         var interrupted = false;
         while (true)
         {
-            var received = _transport.Receive(_buffer, out var sender);
-            if (sender != 0)
+            var reply = _buffer.AsSpan(0, ReceiveFromKernel());
+            for (var offset = 0; NextMessage(reply, offset, out offset, out var type, out var flags, out var replySequence, out var payload);)
             {
-                // Any process can send to our port id; only the kernel answers requests.
-                ForeignMessages++;
-                continue;
-            }
-            var offset = 0;
-            while (offset + Uapi.NLMSG_HDRLEN <= received)
-            {
-                var span = _buffer.AsSpan(offset, received - offset);
-                var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
-                var type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
-                var flags = BinaryPrimitives.ReadUInt16LittleEndian(span[6..]);
-                var replySequence = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
-                if (length < Uapi.NLMSG_HDRLEN || length > span.Length)
-                {
-                    throw new NetlinkException(Uapi.EINVAL, "truncated netlink message");
-                }
-                var payload = span[Uapi.NLMSG_HDRLEN..length];
-                offset += NetlinkAttributes.Align(length);
                 if (replySequence != sequence)
                 {
                     // A late answer to an earlier request (one abandoned by an exception): not ours.
@@ -236,6 +201,45 @@ internal sealed class NetlinkSocket : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>The next datagram from the kernel, into the buffer; its length. Any process can send to our port id: only the kernel answers requests.</summary>
+    private int ReceiveFromKernel()
+    {
+        while (true)
+        {
+            var received = _transport.Receive(_buffer, out var sender);
+            if (sender == 0)
+            {
+                return received;
+            }
+            ForeignMessages++;
+        }
+    }
+
+    /// <summary>The netlink message at <paramref name="offset"/> of a datagram, its header read, and where the next starts; false at the datagram's end.</summary>
+    private static bool NextMessage(ReadOnlySpan<byte> datagram, int offset, out int next, out ushort type, out ushort flags, out uint sequence, out ReadOnlySpan<byte> payload)
+    {
+        next = offset;
+        type = flags = 0;
+        sequence = 0;
+        payload = default;
+        if (offset + Uapi.NLMSG_HDRLEN > datagram.Length)
+        {
+            return false;
+        }
+        var span = datagram[offset..];
+        var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(span);
+        if (length < Uapi.NLMSG_HDRLEN || length > span.Length)
+        {
+            throw new NetlinkException(Uapi.EINVAL, "truncated netlink message");
+        }
+        type = BinaryPrimitives.ReadUInt16LittleEndian(span[4..]);
+        flags = BinaryPrimitives.ReadUInt16LittleEndian(span[6..]);
+        sequence = BinaryPrimitives.ReadUInt32LittleEndian(span[8..]);
+        payload = span[Uapi.NLMSG_HDRLEN..length];
+        next = offset + NetlinkAttributes.Align(length);
+        return true;
     }
 
     private static string? ExtendedAckMessage(ReadOnlySpan<byte> payload, ushort flags)

@@ -474,7 +474,7 @@ public sealed class IptablesDriver : IFirewallDriver
     private static void PlanEnsureIn(IptablesSnapshot own, IEnumerable<FirewallRule> rules, Plan plan, bool jumpFirst)
     {
         var v6 = own.IsV6;
-        // Grouped by table (order within a chain kept), so the executor can hand each table to one iptables-restore.
+        // Grouped by table (order within a chain kept), so the executor's iptables-restore has one section per table.
         foreach (var rule in rules.OrderBy(r => r.Table))
         {
             if (own.Entries.WithTag(rule.Tag).Any(r => r.Rule == rule))
