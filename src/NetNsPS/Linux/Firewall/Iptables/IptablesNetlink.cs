@@ -117,7 +117,7 @@ internal static class IptablesNetlink
             }
             catch (NetlinkException e) when (e.Errno == Uapi.ERESTART)
             {
-                // The ruleset moved between the generation read and the batch: dump again.
+                // The ruleset moved between the generation read and the batch: found and built again.
             }
         }
         throw new SpawnInsteadException($"the ruleset changed during {Attempts} attempts");
