@@ -57,7 +57,7 @@ public class IptablesIndexTests
         var twin = new IptablesSnapshot.Entry(red[0].Rule, red[0].Spec);
         var list = new IptablesSnapshot.EntryList(red.Append(twin));
         list.Remove(twin);
-        Assert.Same(red[0], Assert.Single(list.WithTag(red[0].Rule.Tag).Where(e => e.Rule == red[0].Rule)));
+        Assert.Same(red[0], Assert.Single(list.WithTag(red[0].Rule.Tag), e => e.Rule == red[0].Rule));
     }
 
     [Fact]

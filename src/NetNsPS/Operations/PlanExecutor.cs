@@ -55,7 +55,8 @@ public sealed class PlanExecutor
             // Consecutive commands of one batch (an iptables-restore, an nft transaction) go to the kernel as one.
             var count = GroupLength(plan.Steps, i, failAt);
             var group = plan.Steps.Skip(i).Take(count).ToList();
-            var command = count == 1 ? group[0].Command : group[0].Command.Batch!.Combine(group.Select(g => g.Command).ToList());
+            var commands = group.Select(g => g.Command).ToList();
+            var command = count == 1 ? commands[0] : commands[0].Batch!.Combine(commands);
             try
             {
                 for (var k = i; k < i + count; k++)
@@ -107,9 +108,9 @@ public sealed class PlanExecutor
             else if (!result.Succeeded)
             {
                 // A batch that commits in parts (iptables-restore, a table at a time) may have left its first commands in.
-                if (count > 1 && group[0].Command.Batch!.AppliedOnFailure is { } applied)
+                if (count > 1 && commands[0].Batch!.AppliedOnFailure is { } applied)
                 {
-                    done.AddRange(group.Take(applied(group.Select(g => g.Command).ToList(), result)));
+                    done.AddRange(group.Take(applied(commands, result)));
                 }
                 Rollback(done);
                 throw new NetNsException($"{command.Render()}: {result.ErrorText}", "CommandFailed",

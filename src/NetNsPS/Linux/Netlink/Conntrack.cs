@@ -72,12 +72,12 @@ internal static class Conntrack
 
     /// <summary>IPCTNL_MSG_CT_GET with NLM_F_DUMP: every entry of one family.</summary>
     internal static NetlinkMessage DumpRequest(byte family) =>
-        new(MessageType(Uapi.IPCTNL_MSG_CT_GET), Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP, FamilyHeader(family));
+        new(MessageType(Uapi.IPCTNL_MSG_CT_GET), Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP, NetlinkMessage.NetfilterHeader(family));
 
     /// <summary>IPCTNL_MSG_CT_DELETE of the entry with that original tuple (and zone), acknowledged.</summary>
     internal static NetlinkMessage DeleteRequest(Tuple t)
     {
-        var m = new NetlinkMessage(MessageType(Uapi.IPCTNL_MSG_CT_DELETE), Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK, FamilyHeader(t.Family));
+        var m = new NetlinkMessage(MessageType(Uapi.IPCTNL_MSG_CT_DELETE), Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK, NetlinkMessage.NetfilterHeader(t.Family));
         var v6 = t.Family == Uapi.AF_INET6;
         m.BeginNested(Nested(Uapi.CTA_TUPLE_ORIG))
             .BeginNested(Nested(Uapi.CTA_TUPLE_IP))
@@ -134,9 +134,6 @@ internal static class Conntrack
             hasDport && dport.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(dport) : (ushort)0,
             hasZone && zoneBytes.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(zoneBytes) : (ushort)0);
     }
-
-    /// <summary>struct nfgenmsg: the family, NFNETLINK_V0, res_id 0.</summary>
-    private static byte[] FamilyHeader(byte family) => new byte[] { family, Uapi.NFNETLINK_V0, 0, 0 };
 
     private static ushort Nested(ushort type) => (ushort)(type | Uapi.NLA_F_NESTED);
 

@@ -35,6 +35,22 @@ internal sealed class NetlinkMessage
 
     public NetlinkMessage U8(ushort type, byte value) => Bytes(type, new[] { value });
 
+    /// <summary>A 32-bit attribute in network byte order (netfilter's: a batch's generation).</summary>
+    public NetlinkMessage U32BigEndian(ushort type, uint value)
+    {
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, value);
+        return Bytes(type, b);
+    }
+
+    /// <summary>A 64-bit attribute in network byte order (netfilter's: a rule handle).</summary>
+    public NetlinkMessage U64BigEndian(ushort type, ulong value)
+    {
+        var b = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(b, value);
+        return Bytes(type, b);
+    }
+
     /// <summary>An IPv4 or IPv6 address attribute (4 or 16 bytes, network byte order).</summary>
     public NetlinkMessage Address(ushort type, IPAddress address) => Bytes(type, address.GetAddressBytes());
 
@@ -103,6 +119,16 @@ internal sealed class NetlinkMessage
         BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4), index);
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(8), flags);
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(12), change);
+        return b;
+    }
+
+    /// <summary>struct nfgenmsg of a netfilter message: the family, NFNETLINK_V0, res_id (big endian; a batch names its subsystem there).</summary>
+    public static byte[] NetfilterHeader(byte family, ushort resourceId = 0)
+    {
+        var b = new byte[Uapi.SIZEOF_NFGENMSG];
+        b[0] = family;
+        b[1] = Uapi.NFNETLINK_V0;
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), resourceId);
         return b;
     }
 
@@ -186,10 +212,12 @@ internal readonly ref struct NetlinkAttributes
     public string? String(ushort type)
     {
         var value = Get(type, out var found);
-        if (!found)
-        {
-            return null;
-        }
+        return found ? CString(value) : null;
+    }
+
+    /// <summary>A C string: UTF-8 up to its first NUL (or the whole value without one).</summary>
+    public static string CString(ReadOnlySpan<byte> value)
+    {
         var end = value.IndexOf((byte)0);
         return Encoding.UTF8.GetString(end < 0 ? value : value[..end]);
     }

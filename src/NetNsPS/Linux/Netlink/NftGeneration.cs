@@ -30,11 +30,7 @@ internal sealed class NftGeneration : IDisposable
     /// <summary>The generation now, asked over any NETLINK_NETFILTER socket (<see cref="NetfilterSocket"/>).</summary>
     public static uint Read(NetlinkSocket socket)
     {
-        // struct nfgenmsg: family AF_UNSPEC, version NFNETLINK_V0, res_id 0 (big endian).
-        var header = new byte[Uapi.SIZEOF_NFGENMSG];
-        header[0] = Uapi.AF_UNSPEC;
-        header[1] = Uapi.NFNETLINK_V0;
-        var request = new NetlinkMessage(MessageType(Uapi.NFT_MSG_GETGEN), Uapi.NLM_F_REQUEST, header);
+        var request = new NetlinkMessage(MessageType(Uapi.NFT_MSG_GETGEN), Uapi.NLM_F_REQUEST, NetlinkMessage.NetfilterHeader(Uapi.AF_UNSPEC));
         foreach (var (type, payload) in socket.Query(request))
         {
             if (type == MessageType(Uapi.NFT_MSG_NEWGEN) && payload.Length >= Uapi.SIZEOF_NFGENMSG)

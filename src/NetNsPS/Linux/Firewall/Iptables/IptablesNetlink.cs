@@ -3,7 +3,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 
 namespace NetNsPS.Linux.Firewall.Iptables;
 
@@ -126,7 +125,7 @@ internal static class IptablesNetlink
     /// <summary>The rules of one chain with their handles and comments: one NFT_MSG_GETRULE dump, filtered by the kernel to that chain.</summary>
     internal static List<(ulong Handle, string? Comment)> Rules(NetlinkSocket socket, byte family, string table, string chain)
     {
-        var request = new NetlinkMessage(NftGeneration.MessageType(Uapi.NFT_MSG_GETRULE), Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP, FamilyHeader(family))
+        var request = new NetlinkMessage(NftGeneration.MessageType(Uapi.NFT_MSG_GETRULE), Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP, NetlinkMessage.NetfilterHeader(family))
             .String(Uapi.NFTA_RULE_TABLE, table)
             .String(Uapi.NFTA_RULE_CHAIN, chain);
         var rules = new List<(ulong, string?)>();
@@ -143,12 +142,7 @@ internal static class IptablesNetlink
     /// <summary>The comment of the rule with that handle (one NFT_MSG_GETRULE, not a dump); null when it is gone or has none.</summary>
     internal static string? CommentOf(NetlinkSocket socket, byte family, string table, string chain, ulong handle)
     {
-        var bytes = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, handle);
-        var request = new NetlinkMessage(NftGeneration.MessageType(Uapi.NFT_MSG_GETRULE), Uapi.NLM_F_REQUEST, FamilyHeader(family))
-            .String(Uapi.NFTA_RULE_TABLE, table)
-            .String(Uapi.NFTA_RULE_CHAIN, chain)
-            .Bytes(Uapi.NFTA_RULE_HANDLE, bytes);
+        var request = RuleRequest(Uapi.NFT_MSG_GETRULE, Uapi.NLM_F_REQUEST, family, table, chain, handle);
         try
         {
             foreach (var (type, payload) in socket.Query(request))
@@ -189,7 +183,7 @@ internal static class IptablesNetlink
                 var match = e.Nested(Uapi.NFTA_EXPR_DATA);
                 if (match.String(Uapi.NFTA_MATCH_NAME) == "comment")
                 {
-                    comment = CString(match.Get(Uapi.NFTA_MATCH_INFO, out _));
+                    comment = match.String(Uapi.NFTA_MATCH_INFO);
                 }
             }
         }
@@ -210,48 +204,30 @@ internal static class IptablesNetlink
             }
             if (type == Uapi.NFTNL_UDATA_RULE_COMMENT)
             {
-                return CString(data.Slice(offset + 2, length));
+                return NetlinkAttributes.CString(data.Slice(offset + 2, length));
             }
             offset += 2 + length;
         }
         return null;
     }
 
-    private static string CString(ReadOnlySpan<byte> value)
-    {
-        var end = value.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? value : value[..end]);
-    }
-
     /// <summary>NFT_MSG_DELRULE of one rule by its handle, acknowledged.</summary>
-    internal static NetlinkMessage DeleteRequest(byte family, string table, string chain, ulong handle)
-    {
-        var bytes = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, handle);
-        return new NetlinkMessage(NftGeneration.MessageType(Uapi.NFT_MSG_DELRULE), Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK, FamilyHeader(family))
+    internal static NetlinkMessage DeleteRequest(byte family, string table, string chain, ulong handle) =>
+        RuleRequest(Uapi.NFT_MSG_DELRULE, Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK, family, table, chain, handle);
+
+    /// <summary>A request about one rule, named by table, chain and handle.</summary>
+    private static NetlinkMessage RuleRequest(int message, ushort flags, byte family, string table, string chain, ulong handle) =>
+        new NetlinkMessage(NftGeneration.MessageType(message), flags, NetlinkMessage.NetfilterHeader(family))
             .String(Uapi.NFTA_RULE_TABLE, table)
             .String(Uapi.NFTA_RULE_CHAIN, chain)
-            .Bytes(Uapi.NFTA_RULE_HANDLE, bytes);
-    }
+            .U64BigEndian(Uapi.NFTA_RULE_HANDLE, handle);
 
     /// <summary>A batch's begin (with the generation it is built at) or end: res_id names the nf_tables subsystem.</summary>
     internal static NetlinkMessage BatchMessage(int type, uint? generation)
     {
-        var header = new byte[Uapi.SIZEOF_NFGENMSG];
-        header[0] = Uapi.AF_UNSPEC;
-        header[1] = Uapi.NFNETLINK_V0;
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(2), Uapi.NFNL_SUBSYS_NFTABLES);
-        var message = new NetlinkMessage((ushort)type, Uapi.NLM_F_REQUEST, header);
-        if (generation is { } g)
-        {
-            var bytes = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, g);
-            message.Bytes(Uapi.NFNL_BATCH_GENID, bytes);
-        }
-        return message;
+        var message = new NetlinkMessage((ushort)type, Uapi.NLM_F_REQUEST, NetlinkMessage.NetfilterHeader(Uapi.AF_UNSPEC, Uapi.NFNL_SUBSYS_NFTABLES));
+        return generation is { } g ? message.U32BigEndian(Uapi.NFNL_BATCH_GENID, g) : message;
     }
-
-    private static byte[] FamilyHeader(byte family) => new byte[] { family, Uapi.NFNETLINK_V0, 0, 0 };
 }
 
 /// <summary>
